@@ -1,0 +1,232 @@
+package io.github.keycloaksts.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The official Keycloak distribution (unzipped by Maven into {@code target/keycloak-it}, with our jars in
+ * {@code providers/}) started as a child process with {@code kc.sh start-dev} on free ports.
+ *
+ * <p>{@link #shared()} starts one server per test run, lazily on first use, and {@link SharedServerShutdown}
+ * stops it when the JUnit launcher session ends (a JVM shutdown hook is the safety net), so a failing test never
+ * leaves a server behind. Set {@code -Dsts.it.server.url=http://localhost:8080} to run the ITs against a server
+ * you started yourself (for example with {@code ./mvnw -Prun}).
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(4);
+    private static KeycloakServer shared;
+
+    private final Path home;
+    private final List<String> extraArgs;
+    private final Path log;
+    private Process process;
+    private String baseUrl;
+    private int managementPort;
+
+    private KeycloakServer(Path home, List<String> extraArgs, Path log) {
+        this.home = home;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.log = log;
+    }
+
+    /** The server shared by every IT of this run; started on first call. */
+    public static synchronized KeycloakServer shared() {
+        if (shared == null) {
+            String remote = System.getProperty("sts.it.server.url");
+            if (remote != null && !remote.isBlank()) {
+                shared = remote(remote);
+            } else {
+                KeycloakServer server = new KeycloakServer(distributionHome(), List.of("--db=dev-mem"),
+                        logDir().resolve("keycloak-it.log"));
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
+                server.start();
+                shared = server;
+            }
+        }
+        return shared;
+    }
+
+    static synchronized void stopShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    private static KeycloakServer remote(String url) {
+        KeycloakServer server = new KeycloakServer(null, List.of(), null);
+        server.baseUrl = url.replaceAll("/+$", "");
+        return server;
+    }
+
+    public static Path distributionHome() {
+        String home = System.getProperty("sts.it.kc.home");
+        if (home == null) {
+            throw new IllegalStateException("System property sts.it.kc.home is not set: run the ITs through Maven "
+                    + "(./mvnw verify), which unpacks the distribution, or set -Dsts.it.server.url");
+        }
+        Path path = Path.of(home);
+        if (!Files.isExecutable(path.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + path);
+        }
+        return path;
+    }
+
+    public static Path repoRoot() {
+        return Path.of(System.getProperty("sts.repo.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private static Path logDir() {
+        return Path.of(System.getProperty("sts.it.log.dir", "target"));
+    }
+
+    private void start() {
+        try {
+            installRealmConfig();
+            int httpPort = freePort();
+            managementPort = freePort();
+            baseUrl = "http://localhost:" + httpPort;
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + httpPort,
+                    "--http-management-port=" + managementPort,
+                    "--health-enabled=true",
+                    "--import-realm",
+                    "--features=declarative-ui"));
+            command.addAll(extraArgs);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            Map<String, String> env = builder.environment();
+            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
+            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            env.putIfAbsent("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
+            Instant started = Instant.now();
+            process = builder.start();
+            awaitReady();
+            System.out.printf("Keycloak started at %s in %d s (log: %s)%n", baseUrl,
+                    Duration.between(started, Instant.now()).toSeconds(), log.toAbsolutePath());
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Keycloak's standard import: every JSON of realm-config/ into data/import, read by --import-realm. */
+    private void installRealmConfig() throws IOException {
+        Path target = home.resolve("data/import");
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(repoRoot().resolve("realm-config"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create("http://localhost:" + managementPort + "/health/ready");
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " during startup:\n" + logTail());
+            }
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        throw new IllegalStateException("Keycloak not ready after " + STARTUP_TIMEOUT + ":\n" + logTail());
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String realmUrl(String realm) {
+        return baseUrl + "/realms/" + realm;
+    }
+
+    public String adminUrl(String realm) {
+        return baseUrl + "/admin/realms/" + realm;
+    }
+
+    /** A fresh access token of the bootstrap admin of master. */
+    public String adminToken() {
+        return Http.passwordGrant(this, "master", "admin-cli", ADMIN_USERNAME, ADMIN_PASSWORD).accessToken();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy(); // kc.sh forwards SIGTERM to the JVM: a graceful stop
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        process = null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
