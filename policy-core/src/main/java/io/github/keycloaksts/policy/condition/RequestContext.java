@@ -1,0 +1,204 @@
+package io.github.keycloaksts.policy.condition;
+
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The values of the condition keys for one request. Every key may be absent; an absent key never
+ * satisfies a positive operator (and always satisfies a negated one, see {@link ConditionOperator}).
+ * Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * RequestContext ctx = RequestContext.builder()
+ *         .externalId(params.get("external_id"))   // null = absent
+ *         .roleSessionName("bob")
+ *         .sourceIp("203.0.113.7")
+ *         .currentTime(Instant.now())
+ *         .mfaPresent(false)
+ *         .sourceClientId("my-app")
+ *         .durationSeconds(3600)
+ *         .build();
+ * }</pre>
+ */
+public final class RequestContext {
+
+    private static final RequestContext EMPTY = new Builder().build();
+
+    private final Map<ConditionKey, Object> values;
+
+    private RequestContext(Map<ConditionKey, Object> values) {
+        this.values = values;
+    }
+
+    /** @return a context in which every key is absent */
+    public static RequestContext empty() {
+        return EMPTY;
+    }
+
+    /** @return a new builder with every key absent */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return whether the key has a value */
+    public boolean has(ConditionKey key) {
+        return values.containsKey(key);
+    }
+
+    /** @return {@code sts:ExternalId} */
+    public Optional<String> externalId() {
+        return Optional.ofNullable((String) values.get(ConditionKey.EXTERNAL_ID));
+    }
+
+    /** @return {@code sts:RoleSessionName} */
+    public Optional<String> roleSessionName() {
+        return Optional.ofNullable((String) values.get(ConditionKey.ROLE_SESSION_NAME));
+    }
+
+    /** @return {@code sts:SourceClientId} */
+    public Optional<String> sourceClientId() {
+        return Optional.ofNullable((String) values.get(ConditionKey.SOURCE_CLIENT_ID));
+    }
+
+    /** @return {@code sts:DurationSeconds} */
+    public Optional<Long> durationSeconds() {
+        BigDecimal d = (BigDecimal) values.get(ConditionKey.DURATION_SECONDS);
+        return d == null ? Optional.empty() : Optional.of(d.longValueExact());
+    }
+
+    /** @return {@code acs:SourceIp} */
+    public Optional<InetAddress> sourceIp() {
+        byte[] b = (byte[]) values.get(ConditionKey.SOURCE_IP);
+        if (b == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(b.clone()));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen: 4 or 16 bytes
+        }
+    }
+
+    /** @return {@code acs:CurrentTime} */
+    public Optional<Instant> currentTime() {
+        return Optional.ofNullable((Instant) values.get(ConditionKey.CURRENT_TIME));
+    }
+
+    /** @return {@code acs:MFAPresent} */
+    public Optional<Boolean> mfaPresent() {
+        return Optional.ofNullable((Boolean) values.get(ConditionKey.MFA_PRESENT));
+    }
+
+    /** Internal typed value: String, BigDecimal, Instant, Boolean or byte[] (normalised address). */
+    Object value(ConditionKey key) {
+        return values.get(key);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("RequestContext{");
+        boolean first = true;
+        for (Map.Entry<ConditionKey, Object> e : values.entrySet()) {
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            Object v = e.getValue();
+            sb.append(e.getKey().keyName()).append('=');
+            if (e.getKey() == ConditionKey.SOURCE_IP) {
+                sb.append(sourceIp().map(InetAddress::getHostAddress).orElse(""));
+            } else if (e.getKey() == ConditionKey.EXTERNAL_ID) {
+                sb.append("***"); // a shared secret between the accounts: keep it out of logs
+            } else {
+                sb.append(v);
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Builds a {@link RequestContext}; passing null to a setter makes the key absent. */
+    public static final class Builder {
+
+        private final Map<ConditionKey, Object> values = new EnumMap<>(ConditionKey.class);
+
+        private Builder() {
+        }
+
+        private Builder put(ConditionKey key, Object value) {
+            if (value == null) {
+                values.remove(key);
+            } else {
+                values.put(key, value);
+            }
+            return this;
+        }
+
+        /** @param externalId the {@code external_id} request parameter, or null */
+        public Builder externalId(String externalId) {
+            return put(ConditionKey.EXTERNAL_ID, externalId);
+        }
+
+        /** @param roleSessionName the role session name, or null */
+        public Builder roleSessionName(String roleSessionName) {
+            return put(ConditionKey.ROLE_SESSION_NAME, roleSessionName);
+        }
+
+        /** @param clientId the {@code azp} of the subject token, or null */
+        public Builder sourceClientId(String clientId) {
+            return put(ConditionKey.SOURCE_CLIENT_ID, clientId);
+        }
+
+        /** @param seconds the requested session duration */
+        public Builder durationSeconds(long seconds) {
+            return put(ConditionKey.DURATION_SECONDS, BigDecimal.valueOf(seconds));
+        }
+
+        /** @param seconds the requested session duration, or null */
+        public Builder durationSeconds(Long seconds) {
+            return put(ConditionKey.DURATION_SECONDS, seconds == null ? null : BigDecimal.valueOf(seconds));
+        }
+
+        /** @param address the caller's address, or null */
+        public Builder sourceIp(InetAddress address) {
+            return put(ConditionKey.SOURCE_IP, address == null ? null : IpRange.normalize(address.getAddress()));
+        }
+
+        /**
+         * @param address an IPv4 or IPv6 literal (no host names, no zone IDs), or null
+         * @throws IllegalArgumentException if it is not an IP address literal
+         */
+        public Builder sourceIp(String address) {
+            if (address == null) {
+                return put(ConditionKey.SOURCE_IP, null);
+            }
+            byte[] bytes = IpRange.parseAddress(address);
+            if (bytes == null) {
+                throw new IllegalArgumentException("not an IP address: "
+                        + io.github.keycloaksts.policy.internal.Texts.quote(address));
+            }
+            return put(ConditionKey.SOURCE_IP, bytes);
+        }
+
+        /** @param time the time of the request, or null */
+        public Builder currentTime(Instant time) {
+            return put(ConditionKey.CURRENT_TIME, time);
+        }
+
+        /** @param present whether the sign-in used a second factor, or null */
+        public Builder mfaPresent(Boolean present) {
+            return put(ConditionKey.MFA_PRESENT, present);
+        }
+
+        /** @return the immutable context */
+        public RequestContext build() {
+            EnumMap<ConditionKey, Object> copy = new EnumMap<>(ConditionKey.class);
+            values.forEach((k, v) -> copy.put(k, v instanceof byte[] b ? Arrays.copyOf(b, b.length) : v));
+            return new RequestContext(copy);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.keycloaksts.policy.document;
+
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
+import java.util.Objects;
+
+/**
+ * The hash keys under which a requesting principal is looked up in a statement's
+ * {@link Principals}; compute it once per request with {@link #of(Arn)}.
+ *
+ * @param arn     the requesting principal
+ * @param account its account ID (matches account principals)
+ * @param user    {@code <accountId>/<username>} for a user, else null
+ * @param role    {@code <accountId>/<roleName>} for a role session, else null
+ */
+public record PrincipalKey(Arn arn, String account, String user, String role) {
+
+    /** @throws NullPointerException if {@code arn} or {@code account} is null */
+    public PrincipalKey {
+        Objects.requireNonNull(arn, "arn");
+        Objects.requireNonNull(account, "account");
+    }
+
+    /**
+     * @param requester a user or a role session ({@link UserArn} or {@link AssumedRoleArn}); an
+     *                  account or role ARN matches only account principals
+     * @return the lookup keys
+     */
+    public static PrincipalKey of(Arn requester) {
+        String account = requester.accountId().value();
+        if (requester instanceof UserArn u) {
+            return new PrincipalKey(requester, account, userKey(u), null);
+        }
+        if (requester instanceof AssumedRoleArn s) {
+            return new PrincipalKey(requester, account, null, roleKey(s.role()));
+        }
+        return new PrincipalKey(requester, account, null, null);
+    }
+
+    static String userKey(UserArn u) {
+        return u.accountId().value() + "/" + u.userName();
+    }
+
+    static String roleKey(RoleArn r) {
+        return r.accountId().value() + "/" + r.roleName();
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.keycloaksts.policy.document;
+
+import io.github.keycloaksts.policy.condition.Condition;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One statement of a policy document. Created by {@link PolicyReader}; immutable and
+ * thread-safe. Every action of a valid statement names {@code sts:AssumeRole} (directly or by
+ * wildcard), so a statement applies to a request when its principal (trust policies) or resource
+ * (permission and session policies) matches and all its conditions hold.
+ */
+public final class Statement {
+
+    private final String sid;
+    private final Effect effect;
+    private final List<String> actions;
+    private final Principals principals;
+    private final Resources resources;
+    private final List<Condition> conditions;
+
+    Statement(String sid, Effect effect, List<String> actions, Principals principals, Resources resources,
+              List<Condition> conditions) {
+        this.sid = sid;
+        this.effect = Objects.requireNonNull(effect, "effect");
+        this.actions = List.copyOf(new LinkedHashSet<>(actions));
+        this.principals = Objects.requireNonNull(principals, "principals");
+        this.resources = Objects.requireNonNull(resources, "resources");
+        // canonical order: by operator, then key (at most one condition per operator and key)
+        this.conditions = conditions.stream()
+                .sorted(Comparator.comparing(Condition::operator).thenComparing(Condition::key))
+                .toList();
+    }
+
+    /** @return the statement ID, if given */
+    public Optional<String> sid() {
+        return Optional.ofNullable(sid);
+    }
+
+    /** @return Allow or Deny */
+    public Effect effect() {
+        return effect;
+    }
+
+    /** @return the action patterns as written (duplicates dropped) */
+    public List<String> actions() {
+        return actions;
+    }
+
+    /** @return the principals (empty outside trust policies) */
+    public Principals principals() {
+        return principals;
+    }
+
+    /** @return the resource patterns as written (duplicates dropped; empty in trust policies) */
+    public List<String> resources() {
+        return resources.patterns();
+    }
+
+    /** @return the conditions, sorted by operator then key */
+    public List<Condition> conditions() {
+        return conditions;
+    }
+
+    /**
+     * @param key the requester's lookup keys
+     * @return whether the principal block names the requester (O(1))
+     */
+    public boolean matchesPrincipal(PrincipalKey key) {
+        return principals.matches(key);
+    }
+
+    /**
+     * @param resource a role ARN string (permission policies) or an attached policy name (session policies)
+     * @return whether a resource pattern matches it
+     */
+    public boolean matchesResource(String resource) {
+        return resources.matches(resource);
+    }
+
+    /**
+     * @param context the request's key values
+     * @return the first condition that does not hold, or empty if all hold
+     */
+    public Optional<Condition> firstUnmetCondition(RequestContext context) {
+        for (Condition c : conditions) {
+            if (!c.test(context)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Statement s && Objects.equals(s.sid, sid) && s.effect == effect
+                && s.actions.equals(actions) && s.principals.equals(principals)
+                && s.resources.patterns().equals(resources.patterns()) && s.conditions.equals(conditions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sid, effect, actions, principals, resources.patterns(), conditions);
+    }
+
+    @Override
+    public String toString() {
+        return "Statement{" + (sid == null ? "" : "Sid=" + sid + ", ") + effect + ", actions=" + actions
+                + (principals.isEmpty() ? "" : ", principals=" + principals.size())
+                + (resources.patterns().isEmpty() ? "" : ", resources=" + resources.patterns())
+                + (conditions.isEmpty() ? "" : ", conditions=" + conditions) + "}";
+    }
+}

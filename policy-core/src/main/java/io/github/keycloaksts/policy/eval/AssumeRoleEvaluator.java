@@ -1,0 +1,197 @@
+package io.github.keycloaksts.policy.eval;
+
+import io.github.keycloaksts.policy.condition.Condition;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyKind;
+import io.github.keycloaksts.policy.document.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides whether a principal may assume a role (the Alibaba RAM / AWS IAM pipeline). Both sides
+ * must allow: the source account's identity policies must allow {@code sts:AssumeRole} on the
+ * role ARN, <em>and</em> the role's trust policy must trust the principal.
+ *
+ * <ol>
+ *   <li>Every statement of both sides is matched against the request: on the source side by
+ *       resource (the role ARN against the {@code Resource} patterns), on the trust side by
+ *       principal (hash lookup: the requester's account, user, or role for a role session);
+ *       then all its conditions must hold (AND across operators and keys, OR across the values
+ *       of one key; absent keys fail positive operators and satisfy negated ones).</li>
+ *   <li>A matching {@code Deny} on either side wins: {@link Outcome#EXPLICIT_DENY}.</li>
+ *   <li>Otherwise a matching {@code Allow} is needed on the source side, then on the trust side;
+ *       the first side without one decides {@link Outcome#IMPLICIT_DENY}.</li>
+ *   <li>Otherwise {@link Outcome#ALLOW}.</li>
+ * </ol>
+ *
+ * <p>The outcome does not depend on the order of statements or documents. Fail closed: any
+ * failure during evaluation (null arguments, documents of the wrong {@link PolicyKind}, an
+ * internal error) is an {@link Outcome#IMPLICIT_DENY} whose reason starts with
+ * {@code evaluation error:}; this method never throws. Cost is linear in the number of
+ * statements and independent of the number of principals. Stateless and thread-safe.
+ *
+ * <p>Who limits policy size: {@link io.github.keycloaksts.policy.document.PolicyReader} with its
+ * {@link io.github.keycloaksts.policy.PolicyLimits}; parse documents once and cache them.
+ */
+public final class AssumeRoleEvaluator {
+
+    private static final String ACTION = "sts:AssumeRole";
+
+    /** Creates an evaluator; it holds no state. */
+    public AssumeRoleEvaluator() {
+    }
+
+    /**
+     * @param request                the request
+     * @param sourceIdentityPolicies the source account's grants to the principal
+     *                               ({@link PolicyKind#PERMISSION} documents, e.g. from
+     *                               {@link SourceGrants#fromPatterns(Collection)}); empty allows nothing
+     * @param trustPolicy            the target role's trust policy ({@link PolicyKind#TRUST})
+     * @return the decision, never null
+     */
+    public Decision evaluate(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
+                             PolicyDocument trustPolicy) {
+        DecisionSide stage = DecisionSide.NONE;
+        try {
+            Objects.requireNonNull(request, "request is null");
+            Objects.requireNonNull(sourceIdentityPolicies, "source identity policies are null");
+            RequestContext ctx = request.context();
+            String resource = request.roleString();
+
+            stage = DecisionSide.SOURCE_GRANT;
+            SideResult source = new SideResult(DecisionSide.SOURCE_GRANT);
+            for (int i = 0; i < sourceIdentityPolicies.size(); i++) {
+                PolicyDocument doc = Objects.requireNonNull(sourceIdentityPolicies.get(i), "source grant is null");
+                requireKind(doc, PolicyKind.PERMISSION, "source grant #" + i);
+                List<Statement> statements = doc.statements();
+                for (int j = 0; j < statements.size(); j++) {
+                    Statement s = statements.get(j);
+                    if (s.matchesResource(resource)) {
+                        source.consider(s, i, j, ctx);
+                    }
+                }
+            }
+
+            stage = DecisionSide.TRUST_POLICY;
+            Objects.requireNonNull(trustPolicy, "trust policy is null");
+            requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
+            SideResult trust = new SideResult(DecisionSide.TRUST_POLICY);
+            List<Statement> statements = trustPolicy.statements();
+            for (int j = 0; j < statements.size(); j++) {
+                Statement s = statements.get(j);
+                if (s.matchesPrincipal(request.principalKey())) {
+                    trust.consider(s, 0, j, ctx);
+                }
+            }
+
+            stage = DecisionSide.NONE;
+            return decide(request, source, trust);
+        } catch (RuntimeException | StackOverflowError e) {
+            return Decision.error(stage, e);
+        }
+    }
+
+    /**
+     * Applies a session policy to the role's attached policies; see
+     * {@link SessionPolicyNarrowing#narrow(PolicyDocument, Collection, RequestContext)}.
+     *
+     * @param sessionPolicy       the session policy ({@link PolicyKind#SESSION})
+     * @param attachedPolicyNames the role's attached policy names
+     * @param context             the request's condition key values
+     * @return the allowed subset and the reasons
+     */
+    public SessionPolicyNarrowing.Result narrowSession(PolicyDocument sessionPolicy,
+                                                      Collection<String> attachedPolicyNames,
+                                                      RequestContext context) {
+        return SessionPolicyNarrowing.narrow(sessionPolicy, attachedPolicyNames, context);
+    }
+
+    private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
+        if (doc.kind() != kind) {
+            throw new IllegalArgumentException(what + " is a " + doc.kind().label() + ", expected a " + kind.label());
+        }
+    }
+
+    private static Decision decide(AssumeRoleRequest request, SideResult source, SideResult trust) {
+        if (source.denies != null || trust.denies != null) {
+            List<StatementRef> refs = new ArrayList<>();
+            if (source.denies != null) {
+                refs.addAll(source.denies);
+            }
+            if (trust.denies != null) {
+                refs.addAll(trust.denies);
+            }
+            DecisionSide side = source.denies != null ? DecisionSide.SOURCE_GRANT : DecisionSide.TRUST_POLICY;
+            StringBuilder reason = new StringBuilder("explicit Deny in ");
+            for (int i = 0; i < refs.size(); i++) {
+                reason.append(i == 0 ? "" : ", ").append(refs.get(i));
+            }
+            return new Decision(Outcome.EXPLICIT_DENY, side, refs, reason.toString());
+        }
+        if (source.allows == null) {
+            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.SOURCE_GRANT, List.of(),
+                    "no source grant of " + request.source() + " allows " + ACTION + " on " + request.role()
+                            + " (" + source.why("no statement matched resource") + ")");
+        }
+        if (trust.allows == null) {
+            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
+                    "trust policy of " + request.role() + " does not trust " + request.source()
+                            + " (" + trust.why("no statement matched principal") + ")");
+        }
+        List<StatementRef> refs = new ArrayList<>(source.allows.size() + trust.allows.size());
+        refs.addAll(source.allows);
+        refs.addAll(trust.allows);
+        return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
+                "allowed: " + source.allows.get(0) + " allows " + ACTION + " on " + request.role()
+                        + " and " + trust.allows.get(0) + " trusts " + request.source());
+    }
+
+    /** Matching statements of one side, collected lazily (no allocation when nothing matches). */
+    static final class SideResult {
+        private final DecisionSide side;
+        List<StatementRef> allows;
+        List<StatementRef> denies;
+        private String firstUnmet;
+
+        SideResult(DecisionSide side) {
+            this.side = side;
+        }
+
+        /** Statement s matched the request's principal or resource: check its conditions. */
+        void consider(Statement s, int policyIndex, int statementIndex, RequestContext ctx) {
+            Optional<Condition> unmet = s.firstUnmetCondition(ctx);
+            if (unmet.isPresent()) {
+                if (firstUnmet == null && s.effect() == Effect.ALLOW) {
+                    firstUnmet = unmetText(unmet.get(), ctx) + " in "
+                            + new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null));
+                }
+                return;
+            }
+            StatementRef ref = new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null));
+            if (s.effect() == Effect.DENY) {
+                if (denies == null) {
+                    denies = new ArrayList<>(2);
+                }
+                denies.add(ref);
+            } else {
+                if (allows == null) {
+                    allows = new ArrayList<>(2);
+                }
+                allows.add(ref);
+            }
+        }
+
+        String why(String nothingMatched) {
+            return firstUnmet != null ? firstUnmet : nothingMatched;
+        }
+    }
+
+    static String unmetText(Condition c, RequestContext ctx) {
+        return "condition " + c + " not met" + (ctx.has(c.key()) ? "" : " (" + c.key().keyName() + " absent)");
+    }
+}
