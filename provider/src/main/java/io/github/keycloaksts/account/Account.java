@@ -2,6 +2,8 @@ package io.github.keycloaksts.account;
 
 import java.util.Optional;
 
+import io.github.keycloaksts.policy.arn.AccountArn;
+import io.github.keycloaksts.policy.arn.AccountId;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -16,13 +18,9 @@ public record Account(String accountId, String alias, String arn) {
 
     public static Optional<Account> of(RealmModel realm) {
         String accountId = realm.getAttribute(ACCOUNT_ID_ATTRIBUTE);
-        if (accountId == null || accountId.isBlank()) {
-            return Optional.empty();
+        if (accountId == null || !AccountId.isValid(accountId)) {
+            return Optional.empty(); // a malformed ID (hand-edited import) makes no account: fail closed
         }
-        return Optional.of(new Account(accountId, realm.getName(), rootArn(accountId)));
-    }
-
-    static String rootArn(String accountId) {
-        return "acs:ram::" + accountId + ":root";
+        return Optional.of(new Account(accountId, realm.getName(), AccountArn.of(accountId).toString()));
     }
 }

@@ -1,0 +1,77 @@
+package io.github.keycloaksts.it.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Setup through Keycloak's own admin REST API, as the master admin. */
+public final class Admin {
+
+    private final KeycloakServer server;
+
+    public Admin(KeycloakServer server) {
+        this.server = server;
+    }
+
+    public String token() {
+        return server.adminToken();
+    }
+
+    /** Creates (or recreates) a realm that is the account {@code accountId}, with events on and a user list. */
+    public void createAccountRealm(String realm, String accountId) {
+        deleteRealmIfExists(realm);
+        Http.Response created = Http.sendJson("POST", server.baseUrl() + "/admin/realms", Map.of(
+                "realm", realm, "enabled", true,
+                "adminEventsEnabled", true, "adminEventsDetailsEnabled", true, "eventsEnabled", true,
+                "attributes", accountId == null ? Map.of() : Map.of("sts.account-id", accountId)), token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    public void deleteRealmIfExists(String realm) {
+        Http.delete(server.adminUrl(realm), token());
+    }
+
+    public void createRealmRole(String realm, String role) {
+        Http.Response created = Http.sendJson("POST", server.adminUrl(realm) + "/roles", Map.of("name", role), token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    public void createClientWithRole(String realm, String clientId, String role) {
+        Http.Response created = Http.sendJson("POST", server.adminUrl(realm) + "/clients",
+                Map.of("clientId", clientId, "publicClient", true), token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = clientUuid(realm, clientId);
+        Http.Response role1 = Http.sendJson("POST", server.adminUrl(realm) + "/clients/" + id + "/roles", Map.of("name", role), token());
+        assertThat(role1.status()).as(role1.toString()).isEqualTo(201);
+    }
+
+    public String clientUuid(String realm, String clientId) {
+        JsonNode clients = Http.get(server.adminUrl(realm) + "/clients?clientId=" + clientId, token()).json();
+        assertThat(clients).as("client " + clientId).hasSize(1);
+        return clients.get(0).get("id").asText();
+    }
+
+    /** Creates a user with a password and the given client roles of {@code roleClientId} (e.g. realm-management). */
+    public String createUser(String realm, String username, String password, String roleClientId, List<String> clientRoles) {
+        Http.Response created = Http.sendJson("POST", server.adminUrl(realm) + "/users", Map.of(
+                "username", username, "enabled", true, "email", username + "@example.org", "emailVerified", true,
+                "firstName", username, "lastName", "Test",
+                "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false))), token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String location = created.header("Location");
+        String userId = location.substring(location.lastIndexOf('/') + 1);
+        if (roleClientId != null && !clientRoles.isEmpty()) {
+            String clientUuid = clientUuid(realm, roleClientId);
+            List<JsonNode> roles = clientRoles.stream()
+                    .map(r -> Http.get(server.adminUrl(realm) + "/clients/" + clientUuid + "/roles/" + r, token()).json())
+                    .toList();
+            Http.Response mapped = Http.sendJson("POST", server.adminUrl(realm) + "/users/" + userId + "/role-mappings/clients/" + clientUuid,
+                    roles, token());
+            assertThat(mapped.status()).as(mapped.toString()).isEqualTo(204);
+        }
+        return userId;
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.keycloaksts.account;
+
+import java.util.Optional;
+
+import io.github.keycloaksts.policy.arn.AccountId;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+
+/** Turning realms into accounts and finding accounts by ID or alias. */
+public final class AccountService {
+
+    /** The public client every account has: apps of other accounts exchange tokens through it. */
+    public static final String STS_CLIENT_ID = "sts";
+
+    private final KeycloakSession session;
+
+    public AccountService(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** The realm whose account ID is {@code accountId}, if any. */
+    public Optional<RealmModel> findByAccountId(String accountId) {
+        // Account IDs live in realm attributes, which Keycloak caches with each realm; there are few realms
+        // compared to requests, and this is only used by admin writes and by the console's account input.
+        return session.realms().getRealmsStream()
+                .filter(realm -> accountId.equals(realm.getAttribute(Account.ACCOUNT_ID_ATTRIBUTE)))
+                .findFirst();
+    }
+
+    /** The account named by alias (realm name) or account ID, as typed on the Switch Role page. */
+    public Optional<RealmModel> findByAliasOrAccountId(String aliasOrId) {
+        if (aliasOrId == null || aliasOrId.isBlank()) {
+            return Optional.empty();
+        }
+        if (AccountId.isValid(aliasOrId)) {
+            Optional<RealmModel> byId = findByAccountId(aliasOrId);
+            if (byId.isPresent()) {
+                return byId;
+            }
+        }
+        RealmModel realm = session.realms().getRealmByName(aliasOrId);
+        return realm != null && Account.of(realm).isPresent() ? Optional.of(realm) : Optional.empty();
+    }
+
+    /**
+     * Makes {@code realm} the account {@code accountId}: stores the ID and makes sure the public {@code sts}
+     * client exists. The caller checks the format and uniqueness first ({@link #validateAccountId}).
+     */
+    public Account assign(RealmModel realm, String accountId) {
+        realm.setAttribute(Account.ACCOUNT_ID_ATTRIBUTE, accountId);
+        ensureStsClient(realm);
+        return Account.of(realm).orElseThrow();
+    }
+
+    /** Returns null when {@code accountId} may be given to {@code realm}, else why not. */
+    public AccountIdProblem validateAccountId(RealmModel realm, String accountId) {
+        if (accountId == null || !AccountId.isValid(accountId)) {
+            return AccountIdProblem.MALFORMED;
+        }
+        Optional<RealmModel> owner = findByAccountId(accountId);
+        if (owner.isPresent() && !owner.get().getId().equals(realm.getId())) {
+            return AccountIdProblem.TAKEN;
+        }
+        return null;
+    }
+
+    public enum AccountIdProblem { MALFORMED, TAKEN }
+
+    static void ensureStsClient(RealmModel realm) {
+        if (realm.getClientByClientId(STS_CLIENT_ID) != null) {
+            return;
+        }
+        ClientModel client = realm.addClient(STS_CLIENT_ID);
+        client.setName("Security Token Service");
+        client.setDescription("Public client of the STS: apps of other accounts exchange tokens for roles of this account through it");
+        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(false);
+        client.setImplicitFlowEnabled(false);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setServiceAccountsEnabled(false);
+        client.setFullScopeAllowed(false);
+        client.setEnabled(true);
+    }
+}

@@ -1,0 +1,394 @@
+package io.github.keycloaksts.admin;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.account.AccountService;
+import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.ArnPattern;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.document.PolicyWriter;
+import io.github.keycloaksts.policy.document.Statement;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.AttachedPolicy;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * {@code /admin/realms/{realm}/sts}: the account's identity, its assumable roles (trust policies and attached
+ * policies) and, on the source side, which of its Keycloak roles grant assuming what. Reading needs
+ * {@code view-realm}, changing needs {@code manage-realm}; every change is an admin event.
+ */
+public class StsAdminResource {
+
+    static final String ACCOUNT_RESOURCE = "STS_ACCOUNT";
+    static final String ROLE_RESOURCE = "STS_ROLE";
+    static final String TRUST_POLICY_RESOURCE = "STS_TRUST_POLICY";
+    static final String ROLE_POLICY_RESOURCE = "STS_ROLE_POLICY";
+
+    private static final int MAX_DESCRIPTION = 1024;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+    private final AssumableRoleStore roles;
+    private final PolicyReader policyReader = PolicyReader.defaults();
+
+    StsAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent;
+        this.roles = new AssumableRoleStore(session, realm);
+    }
+
+    // ---------------------------------------------------------------- account
+
+    @GET
+    @Path("account")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Account getAccount() {
+        auth.realm().requireViewRealm();
+        return requireAccount();
+    }
+
+    @PUT
+    @Path("account")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Account putAccount(String body) {
+        auth.realm().requireManageRealm();
+        JsonNode json = JsonBodies.object(body);
+        JsonBodies.onlyFields(json, Set.of("accountId"));
+        String accountId = JsonBodies.requiredText(json, "accountId");
+        AccountService accounts = new AccountService(session);
+        AccountService.AccountIdProblem problem = accounts.validateAccountId(realm, accountId);
+        if (problem == AccountService.AccountIdProblem.MALFORMED) {
+            throw StsAdminException.badRequest("InvalidParameter.AccountId", "accountId: must be 8 to 16 digits");
+        }
+        if (problem == AccountService.AccountIdProblem.TAKEN) {
+            throw StsAdminException.conflict("EntityAlreadyExists.AccountId", "accountId: " + accountId + " is the ID of another account");
+        }
+        Account account = accounts.assign(realm, accountId);
+        adminEvent.operation(OperationType.UPDATE).resource(ACCOUNT_RESOURCE)
+                .resourcePath(session.getContext().getUri()).representation(account).success();
+        return account;
+    }
+
+    // ---------------------------------------------------------------- roles
+
+    @GET
+    @Path("roles")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> listRoles() {
+        auth.realm().requireViewRealm();
+        Account account = requireAccount();
+        return roles.list().map(role -> representation(account, role)).toList();
+    }
+
+    @POST
+    @Path("roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response createRole(String body) {
+        auth.realm().requireManageRealm();
+        Account account = requireAccount();
+        JsonNode json = JsonBodies.object(body);
+        JsonBodies.onlyFields(json, Set.of("roleName", "description", "trustPolicy", "maxSessionDuration"));
+        String roleName = JsonBodies.requiredText(json, "roleName");
+        if (!RoleArn.isValidRoleName(roleName)) {
+            throw StsAdminException.badRequest("InvalidParameter.RoleName",
+                    "roleName: 1 to 64 characters of letters, digits and " + RoleArn.NAME_EXTRA_CHARS);
+        }
+        String description = JsonBodies.optionalText(json, "description", MAX_DESCRIPTION);
+        Integer maxSessionDuration = JsonBodies.optionalInt(json, "maxSessionDuration",
+                AssumableRole.MIN_MAX_SESSION_DURATION, AssumableRole.MAX_MAX_SESSION_DURATION);
+        if (!json.has("trustPolicy") || json.get("trustPolicy").isNull()) {
+            throw StsAdminException.badRequest("InvalidParameter", "trustPolicy: required");
+        }
+        PolicyDocument trustPolicy = readTrustPolicy(json.get("trustPolicy"), "trustPolicy.");
+        if (roles.find(roleName).isPresent() || realm.getClientByClientId(AssumableRole.clientIdOf(roleName)) != null) {
+            throw StsAdminException.conflict("EntityAlreadyExists.Role", "roleName: role " + roleName + " already exists");
+        }
+        AssumableRole role = roles.create(roleName, description, PolicyWriter.toJson(trustPolicy),
+                maxSessionDuration == null ? AssumableRole.DEFAULT_MAX_SESSION_DURATION : maxSessionDuration);
+        Map<String, Object> representation = representation(account, role);
+        adminEvent.operation(OperationType.CREATE).resource(ROLE_RESOURCE)
+                .resourcePath(session.getContext().getUri(), roleName).representation(representation).success();
+        return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(roleName).build())
+                .entity(representation).build();
+    }
+
+    @GET
+    @Path("roles/{roleName}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> getRole(@PathParam("roleName") String roleName) {
+        auth.realm().requireViewRealm();
+        return representation(requireAccount(), requireRole(roleName));
+    }
+
+    @PUT
+    @Path("roles/{roleName}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> updateRole(@PathParam("roleName") String roleName, String body) {
+        auth.realm().requireManageRealm();
+        Account account = requireAccount();
+        AssumableRole role = requireRole(roleName);
+        JsonNode json = JsonBodies.object(body);
+        JsonBodies.onlyFields(json, Set.of("roleName", "description", "maxSessionDuration"));
+        if (json.has("roleName") && !roleName.equals(json.get("roleName").asText())) {
+            throw StsAdminException.badRequest("InvalidParameter.RoleName", "roleName: a role cannot be renamed");
+        }
+        String description = JsonBodies.optionalText(json, "description", MAX_DESCRIPTION);
+        Integer maxSessionDuration = JsonBodies.optionalInt(json, "maxSessionDuration",
+                AssumableRole.MIN_MAX_SESSION_DURATION, AssumableRole.MAX_MAX_SESSION_DURATION);
+        if (json.has("description")) {
+            roles.updateDescription(role, description);
+        }
+        if (maxSessionDuration != null) {
+            roles.updateMaxSessionDuration(role, maxSessionDuration);
+        }
+        Map<String, Object> representation = representation(account, role);
+        adminEvent.operation(OperationType.UPDATE).resource(ROLE_RESOURCE)
+                .resourcePath(session.getContext().getUri()).representation(representation).success();
+        return representation;
+    }
+
+    @DELETE
+    @Path("roles/{roleName}")
+    public Response deleteRole(@PathParam("roleName") String roleName) {
+        auth.realm().requireManageRealm();
+        AssumableRole role = requireRole(roleName);
+        List<AttachedPolicy> attached = role.attachedPolicies();
+        if (!attached.isEmpty()) {
+            throw StsAdminException.conflict("DeleteConflict.Role.Policy",
+                    "role " + roleName + " still has " + attached.size() + " attached " + (attached.size() == 1 ? "policy" : "policies")
+                            + ": detach them first");
+        }
+        roles.delete(role);
+        adminEvent.operation(OperationType.DELETE).resource(ROLE_RESOURCE)
+                .resourcePath(session.getContext().getUri()).success();
+        return Response.noContent().build();
+    }
+
+    // ---------------------------------------------------------------- trust policy
+
+    @GET
+    @Path("roles/{roleName}/trust-policy")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonNode getTrustPolicy(@PathParam("roleName") String roleName) {
+        auth.realm().requireViewRealm();
+        return storedTrustPolicyJson(requireRole(roleName));
+    }
+
+    @PUT
+    @Path("roles/{roleName}/trust-policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonNode putTrustPolicy(@PathParam("roleName") String roleName, String body) {
+        auth.realm().requireManageRealm();
+        AssumableRole role = requireRole(roleName);
+        PolicyDocument trustPolicy = readTrustPolicy(JsonBodies.object(body), "");
+        roles.updateTrustPolicy(role, PolicyWriter.toJson(trustPolicy));
+        JsonNode representation = PolicyWriter.toJsonNode(trustPolicy);
+        adminEvent.operation(OperationType.UPDATE).resource(TRUST_POLICY_RESOURCE)
+                .resourcePath(session.getContext().getUri()).representation(representation).success();
+        return representation;
+    }
+
+    // ---------------------------------------------------------------- attached policies
+
+    @GET
+    @Path("roles/{roleName}/policies")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<AttachedPolicy> listPolicies(@PathParam("roleName") String roleName) {
+        auth.realm().requireViewRealm();
+        return requireRole(roleName).attachedPolicies();
+    }
+
+    @POST
+    @Path("roles/{roleName}/policies")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response attachPolicy(@PathParam("roleName") String roleName, String body) {
+        auth.realm().requireManageRealm();
+        AssumableRole role = requireRole(roleName);
+        JsonNode json = JsonBodies.object(body);
+        JsonBodies.onlyFields(json, Set.of("policyName", "clientId"));
+        String policyName = JsonBodies.requiredText(json, "policyName");
+        String clientId = JsonBodies.optionalText(json, "clientId", 255);
+        RoleModel policy = requirePolicy(policyName, clientId);
+        if (role.attachedRoles().anyMatch(policy::equals)) {
+            throw StsAdminException.conflict("EntityAlreadyExists.Role.Policy",
+                    "policy " + AttachedPolicy.of(policy).qualifiedName() + " is already attached to role " + roleName);
+        }
+        roles.attach(role, policy);
+        AttachedPolicy attached = AttachedPolicy.of(policy);
+        adminEvent.operation(OperationType.CREATE).resource(ROLE_POLICY_RESOURCE)
+                .resourcePath(session.getContext().getUri(), attached.policyName()).representation(attached).success();
+        return Response.status(Response.Status.CREATED).entity(attached).build();
+    }
+
+    @DELETE
+    @Path("roles/{roleName}/policies/{policyName}")
+    public Response detachPolicy(@PathParam("roleName") String roleName, @PathParam("policyName") String policyName,
+                                 @QueryParam("clientId") String clientId) {
+        auth.realm().requireManageRealm();
+        AssumableRole role = requireRole(roleName);
+        RoleModel policy = requirePolicy(policyName, clientId);
+        if (role.attachedRoles().noneMatch(policy::equals)) {
+            throw StsAdminException.notFound("EntityNotExist.Role.Policy",
+                    "policy " + AttachedPolicy.of(policy).qualifiedName() + " is not attached to role " + roleName);
+        }
+        roles.detach(role, policy);
+        adminEvent.operation(OperationType.DELETE).resource(ROLE_POLICY_RESOURCE)
+                .resourcePath(session.getContext().getUri()).representation(AttachedPolicy.of(policy)).success();
+        return Response.noContent().build();
+    }
+
+    // ---------------------------------------------------------------- source side
+
+    @GET
+    @Path("grants")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> listGrants() {
+        auth.realm().requireViewRealm();
+        return SourceGrants.grantingRoles(realm).map(role -> {
+            AttachedPolicy id = AttachedPolicy.of(role);
+            Map<String, Object> grant = new LinkedHashMap<>();
+            grant.put("roleName", id.policyName());
+            if (id.clientId() != null) {
+                grant.put("clientId", id.clientId());
+            }
+            List<String> allowed = new ArrayList<>();
+            List<Map<String, String>> invalid = new ArrayList<>();
+            for (String pattern : SourceGrants.patternsOf(role)) {
+                try {
+                    ArnPattern.parse(pattern);
+                    allowed.add(pattern);
+                } catch (PolicyValidationException e) {
+                    invalid.add(Map.of("value", pattern, "error", e.getMessage()));
+                }
+            }
+            grant.put("allows", allowed);
+            if (!invalid.isEmpty()) {
+                grant.put("invalid", invalid); // ignored by the exchange (fail closed); shown so admins can fix them
+            }
+            return grant;
+        }).sorted((a, b) -> String.valueOf(a.get("clientId")).concat("/" + a.get("roleName"))
+                .compareTo(String.valueOf(b.get("clientId")).concat("/" + b.get("roleName")))).toList();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Account requireAccount() {
+        return Account.of(realm).orElseThrow(() -> StsAdminException.of(Response.Status.CONFLICT, "EntityNotExist.Account",
+                "realm " + realm.getName() + " is not an account yet: PUT /account with an accountId first"));
+    }
+
+    private AssumableRole requireRole(String roleName) {
+        return roles.find(roleName).orElseThrow(() -> StsAdminException.notFound("EntityNotExist.Role",
+                "role " + roleName + " does not exist"));
+    }
+
+    private RoleModel requirePolicy(String policyName, String clientId) {
+        RoleModel policy;
+        if (clientId == null) {
+            policy = realm.getRole(policyName);
+        } else {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client == null) {
+                throw StsAdminException.notFound("EntityNotExist.Policy", "clientId: client " + clientId + " does not exist");
+            }
+            policy = client.getRole(policyName);
+        }
+        if (policy == null) {
+            throw StsAdminException.notFound("EntityNotExist.Policy", "policyName: " + (clientId == null ? "realm role " : "client role of " + clientId + " ")
+                    + policyName + " does not exist");
+        }
+        return policy;
+    }
+
+    private PolicyDocument readTrustPolicy(JsonNode node, String pathPrefix) {
+        try {
+            // Accepted as a JSON object or, like RAM's AssumeRolePolicyDocument, as a string holding one.
+            return node.isTextual() ? policyReader.readTrustPolicy(node.asText()) : policyReader.readTrustPolicy(node);
+        } catch (PolicyValidationException e) {
+            String path = e.path() == null || e.path().isEmpty() || "$".equals(e.path())
+                    ? (pathPrefix.isEmpty() ? "$" : pathPrefix.substring(0, pathPrefix.length() - 1))
+                    : pathPrefix + e.path();
+            throw StsAdminException.badRequest("MalformedPolicyDocument", path + ": " + e.detail());
+        }
+    }
+
+    private JsonNode storedTrustPolicyJson(AssumableRole role) {
+        String stored = role.trustPolicyJson();
+        try {
+            return PolicyWriter.toJsonNode(policyReader.readTrustPolicy(stored == null ? "" : stored));
+        } catch (PolicyValidationException e) {
+            // Only a hand-edited import can get here; the exchange treats this role as trusting nobody.
+            throw StsAdminException.of(Response.Status.CONFLICT, "MalformedPolicyDocument.Stored",
+                    "the stored trust policy of role " + role.name() + " is invalid (" + e.getMessage() + "): PUT a new one");
+        }
+    }
+
+    private Map<String, Object> representation(Account account, AssumableRole role) {
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("roleName", role.name());
+        rep.put("arn", role.arn(account.accountId()).toString());
+        rep.put("description", role.description());
+        rep.put("maxSessionDuration", role.maxSessionDuration());
+        Long created = role.createdEpochMillis();
+        if (created != null) {
+            rep.put("createDate", java.time.Instant.ofEpochMilli(created).toString());
+        }
+        List<String> trusted = new ArrayList<>();
+        try {
+            PolicyDocument trustPolicy = policyReader.readTrustPolicy(role.trustPolicyJson() == null ? "" : role.trustPolicyJson());
+            rep.put("trustPolicy", PolicyWriter.toJsonNode(trustPolicy));
+            for (Statement statement : trustPolicy.statements()) {
+                if (statement.effect() == Effect.ALLOW) {
+                    statement.principals().arns().forEach(arn -> {
+                        if (!trusted.contains(arn.toString())) {
+                            trusted.add(arn.toString());
+                        }
+                    });
+                }
+            }
+        } catch (PolicyValidationException e) {
+            rep.put("trustPolicy", null);
+            rep.put("trustPolicyError", e.getMessage());
+        }
+        rep.put("trustedPrincipals", trusted);
+        rep.put("attachedPolicies", role.attachedPolicies());
+        return rep;
+    }
+}

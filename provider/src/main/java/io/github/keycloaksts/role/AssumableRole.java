@@ -1,0 +1,118 @@
+package io.github.keycloaksts.role;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.github.keycloaksts.policy.arn.RoleArn;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * An assumable role of an account, stored the Keycloak way (see docs/design.md): a dedicated client
+ * {@code sts-role:<roleName>} whose attributes hold the trust policy and the maximum session duration, and whose
+ * service-account user is the role's principal — the {@code sub} of role tokens, which cannot log in, is hidden
+ * from user lists, and holds exactly the attached policies as its role mappings.
+ */
+public final class AssumableRole {
+
+    public static final String CLIENT_ID_PREFIX = "sts-role:";
+    public static final String ROLE_NAME_ATTRIBUTE = "sts.role-name";
+    public static final String TRUST_POLICY_ATTRIBUTE = "sts.trust-policy";
+    public static final String MAX_SESSION_DURATION_ATTRIBUTE = "sts.max-session-duration";
+    public static final String CREATED_ATTRIBUTE = "sts.created";
+
+    public static final int MIN_MAX_SESSION_DURATION = 3600;
+    public static final int MAX_MAX_SESSION_DURATION = 43200;
+    public static final int DEFAULT_MAX_SESSION_DURATION = 3600;
+
+    private final KeycloakSession session;
+    private final ClientModel client;
+
+    AssumableRole(KeycloakSession session, ClientModel client) {
+        this.session = session;
+        this.client = client;
+    }
+
+    public static String clientIdOf(String roleName) {
+        return CLIENT_ID_PREFIX + roleName;
+    }
+
+    /** True when {@code client} is the carrier of an assumable role (and not a client that merely looks like one). */
+    static boolean isRoleClient(ClientModel client) {
+        return client != null
+                && client.getClientId().startsWith(CLIENT_ID_PREFIX)
+                && client.getClientId().substring(CLIENT_ID_PREFIX.length()).equals(client.getAttribute(ROLE_NAME_ATTRIBUTE));
+    }
+
+    public String name() {
+        return client.getAttribute(ROLE_NAME_ATTRIBUTE);
+    }
+
+    public RoleArn arn(String accountId) {
+        return RoleArn.of(accountId, name());
+    }
+
+    public String description() {
+        return client.getDescription();
+    }
+
+    /** The stored trust policy, canonical JSON as written by the admin API or realm import. */
+    public String trustPolicyJson() {
+        return client.getAttribute(TRUST_POLICY_ATTRIBUTE);
+    }
+
+    public int maxSessionDuration() {
+        String value = client.getAttribute(MAX_SESSION_DURATION_ATTRIBUTE);
+        try {
+            return value == null ? DEFAULT_MAX_SESSION_DURATION : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return DEFAULT_MAX_SESSION_DURATION;
+        }
+    }
+
+    public Long createdEpochMillis() {
+        String value = client.getAttribute(CREATED_ATTRIBUTE);
+        try {
+            return value == null ? null : Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public ClientModel client() {
+        return client;
+    }
+
+    /** The role's principal in this realm, or null if an import left it out. */
+    public UserModel principal() {
+        return session.users().getServiceAccount(client);
+    }
+
+    /** The roles attached as permission policies: exactly the principal's direct role mappings. */
+    public Stream<RoleModel> attachedRoles() {
+        UserModel principal = principal();
+        return principal == null ? Stream.empty() : principal.getRoleMappingsStream();
+    }
+
+    public List<AttachedPolicy> attachedPolicies() {
+        return attachedRoles().map(AttachedPolicy::of)
+                .sorted(Comparator.comparing((AttachedPolicy p) -> p.clientId() == null ? "" : p.clientId())
+                        .thenComparing(AttachedPolicy::policyName))
+                .toList();
+    }
+
+    void setDescription(String description) {
+        client.setDescription(description);
+    }
+
+    void setMaxSessionDuration(int seconds) {
+        client.setAttribute(MAX_SESSION_DURATION_ATTRIBUTE, Integer.toString(seconds));
+    }
+
+    void setTrustPolicyJson(String json) {
+        client.setAttribute(TRUST_POLICY_ATTRIBUTE, json);
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.keycloaksts.role;
+
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+
+/**
+ * Assumable roles of one realm. Lookups by name go through {@link RealmModel#getClientByClientId}, which Keycloak's
+ * realm cache answers and invalidates cluster-wide; nothing is kept in this JVM.
+ */
+public final class AssumableRoleStore {
+
+    /** Client authentication that no credential satisfies: nobody can log in as a role client. */
+    private static final String UNUSABLE_CLIENT_AUTHENTICATOR = "client-jwt";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AssumableRoleStore(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public Optional<AssumableRole> find(String roleName) {
+        ClientModel client = realm.getClientByClientId(AssumableRole.clientIdOf(roleName));
+        return AssumableRole.isRoleClient(client) ? Optional.of(new AssumableRole(session, client)) : Optional.empty();
+    }
+
+    public Stream<AssumableRole> list() {
+        return session.clients().searchClientsByClientIdStream(realm, AssumableRole.CLIENT_ID_PREFIX, null, null)
+                .filter(AssumableRole::isRoleClient)
+                .map(client -> new AssumableRole(session, client))
+                .sorted(Comparator.comparing(AssumableRole::name));
+    }
+
+    /** Creates the role client and its principal. The caller has validated every value. */
+    public AssumableRole create(String roleName, String description, String trustPolicyJson, int maxSessionDuration) {
+        ClientModel client = realm.addClient(AssumableRole.clientIdOf(roleName));
+        client.setName("Assumable role " + roleName);
+        client.setDescription(description);
+        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        client.setPublicClient(false);
+        client.setBearerOnly(false);
+        client.setStandardFlowEnabled(false);
+        client.setImplicitFlowEnabled(false);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setFullScopeAllowed(false);
+        client.setClientAuthenticatorType(UNUSABLE_CLIENT_AUTHENTICATOR);
+        client.setSecret(KeycloakModelUtils.generateSecret(client));
+        client.setServiceAccountsEnabled(true);
+        client.setEnabled(true);
+        client.setAttribute(AssumableRole.ROLE_NAME_ATTRIBUTE, roleName);
+        client.setAttribute(AssumableRole.CREATED_ATTRIBUTE, Long.toString(System.currentTimeMillis()));
+
+        // The principal: a service-account user without default roles or required actions; its role mappings are
+        // the attached policies and nothing else.
+        addPrincipal(client);
+
+        AssumableRole role = new AssumableRole(session, client);
+        role.setTrustPolicyJson(trustPolicyJson);
+        role.setMaxSessionDuration(maxSessionDuration);
+        return role;
+    }
+
+    public void updateDescription(AssumableRole role, String description) {
+        role.setDescription(description);
+    }
+
+    public void updateMaxSessionDuration(AssumableRole role, int seconds) {
+        role.setMaxSessionDuration(seconds);
+    }
+
+    public void updateTrustPolicy(AssumableRole role, String trustPolicyJson) {
+        role.setTrustPolicyJson(trustPolicyJson);
+    }
+
+    public void attach(AssumableRole role, RoleModel policy) {
+        principalOf(role).grantRole(policy);
+    }
+
+    public void detach(AssumableRole role, RoleModel policy) {
+        principalOf(role).deleteRoleMapping(policy);
+    }
+
+    /** The role's principal; recreated if a hand-written import left it out. */
+    public UserModel principalOf(AssumableRole role) {
+        UserModel principal = role.principal();
+        return principal != null ? principal : addPrincipal(role.client());
+    }
+
+    private UserModel addPrincipal(ClientModel client) {
+        UserModel principal = session.users().addUser(realm, null,
+                "service-account-" + client.getClientId(), false, false);
+        principal.setEnabled(true);
+        principal.setServiceAccountClientLink(client.getId());
+        return principal;
+    }
+
+    /** Removes the role client; Keycloak removes its service-account user with it. */
+    public void delete(AssumableRole role) {
+        realm.removeClient(role.client().getId());
+    }
+}
