@@ -136,7 +136,7 @@ public final class Condition {
             return null;
         }
         return "operator " + operator.operatorName() + " cannot be used with key " + quote(key.keyName())
-                + " (a " + key.type().label() + " key)";
+                + " (" + (key.type() == ValueType.IP ? "an " : "a ") + key.type().label() + " key)";
     }
 
     /** @return the operator */

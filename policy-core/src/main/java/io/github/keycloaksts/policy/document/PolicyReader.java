@@ -180,10 +180,13 @@ public final class PolicyReader {
         try {
             root = mapper.readTree(json);
         } catch (StreamConstraintsException e) {
-            throw new PolicyValidationException(parserPath(e), "document exceeds parser limits: "
+            throw new PolicyValidationException("$", "document exceeds parser limits: "
                     + clip(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new PolicyValidationException(parserPath(e), malformed(e));
+            String detail = malformed(e);
+            // the parser's context names the field reliably only for duplicates; elsewhere the
+            // last field name seen may be a neighbour of the fault, so report the document
+            throw new PolicyValidationException(detail.startsWith("duplicate field") ? parserPath(e) : "$", detail);
         } catch (IOException | RuntimeException e) {
             throw new PolicyValidationException("$", "unreadable JSON: " + clip(e.getMessage()));
         }
