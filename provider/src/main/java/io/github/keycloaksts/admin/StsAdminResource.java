@@ -217,10 +217,17 @@ public class StsAdminResource {
         auth.realm().requireManageRealm();
         AssumableRole role = requireRole(roleName);
         PolicyDocument trustPolicy = readTrustPolicy(JsonBodies.object(body), "");
-        roles.updateTrustPolicy(role, PolicyWriter.toJson(trustPolicy));
+        PolicyDocument before;
+        try {
+            before = policyReader.readTrustPolicy(role.trustPolicyJson() == null ? "" : role.trustPolicyJson());
+        } catch (PolicyValidationException e) {
+            before = null; // unreadable before: revoke every account's sessions
+        }
+        List<String> revoked = roles.updateTrustPolicy(role, before, trustPolicy);
         JsonNode representation = PolicyWriter.toJsonNode(trustPolicy);
         adminEvent.operation(OperationType.UPDATE).resource(TRUST_POLICY_RESOURCE)
-                .resourcePath(session.getContext().getUri()).representation(representation).success();
+                .resourcePath(session.getContext().getUri()).representation(representation)
+                .detail("revoked_accounts", String.join(",", revoked)).success();
         return representation;
     }
 

@@ -1,9 +1,12 @@
 package io.github.keycloaksts.role;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyWriter;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -78,8 +81,13 @@ public final class AssumableRoleStore {
         role.setMaxSessionDuration(seconds);
     }
 
-    public void updateTrustPolicy(AssumableRole role, String trustPolicyJson) {
-        role.setTrustPolicyJson(trustPolicyJson);
+    /**
+     * Replaces the trust policy and, in the same transaction, ends the sessions of every account whose standing
+     * may have changed ({@link RoleSessionPrincipals#revokeChangedAccounts}). Returns the revoked accounts.
+     */
+    public List<String> updateTrustPolicy(AssumableRole role, PolicyDocument before, PolicyDocument after) {
+        role.setTrustPolicyJson(PolicyWriter.toJson(after));
+        return new RoleSessionPrincipals(session, realm).revokeChangedAccounts(role, before, after);
     }
 
     public void attach(AssumableRole role, RoleModel policy) {
@@ -104,8 +112,9 @@ public final class AssumableRoleStore {
         return principal;
     }
 
-    /** Removes the role client; Keycloak removes its service-account user with it. */
+    /** Ends every session of the role, then removes the role client; Keycloak removes its principal with it. */
     public void delete(AssumableRole role) {
+        new RoleSessionPrincipals(session, realm).revoke(role, null);
         realm.removeClient(role.client().getId());
     }
 }

@@ -30,6 +30,32 @@ public final class Admin {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 
+    /**
+     * Creates a source account in one call: realm {@code realm} = account {@code accountId}, a public client
+     * {@code app} (direct grants, access tokens for audience {@code sts}), the client {@code sts}, and a user whose
+     * realm role {@code assumer} carries {@code sts.assume-role} = {@code grantPatterns}.
+     */
+    public void createSourceAccount(String realm, String accountId, String username, String password, List<String> grantPatterns) {
+        deleteRealmIfExists(realm);
+        Map<String, Object> audience = Map.of("name", "audience sts", "protocol", "openid-connect",
+                "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", "sts", "access.token.claim", "true"));
+        Map<String, Object> rep = Map.of(
+                "realm", realm, "enabled", true, "eventsEnabled", true, "adminEventsEnabled", true,
+                "attributes", Map.of("sts.account-id", accountId),
+                "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", grantPatterns)))),
+                "clients", List.of(
+                        Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true,
+                                "standardFlowEnabled", false, "protocolMappers", List.of(audience)),
+                        Map.of("clientId", "sts", "publicClient", true, "standardFlowEnabled", false)),
+                "users", List.of(Map.of("username", username, "enabled", true, "email", username + "@example.org",
+                        "emailVerified", true, "firstName", username, "lastName", "Test",
+                        "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)),
+                        "realmRoles", List.of("assumer"))));
+        Http.Response created = Http.sendJson("POST", server.baseUrl() + "/admin/realms", rep, token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
     public void deleteRealmIfExists(String realm) {
         Http.delete(server.adminUrl(realm), token());
     }

@@ -1,0 +1,164 @@
+package io.github.keycloaksts.exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+/** The form parameters of an AssumeRole exchange, checked and typed. Every problem is an invalid_request. */
+final class AssumeRoleParameters {
+
+    static final String ROLE_ARN = "role_arn";
+    static final String ROLE_SESSION_NAME = "role_session_name";
+    static final String DURATION_SECONDS = "duration_seconds";
+    static final String EXTERNAL_ID = "external_id";
+    static final String POLICY = "policy";
+
+    static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    static final int MIN_DURATION = 900;
+    static final int DEFAULT_DURATION = 3600;
+    static final int MAX_SUBJECT_TOKEN_CHARS = 16 * 1024;
+    static final int MAX_PARAMETER_CHARS = 2048;
+    static final int MAX_POLICY_CHARS = 16 * 1024;
+
+    private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9_.@=,-]{2,64}");
+    private static final Pattern EXTERNAL_ID_CHARS = Pattern.compile("[A-Za-z0-9_+=,.@:/-]{2,1224}");
+    private static final List<String> SINGLE_VALUED = List.of("grant_type", "client_id", "subject_token", "subject_token_type",
+            "requested_token_type", "actor_token", "actor_token_type", ROLE_ARN, ROLE_SESSION_NAME, DURATION_SECONDS,
+            EXTERNAL_ID, POLICY, "scope");
+
+    final RoleArn roleArn;
+    final String subjectToken;
+    final String sessionName;      // null: derive from the source user
+    final Integer durationSeconds; // null: default, capped at the role's maximum
+    final String externalId;
+    final PolicyDocument sessionPolicy;
+    final List<String> audience;
+    final String scope;
+
+    private AssumeRoleParameters(RoleArn roleArn, String subjectToken, String sessionName, Integer durationSeconds,
+                                 String externalId, PolicyDocument sessionPolicy, List<String> audience, String scope) {
+        this.roleArn = roleArn;
+        this.subjectToken = subjectToken;
+        this.sessionName = sessionName;
+        this.durationSeconds = durationSeconds;
+        this.externalId = externalId;
+        this.sessionPolicy = sessionPolicy;
+        this.audience = audience;
+        this.scope = scope;
+    }
+
+    static AssumeRoleParameters read(MultivaluedMap<String, String> form, PolicyReader policyReader) {
+        for (String name : SINGLE_VALUED) {
+            List<String> values = form.get(name);
+            if (values != null && values.size() > 1) {
+                throw ExchangeFailure.invalidRequest(name + ": repeated parameter");
+            }
+        }
+        for (String name : form.keySet()) {
+            for (String value : form.get(name)) {
+                int limit = "subject_token".equals(name) ? MAX_SUBJECT_TOKEN_CHARS : POLICY.equals(name) ? MAX_POLICY_CHARS : MAX_PARAMETER_CHARS;
+                if (value != null && value.length() > limit) {
+                    throw ExchangeFailure.invalidRequest(name + ": longer than " + limit + " characters");
+                }
+            }
+        }
+
+        String roleArnText = required(form, ROLE_ARN);
+        RoleArn roleArn;
+        try {
+            roleArn = RoleArn.parse(roleArnText);
+        } catch (PolicyValidationException e) {
+            throw ExchangeFailure.invalidRequest("role_arn: not a role ARN (acs:ram::<accountId>:role/<roleName>)");
+        }
+
+        String subjectToken = required(form, "subject_token");
+        String subjectTokenType = required(form, "subject_token_type");
+        if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
+            throw ExchangeFailure.invalidRequest("subject_token_type: only " + ACCESS_TOKEN_TYPE + " is supported");
+        }
+        String requestedType = form.getFirst("requested_token_type");
+        if (requestedType != null && !ACCESS_TOKEN_TYPE.equals(requestedType)) {
+            throw ExchangeFailure.invalidRequest("requested_token_type: only " + ACCESS_TOKEN_TYPE + " can be issued");
+        }
+        if (form.containsKey("actor_token") || form.containsKey("actor_token_type")) {
+            throw ExchangeFailure.invalidRequest("actor_token: not supported by AssumeRole");
+        }
+        for (String unsupported : List.of("requested_subject", "requested_issuer", "subject_issuer")) {
+            if (form.containsKey(unsupported)) {
+                throw ExchangeFailure.invalidRequest(unsupported + ": not supported by AssumeRole");
+            }
+        }
+
+        String sessionName = form.getFirst(ROLE_SESSION_NAME);
+        if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
+            throw ExchangeFailure.invalidRequest("role_session_name: 2 to 64 characters of letters, digits and _.@=,-");
+        }
+
+        Integer duration = null;
+        String durationText = form.getFirst(DURATION_SECONDS);
+        if (durationText != null) {
+            try {
+                duration = Integer.valueOf(durationText);
+            } catch (NumberFormatException e) {
+                throw ExchangeFailure.invalidRequest("duration_seconds: not an integer");
+            }
+            if (duration < MIN_DURATION) {
+                throw ExchangeFailure.invalidRequest("duration_seconds: at least " + MIN_DURATION);
+            }
+        }
+
+        String externalId = form.getFirst(EXTERNAL_ID);
+        if (externalId != null && !EXTERNAL_ID_CHARS.matcher(externalId).matches()) {
+            throw ExchangeFailure.invalidRequest("external_id: 2 to 1224 characters of letters, digits and _+=,.@:/-");
+        }
+
+        PolicyDocument sessionPolicy = null;
+        String policy = form.getFirst(POLICY);
+        if (policy != null) {
+            try {
+                sessionPolicy = policyReader.readSessionPolicy(policy);
+            } catch (PolicyValidationException e) {
+                throw ExchangeFailure.invalidRequest("policy: " + e.getMessage());
+            }
+        }
+
+        List<String> audience = new ArrayList<>();
+        List<String> audiences = form.get("audience");
+        if (audiences != null) {
+            for (String value : audiences) {
+                if (value == null || value.isBlank()) {
+                    throw ExchangeFailure.invalidRequest("audience: empty value");
+                }
+                audience.add(value);
+            }
+        }
+        return new AssumeRoleParameters(roleArn, subjectToken, sessionName, duration, externalId, sessionPolicy,
+                List.copyOf(audience), form.getFirst("scope"));
+    }
+
+    private static String required(MultivaluedMap<String, String> form, String name) {
+        String value = form.getFirst(name);
+        if (value == null || value.isBlank()) {
+            throw ExchangeFailure.invalidRequest(name + ": required");
+        }
+        return value;
+    }
+
+    /** The session name derived from a username: invalid characters become '-', padded/truncated to 2..64. */
+    static String sessionNameFrom(String username) {
+        String name = username == null ? "" : username.replaceAll("[^A-Za-z0-9_.@=,-]", "-");
+        if (name.length() > 64) {
+            name = name.substring(0, 64);
+        }
+        while (name.length() < 2) {
+            name = name + "-";
+        }
+        return name;
+    }
+}

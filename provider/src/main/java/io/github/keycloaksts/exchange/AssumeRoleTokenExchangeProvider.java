@@ -1,0 +1,336 @@
+package io.github.keycloaksts.exchange;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
+import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
+import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.role.RoleSessionPrincipals;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.RoleUtils;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
+import org.keycloak.protocol.oidc.TokenExchangeProvider;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.services.managers.UserSessionManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
+
+/**
+ * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: PRODUCT.md,
+ * "Token exchange"). A new instance per request: it keeps per-request state.
+ */
+final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
+
+    static final String AUTH_METHOD = "sts-assume-role";
+    private static final Logger LOG = Logger.getLogger(AssumeRoleTokenExchangeProvider.class);
+    private static final PolicyReader POLICY_READER = PolicyReader.defaults();
+    private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
+    private static final Set<String> MFA_METHODS = Set.of("otp", "mfa", "hwk", "swk", "sms", "webauthn");
+
+    private final KeycloakSession session;
+
+    AssumeRoleTokenExchangeProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** Keycloak 26.5/26.6 call this (removed from the SPI in 26.7); no {@code @Override} so both compile. */
+    public int getVersion() {
+        return 2;
+    }
+
+    @Override
+    public boolean supports(TokenExchangeContext context) {
+        return context.getFormParams().containsKey(AssumeRoleParameters.ROLE_ARN);
+    }
+
+    @Override
+    public Response exchange(TokenExchangeContext context) {
+        EventBuilder event = context.getEvent();
+        event.detail(Details.AUTH_METHOD, AUTH_METHOD);
+        SubjectTokenVerifier.VerifiedSubject subject = null;
+        String roleArn = context.getFormParams().getFirst(AssumeRoleParameters.ROLE_ARN);
+        try {
+            AssumeRoleParameters params = AssumeRoleParameters.read(context.getFormParams(), POLICY_READER);
+            event.detail("role_arn", params.roleArn.toString());
+            subject = SubjectTokenVerifier.verify(session, context, params.subjectToken);
+            return assume(context, params, subject);
+        } catch (ExchangeFailure failure) {
+            audit(context, subject, roleArn, failure);
+            throw new CorsErrorResponseException(context.getCors(), failure.oauthError, failure.callerDescription,
+                    Response.Status.fromStatusCode(failure.status));
+        } catch (CorsErrorResponseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Fail closed: anything unexpected is a denial, with the cause in the server log and the events.
+            LOG.warnf(e, "AssumeRole of %s failed", roleArn);
+            ExchangeFailure failure = ExchangeFailure.denied("internal error: " + e);
+            audit(context, subject, roleArn, failure);
+            throw new CorsErrorResponseException(context.getCors(), failure.oauthError, failure.callerDescription,
+                    Response.Status.FORBIDDEN);
+        }
+    }
+
+    private Response assume(TokenExchangeContext context, AssumeRoleParameters params, SubjectTokenVerifier.VerifiedSubject subject) {
+        RealmModel target = context.getRealm();
+        RealmModel source = subject.realm();
+        AccessToken subjectToken = subject.token();
+        UserModel sourceUser = subject.user();
+
+        if (subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN) || RoleSessionPrincipals.isPrincipal(sourceUser)) {
+            throw ExchangeFailure.denied("role chaining refused: the subject token is itself a role session");
+        }
+        Account sourceAccount = Account.of(source)
+                .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
+        Account targetAccount = Account.of(target)
+                .orElseThrow(() -> ExchangeFailure.denied("target realm " + target.getName() + " is not an account"));
+        RoleArn roleArn = params.roleArn;
+        if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
+            throw ExchangeFailure.denied("role_arn account " + roleArn.accountId() + " is not this realm's account " + targetAccount.accountId());
+        }
+        AssumableRole role = new AssumableRoleStore(session, target).find(roleArn.roleName())
+                .orElseThrow(() -> ExchangeFailure.denied("role " + roleArn + " does not exist"));
+
+        PolicyDocument trustPolicy;
+        try {
+            trustPolicy = POLICY_READER.readTrustPolicy(role.trustPolicyJson() == null ? "" : role.trustPolicyJson());
+        } catch (PolicyValidationException e) {
+            throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
+        }
+
+        int maxDuration = role.maxSessionDuration();
+        if (params.durationSeconds != null && params.durationSeconds > maxDuration) {
+            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + maxDuration + " for this role");
+        }
+        int duration = params.durationSeconds != null ? params.durationSeconds : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
+        String sessionName = params.sessionName != null ? params.sessionName : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
+
+        RequestContext conditions = RequestContext.builder()
+                .externalId(params.externalId)
+                .roleSessionName(sessionName)
+                .sourceClientId(subjectToken.getIssuedFor())
+                .durationSeconds((long) duration)
+                .sourceIp(sourceAddress(context))
+                .currentTime(Instant.now())
+                .mfaPresent(mfaPresent(subjectToken))
+                .build();
+        UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
+        AssumeRoleRequest request = AssumeRoleRequest.of(sourceArn, roleArn, conditions);
+        Decision decision = EVALUATOR.evaluate(request, sourceGrants(sourceUser), trustPolicy);
+        if (!decision.isAllowed()) {
+            throw ExchangeFailure.denied(decision.reason());
+        }
+
+        List<RoleModel> attached = role.attachedRoles().toList();
+        List<RoleModel> granted = narrow(attached, params, conditions);
+
+        ClientModel client = context.getClient();
+        UserModel principal = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
+        AssumedRoleArn sessionArn = roleArn.session(sessionName);
+
+        AccessTokenResponse minted = mint(context, principal, client, params.scope, tokens -> {
+            AccessToken token = tokens.getAccessToken();
+            RoleTokenClaims.apply(token, granted, params.audience, roleArn, sessionName, sourceArn, sourceUser.getId(), subject.issuer());
+            token.exp((long) Time.currentTime() + duration);
+        });
+
+        EventBuilder event = context.getEvent();
+        event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
+                .detail("source_identity", sourceArn.toString()).detail("role_session_name", sessionName)
+                .detail(Details.REASON, decision.reason());
+        mirrorInSource(context, subject, roleArn.toString(), sessionName, null);
+        event.success();
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", minted.getToken());
+        body.put("issued_token_type", AssumeRoleParameters.ACCESS_TOKEN_TYPE);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", minted.getExpiresIn());
+        if (minted.getScope() != null) {
+            body.put("scope", minted.getScope());
+        }
+        body.put("assumed_role_user", Map.of(
+                "arn", sessionArn.toString(),
+                "assumed_role_id", principal.getId() + ":" + sessionName));
+        return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
+    private static List<PolicyDocument> sourceGrants(UserModel user) {
+        List<PolicyDocument> grants = new ArrayList<>();
+        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+            for (String pattern : SourceGrants.patternsOf(role)) {
+                try {
+                    grants.add(io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern)));
+                } catch (PolicyValidationException e) {
+                    // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
+                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static List<RoleModel> narrow(List<RoleModel> attached, AssumeRoleParameters params, RequestContext conditions) {
+        if (params.sessionPolicy == null) {
+            return attached;
+        }
+        Map<String, RoleModel> byName = new LinkedHashMap<>();
+        attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
+        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(params.sessionPolicy, byName.keySet(), conditions);
+        if (result.failed()) {
+            throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
+        }
+        return result.allowed().stream().map(byName::get).toList();
+    }
+
+    private AccessTokenResponse mint(TokenExchangeContext context, UserModel principal, ClientModel client, String scope,
+                                     java.util.function.Consumer<TokenManager.AccessTokenResponseBuilder> customize) {
+        RealmModel realm = context.getRealm();
+        if (scope != null && !TokenManager.isValidScope(session, scope, client)) {
+            throw ExchangeFailure.invalidRequest("scope: not a scope of client " + client.getClientId());
+        }
+        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
+        try {
+            AuthenticationSessionModel authSession = root.createAuthenticationSession(client);
+            authSession.setAuthenticatedUser(principal);
+            authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+            authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+            // Role tokens are user tokens of the target realm: always OpenID scoped, so userinfo answers them.
+            authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, withOpenId(scope));
+
+            // Transient: the session lives for this request only; nothing is written to the session stores.
+            UserSessionModel userSession = new UserSessionManager(session).createUserSession(root.getId(), realm, principal,
+                    principal.getUsername(), context.getClientConnection().getRemoteAddr(), AUTH_METHOD, false, null, null,
+                    UserSessionModel.SessionPersistenceState.TRANSIENT);
+            AuthenticationManager.setClientScopesInSession(session, authSession);
+            ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
+            clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+
+            TokenManager tokenManager = (TokenManager) context.getTokenManager();
+            TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, context.getEvent(), session,
+                    userSession, clientSessionCtx).generateAccessToken();
+            builder.getAccessToken().setSessionId(null);
+            customize.accept(builder);
+            return builder.build();
+        } finally {
+            session.authenticationSessions().removeRootAuthenticationSession(realm, root);
+        }
+    }
+
+    static String withOpenId(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return OAuth2Constants.SCOPE_OPENID;
+        }
+        return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
+    }
+
+    private static InetAddress sourceAddress(TokenExchangeContext context) {
+        String address = context.getClientConnection().getRemoteAddr();
+        try {
+            // An IP literal from the connection (Keycloak applies its proxy settings); no name lookup happens.
+            return address == null ? null : InetAddress.getByName(address);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** MFA is present when the source sign-in reports a second factor (amr) or a level of assurance of 2 or more. */
+    static Boolean mfaPresent(AccessToken token) {
+        Object amr = token.getOtherClaims().get("amr");
+        if (amr instanceof Collection<?> methods && methods.stream().anyMatch(m -> MFA_METHODS.contains(String.valueOf(m)))) {
+            return true;
+        }
+        try {
+            return token.getAcr() != null && Integer.parseInt(token.getAcr()) >= 2;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void audit(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn, ExchangeFailure failure) {
+        EventBuilder event = context.getEvent();
+        if (roleArn != null) {
+            event.detail("role_arn", roleArn);
+        }
+        if (subject != null) {
+            event.detail("source_realm", subject.realm().getName()).detail("source_user", subject.user().getUsername());
+            Account.of(subject.realm()).ifPresent(a -> event.detail("source_account", a.accountId()));
+        }
+        event.detail(Details.REASON, failure.reason());
+        event.error(failure.eventError);
+        if (subject != null) {
+            mirrorInSource(context, subject, roleArn, null, failure);
+        }
+    }
+
+    /** The same assumption, seen from the source account: an event in its own realm. */
+    private void mirrorInSource(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn,
+                                String sessionName, ExchangeFailure failure) {
+        EventBuilder mirror = new EventBuilder(subject.realm(), session, context.getClientConnection())
+                .event(EventType.TOKEN_EXCHANGE)
+                .user(subject.user())
+                .client(subject.token().getIssuedFor())
+                .session(subject.token().getSessionId())
+                .detail(Details.AUTH_METHOD, AUTH_METHOD)
+                .detail("target_realm", context.getRealm().getName());
+        Account.of(context.getRealm()).ifPresent(a -> mirror.detail("target_account", a.accountId()));
+        if (roleArn != null) {
+            mirror.detail("role_arn", roleArn);
+        }
+        if (sessionName != null) {
+            mirror.detail("role_session_name", sessionName);
+        }
+        if (failure == null) {
+            mirror.success();
+        } else {
+            mirror.detail(Details.REASON, failure.reason()).error(failure.eventError);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.keycloaksts.exchange;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.representations.AccessToken;
+
+/** The claims that make an access token a role token (PRODUCT.md, "Token exchange"). */
+final class RoleTokenClaims {
+
+    static final String ROLE_ARN = "role_arn";
+    static final String ROLE_SESSION_NAME = "role_session_name";
+    static final String SOURCE_IDENTITY = "source_identity";
+    static final String ACT = "act";
+
+    private RoleTokenClaims() {
+    }
+
+    /**
+     * Writes the role claims and replaces whatever roles Keycloak's mappers put in: the token carries exactly the
+     * granted policies, never the principal's or the realm's default roles.
+     */
+    static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
+                      String sessionName, UserArn source, String sourceUserId, String sourceIssuer) {
+        token.setRealmAccess(null);
+        token.setResourceAccess(new LinkedHashMap<>());
+        Set<String> roleClients = new LinkedHashSet<>();
+        for (RoleModel role : granted) {
+            if (role.isClientRole()) {
+                String clientId = ((ClientModel) role.getContainer()).getClientId();
+                token.addAccess(clientId).addRole(role.getName());
+                roleClients.add(clientId);
+            } else {
+                if (token.getRealmAccess() == null) {
+                    token.setRealmAccess(new AccessToken.Access());
+                }
+                token.getRealmAccess().addRole(role.getName());
+            }
+        }
+        if (token.getResourceAccess().isEmpty()) {
+            token.setResourceAccess(null);
+        }
+        if (!requestedAudience.isEmpty()) {
+            for (String audience : requestedAudience) {
+                if (!roleClients.contains(audience)) {
+                    throw ExchangeFailure.invalidRequest("audience: " + audience + " is not an audience of the role's policies");
+                }
+            }
+            token.audience(requestedAudience.toArray(String[]::new));
+        } else {
+            token.audience(roleClients.isEmpty() ? null : roleClients.toArray(String[]::new));
+        }
+        token.getOtherClaims().put(ROLE_ARN, roleArn.toString());
+        token.getOtherClaims().put(ROLE_SESSION_NAME, sessionName);
+        token.getOtherClaims().put(SOURCE_IDENTITY, source.toString());
+        Map<String, String> act = new LinkedHashMap<>();
+        act.put("sub", sourceUserId);
+        act.put("iss", sourceIssuer);
+        token.getOtherClaims().put(ACT, act);
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.keycloaksts.role;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyKind;
+import io.github.keycloaksts.policy.document.PolicyWriter;
+import io.github.keycloaksts.policy.document.Statement;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserManager;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The principals that role tokens are issued to: one per (assumable role, source account). Role tokens are
+ * stateless (transient sessions), and Keycloak checks at introspection and userinfo that a token's subject still
+ * exists and is enabled. So revoking an account's sessions of a role is removing that account's principal: every
+ * token it holds turns inactive at once on every node (the user cache is invalidated cluster-wide), while the
+ * tokens of other accounts — other principals — keep working.
+ *
+ * <p>A principal has no credentials and no role mappings (the roles are written into each token from the role's
+ * attached policies). It carries a service-account link that names no client, so Keycloak hides it from user
+ * lists and refuses it at every login, direct grant, impersonation and account console.
+ */
+public final class RoleSessionPrincipals {
+
+    public static final String ROLE_CLIENT_ATTRIBUTE = "sts.role-client";
+    public static final String SOURCE_ACCOUNT_ATTRIBUTE = "sts.source-account";
+    static final String LINK_PREFIX = "sts-role-session:";
+
+    private static final Logger LOG = Logger.getLogger(RoleSessionPrincipals.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public RoleSessionPrincipals(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    static String username(AssumableRole role, String accountId) {
+        return "sts-role-session." + role.client().getId() + "." + accountId;
+    }
+
+    /** True when {@code user} is a role-session principal (used to refuse role chaining). */
+    public static boolean isPrincipal(UserModel user) {
+        String link = user.getServiceAccountClientLink();
+        return link != null && link.startsWith(LINK_PREFIX);
+    }
+
+    public Optional<UserModel> find(AssumableRole role, String accountId) {
+        return Optional.ofNullable(session.users().getUserByUsername(realm, username(role, accountId)));
+    }
+
+    /**
+     * The principal of {@code accountId}'s sessions of {@code role}, created on the first exchange. Created in a
+     * transaction of its own, so two nodes creating it at once cannot fail each other's exchange.
+     */
+    public UserModel obtain(AssumableRole role, String accountId) {
+        Optional<UserModel> existing = find(role, accountId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String realmId = realm.getId();
+        String roleClientId = role.client().getId();
+        String username = username(role, accountId);
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
+                RealmModel txRealm = tx.realms().getRealm(realmId);
+                tx.getContext().setRealm(txRealm);
+                if (tx.users().getUserByUsername(txRealm, username) != null) {
+                    return;
+                }
+                UserModel user = tx.users().addUser(txRealm, null, username, false, false);
+                user.setEnabled(true);
+                user.setServiceAccountClientLink(LINK_PREFIX + roleClientId);
+                user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
+                user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+            });
+        } catch (ModelDuplicateException e) {
+            LOG.debugf("Role-session principal %s created concurrently", username);
+        }
+        return find(role, accountId).orElseThrow(() -> new IllegalStateException("role-session principal " + username + " missing"));
+    }
+
+    /** Every principal of {@code role}: one per source account that has held a session. */
+    public List<UserModel> of(AssumableRole role) {
+        return session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
+                .filter(RoleSessionPrincipals::isPrincipal)
+                .toList();
+    }
+
+    /** Ends every session of {@code role} held by {@code accountId} (or by anyone when null); returns the accounts. */
+    public List<String> revoke(AssumableRole role, String accountId) {
+        List<String> revoked = new ArrayList<>();
+        for (UserModel principal : of(role)) {
+            String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
+            if (accountId == null || accountId.equals(account)) {
+                new UserManager(session).removeUser(realm, principal);
+                revoked.add(account);
+            }
+        }
+        return revoked;
+    }
+
+    /**
+     * After a trust-policy change, ends the sessions of every account whose standing may have changed: those for
+     * which the statements that can concern them (any Deny, and every statement naming the account or one of its
+     * users or roles) differ between the old and the new document. Conservative on purpose: an account that stays
+     * trusted through a changed statement re-assumes the role, an account that lost trust never keeps a token.
+     */
+    public List<String> revokeChangedAccounts(AssumableRole role, PolicyDocument before, PolicyDocument after) {
+        List<String> revoked = new ArrayList<>();
+        for (UserModel principal : of(role)) {
+            String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
+            if (before == null || after == null || !Objects.equals(concerning(before, account), concerning(after, account))) {
+                new UserManager(session).removeUser(realm, principal);
+                revoked.add(account);
+            }
+        }
+        return revoked;
+    }
+
+    /**
+     * The part of a trust policy that can concern {@code accountId}: every Deny statement whole, and every statement
+     * naming the account reduced to the account's own principals, so removing another account from a shared
+     * statement does not touch this account's standing.
+     */
+    private static Set<String> concerning(PolicyDocument document, String accountId) {
+        Set<String> parts = new java.util.HashSet<>();
+        for (Statement statement : document.statements()) {
+            if (statement.effect() != Effect.DENY && !names(statement, accountId)) {
+                continue;
+            }
+            ObjectNode json = (ObjectNode) PolicyWriter.toJsonNode(PolicyDocument.of(PolicyKind.TRUST, List.of(statement)))
+                    .get("Statement").get(0);
+            if (statement.effect() != Effect.DENY) {
+                ArrayNode own = json.arrayNode();
+                statement.principals().arns().stream()
+                        .filter(arn -> arn.accountId().value().equals(accountId))
+                        .map(Object::toString).sorted().forEach(own::add);
+                json.putObject("Principal").set("RAM", own);
+            }
+            json.remove("Sid");
+            parts.add(json.toString());
+        }
+        return parts;
+    }
+
+    private static boolean names(Statement statement, String accountId) {
+        for (Arn arn : statement.principals().arns()) {
+            if (arn.accountId().value().equals(accountId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
