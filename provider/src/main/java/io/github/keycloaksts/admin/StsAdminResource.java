@@ -281,6 +281,26 @@ public class StsAdminResource {
         return Response.noContent().build();
     }
 
+    // ---------------------------------------------------------------- role sessions
+
+    @GET
+    @Path("roles/{roleName}/sessions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> listSessions(@PathParam("roleName") String roleName) {
+        auth.realm().requireViewRealm();
+        Account account = requireAccount();
+        return RoleSessionsEndpoint.list(session, realm, requireRole(roleName), account.accountId());
+    }
+
+    @DELETE
+    @Path("roles/{roleName}/sessions")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> revokeSessions(@PathParam("roleName") String roleName,
+                                              @QueryParam("sourceAccountId") String sourceAccountId) {
+        auth.realm().requireManageRealm();
+        return RoleSessionsEndpoint.revoke(session, realm, adminEvent, requireRole(roleName), sourceAccountId);
+    }
+
     // ---------------------------------------------------------------- source side
 
     @GET

@@ -27,6 +27,7 @@ import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.role.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -179,6 +180,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         EventBuilder event = context.getEvent();
         event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
                 .detail("source_identity", sourceArn.toString()).detail("role_session_name", sessionName)
+                .detail(RoleSessions.DURATION_DETAIL, Integer.toString(duration))
+                .detail(RoleSessions.EXPIRES_DETAIL, Long.toString((long) Time.currentTime() + duration))
                 .detail(Details.REASON, decision.reason());
         mirrorInSource(context, subject, roleArn.toString(), sessionName, null);
         event.success();

@@ -36,13 +36,19 @@ public final class Admin {
      * realm role {@code assumer} carries {@code sts.assume-role} = {@code grantPatterns}.
      */
     public void createSourceAccount(String realm, String accountId, String username, String password, List<String> grantPatterns) {
+        createSourceAccount(realm, accountId, username, password, grantPatterns, Map.of());
+    }
+
+    /** As above; {@code accountId} null makes a realm that is not an account; {@code extra} adds realm fields. */
+    public void createSourceAccount(String realm, String accountId, String username, String password, List<String> grantPatterns,
+                                    Map<String, Object> extra) {
         deleteRealmIfExists(realm);
         Map<String, Object> audience = Map.of("name", "audience sts", "protocol", "openid-connect",
                 "protocolMapper", "oidc-audience-mapper",
                 "config", Map.of("included.client.audience", "sts", "access.token.claim", "true"));
-        Map<String, Object> rep = Map.of(
+        Map<String, Object> rep = new java.util.LinkedHashMap<>(Map.of(
                 "realm", realm, "enabled", true, "eventsEnabled", true, "adminEventsEnabled", true,
-                "attributes", Map.of("sts.account-id", accountId),
+                "attributes", accountId == null ? Map.of() : Map.of("sts.account-id", accountId),
                 "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", grantPatterns)))),
                 "clients", List.of(
                         Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true,
@@ -51,9 +57,20 @@ public final class Admin {
                 "users", List.of(Map.of("username", username, "enabled", true, "email", username + "@example.org",
                         "emailVerified", true, "firstName", username, "lastName", "Test",
                         "credentials", List.of(Map.of("type", "password", "value", password, "temporary", false)),
-                        "realmRoles", List.of("assumer"))));
+                        "realmRoles", List.of("assumer")))));
+        rep.putAll(extra);
         Http.Response created = Http.sendJson("POST", server.baseUrl() + "/admin/realms", rep, token());
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    }
+
+    /** A user with a password and the realm role {@code realmRole}; returns its ID. */
+    public String createUserWithRealmRole(String realm, String username, String password, String realmRole) {
+        String userId = createUser(realm, username, password, null, List.of());
+        JsonNode role = Http.get(server.adminUrl(realm) + "/roles/" + realmRole, token()).json();
+        Http.Response mapped = Http.sendJson("POST", server.adminUrl(realm) + "/users/" + userId + "/role-mappings/realm",
+                List.of(role), token());
+        assertThat(mapped.status()).as(mapped.toString()).isEqualTo(204);
+        return userId;
     }
 
     public void deleteRealmIfExists(String realm) {

@@ -82,6 +82,10 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    public static Response postRaw(String url, String contentType, String body) {
+        return send(request(url, null).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public static Response sendJson(String method, String url, Object body, String bearer) {
         String json;
         try {
