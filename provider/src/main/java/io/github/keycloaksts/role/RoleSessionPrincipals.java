@@ -56,7 +56,8 @@ public final class RoleSessionPrincipals {
     /** True when {@code user} is a role-session principal (used to refuse role chaining). */
     public static boolean isPrincipal(UserModel user) {
         String link = user.getServiceAccountClientLink();
-        return link != null && link.startsWith(LINK_PREFIX);
+        return link != null && link.startsWith(LINK_PREFIX)
+                || user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE) != null && user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE) != null;
     }
 
     public Optional<UserModel> find(AssumableRole role, String accountId) {
@@ -70,7 +71,14 @@ public final class RoleSessionPrincipals {
     public UserModel obtain(AssumableRole role, String accountId) {
         Optional<UserModel> existing = find(role, accountId);
         if (existing.isPresent()) {
-            return existing.get();
+            UserModel user = existing.get();
+            String link = user.getServiceAccountClientLink();
+            if (link == null || !link.startsWith(LINK_PREFIX)) {
+                // A realm export cannot name a link to no client, so an imported principal arrives unlinked:
+                // link it again so it stays hidden and unable to log in.
+                user.setServiceAccountClientLink(LINK_PREFIX + role.client().getId());
+            }
+            return user;
         }
         String realmId = realm.getId();
         String roleClientId = role.client().getId();
@@ -96,8 +104,9 @@ public final class RoleSessionPrincipals {
 
     /** Every principal of {@code role}: one per source account that has held a session. */
     public List<UserModel> of(AssumableRole role) {
+        // By attribute, not by link: an imported principal may not be linked yet, and must still be revocable.
         return session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
-                .filter(RoleSessionPrincipals::isPrincipal)
+                .filter(user -> username(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername()))
                 .toList();
     }
 

@@ -38,7 +38,6 @@ public final class RoleSessions {
             return List.of();
         }
         long now = Time.currentTimeMillis();
-        RoleSessionPrincipals principals = new RoleSessionPrincipals(session, realm);
         Map<String, Boolean> principalAlive = new LinkedHashMap<>();
         return events.createQuery()
                 .realm(realm.getId())
@@ -49,14 +48,14 @@ public final class RoleSessions {
                 .getResultStream()
                 .filter(event -> event.getDetails() != null && roleArn.equals(event.getDetails().get("role_arn")))
                 .filter(event -> expiresAt(event) * 1000L > now)
-                .filter(event -> principalAlive.computeIfAbsent(event.getUserId(), id -> alive(principals, id)))
+                .filter(event -> principalAlive.computeIfAbsent(event.getUserId(), this::alive))
                 .map(RoleSessions::representation)
                 .toList();
     }
 
-    private boolean alive(RoleSessionPrincipals principals, String userId) {
+    private boolean alive(String userId) {
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
-        return user != null && RoleSessionPrincipals.isPrincipal(user);
+        return user != null && user.getFirstAttribute(RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE) != null;
     }
 
     private static long expiresAt(Event event) {

@@ -37,6 +37,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final Path home;
     private final List<String> extraArgs;
     private final Path log;
+    private final Map<String, Path> importOverrides = new java.util.HashMap<>();
     private Process process;
     private String baseUrl;
     private int managementPort;
@@ -62,6 +63,70 @@ public final class KeycloakServer implements AutoCloseable {
             }
         }
         return shared;
+    }
+
+    /**
+     * A server of its own, for tests that restart a server or move data between servers: a copy of the
+     * distribution in {@code target/<name>} with an H2 file database there, not started yet.
+     */
+    public static KeycloakServer isolated(String name) {
+        Path home = logDir().resolve(name).toAbsolutePath();
+        try {
+            run(List.of("rm", "-rf", home.toString()), null); // a fresh server every run: no database left over
+            run(List.of("cp", "-a", distributionHome().toString(), home.toString()), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KeycloakServer server = new KeycloakServer(home, List.of("--db=dev-file"), logDir().resolve(name + ".log"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-" + name));
+        return server;
+    }
+
+    /**
+     * Starts this isolated server with {@code realmFile} (e.g. a realm export) imported in place of the
+     * realm-config/ file of the same name.
+     */
+    public KeycloakServer startIsolatedWith(Path realmFile, String asFileName) {
+        importOverrides.put(asFileName, realmFile);
+        return startIsolated();
+    }
+
+    /** Starts this isolated server (again); returns it for chaining. */
+    public KeycloakServer startIsolated() {
+        if (process == null) {
+            start();
+        }
+        return this;
+    }
+
+    /** Runs {@code kc.sh <args>} on this server's home to completion (e.g. {@code export}); the server must be stopped. */
+    public void kc(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/kc.sh").toString());
+        command.addAll(args);
+        command.addAll(extraArgs);
+        run(command, home);
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    private static void run(List<String> command, Path directory) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static synchronized void stopShared() {
@@ -139,7 +204,8 @@ public final class KeycloakServer implements AutoCloseable {
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(repoRoot().resolve("realm-config"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Path source = importOverrides.getOrDefault(file.getFileName().toString(), file);
+                Files.copy(source, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }
