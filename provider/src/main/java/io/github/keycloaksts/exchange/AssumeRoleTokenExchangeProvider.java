@@ -136,7 +136,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
         PolicyDocument trustPolicy;
         try {
-            trustPolicy = POLICY_READER.readTrustPolicy(role.trustPolicyJson() == null ? "" : role.trustPolicyJson());
+            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
         } catch (PolicyValidationException e) {
             throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
         }
