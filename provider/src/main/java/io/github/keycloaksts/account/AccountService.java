@@ -69,6 +69,7 @@ public final class AccountService {
     public enum AccountIdProblem { MALFORMED, TAKEN }
 
     static void ensureStsClient(RealmModel realm) {
+        ensureConsoleClient(realm);
         if (realm.getClientByClientId(STS_CLIENT_ID) != null) {
             return;
         }
@@ -82,6 +83,27 @@ public final class AccountService {
         client.setDirectAccessGrantsEnabled(false);
         client.setServiceAccountsEnabled(false);
         client.setFullScopeAllowed(false);
+        client.setEnabled(true);
+    }
+
+    /** The public client the console pages (Switch Role, role console) sign users in with. */
+    public static final String CONSOLE_CLIENT_ID = "sts-console";
+
+    static void ensureConsoleClient(RealmModel realm) {
+        if (realm.getClientByClientId(CONSOLE_CLIENT_ID) != null) {
+            return;
+        }
+        ClientModel client = realm.addClient(CONSOLE_CLIENT_ID);
+        client.setName("STS console");
+        client.setDescription("Switch Role and role console pages of keycloak-sts");
+        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setImplicitFlowEnabled(false);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setRootUrl("${authBaseUrl}");
+        client.setBaseUrl("/realms/" + realm.getName() + "/sts/switch-role");
+        client.addRedirectUri("/realms/" + realm.getName() + "/sts/*");
         client.setEnabled(true);
     }
 }

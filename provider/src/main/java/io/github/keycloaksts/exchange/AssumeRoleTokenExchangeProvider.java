@@ -1,31 +1,19 @@
 package io.github.keycloaksts.exchange;
 
 import java.net.InetAddress;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.grant.SourceGrants;
-import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
-import io.github.keycloaksts.policy.condition.RequestContext;
-import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
-import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
-import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
-import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
 import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
 import io.github.keycloaksts.role.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
@@ -44,7 +32,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
@@ -67,8 +54,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
     static final String AUTH_METHOD = "sts-assume-role";
     private static final Logger LOG = Logger.getLogger(AssumeRoleTokenExchangeProvider.class);
-    private static final PolicyReader POLICY_READER = PolicyReader.defaults();
-    private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
+    private static final PolicyReader POLICY_READER = AssumeRoleAuthorizer.POLICY_READER;
     private static final Set<String> MFA_METHODS = Set.of("otp", "mfa", "hwk", "swk", "sms", "webauthn");
 
     private final KeycloakSession session;
@@ -115,57 +101,21 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     }
 
     private Response assume(TokenExchangeContext context, AssumeRoleParameters params, SubjectTokenVerifier.VerifiedSubject subject) {
-        RealmModel target = context.getRealm();
-        RealmModel source = subject.realm();
         AccessToken subjectToken = subject.token();
         UserModel sourceUser = subject.user();
-
-        if (subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN) || RoleSessionPrincipals.isPrincipal(sourceUser)) {
-            throw ExchangeFailure.denied("role chaining refused: the subject token is itself a role session");
-        }
-        Account sourceAccount = Account.of(source)
-                .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
-        Account targetAccount = Account.of(target)
-                .orElseThrow(() -> ExchangeFailure.denied("target realm " + target.getName() + " is not an account"));
-        RoleArn roleArn = params.roleArn;
-        if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
-            throw ExchangeFailure.denied("role_arn account " + roleArn.accountId() + " is not this realm's account " + targetAccount.accountId());
-        }
-        AssumableRole role = new AssumableRoleStore(session, target).find(roleArn.roleName())
-                .orElseThrow(() -> ExchangeFailure.denied("role " + roleArn + " does not exist"));
-
-        PolicyDocument trustPolicy;
-        try {
-            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
-        } catch (PolicyValidationException e) {
-            throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
-        }
-
-        int maxDuration = role.maxSessionDuration();
-        if (params.durationSeconds != null && params.durationSeconds > maxDuration) {
-            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + maxDuration + " for this role");
-        }
-        int duration = params.durationSeconds != null ? params.durationSeconds : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
-        String sessionName = params.sessionName != null ? params.sessionName : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
-
-        RequestContext conditions = RequestContext.builder()
-                .externalId(params.externalId)
-                .roleSessionName(sessionName)
-                .sourceClientId(subjectToken.getIssuedFor())
-                .durationSeconds((long) duration)
-                .sourceIp(sourceAddress(context))
-                .currentTime(Instant.now())
-                .mfaPresent(mfaPresent(subjectToken))
-                .build();
-        UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
-        AssumeRoleRequest request = AssumeRoleRequest.of(sourceArn, roleArn, conditions);
-        Decision decision = EVALUATOR.evaluate(request, sourceGrants(sourceUser), trustPolicy);
-        if (!decision.isAllowed()) {
-            throw ExchangeFailure.denied(decision.reason());
-        }
-
-        List<RoleModel> attached = role.attachedRoles().toList();
-        List<RoleModel> granted = narrow(attached, params, conditions);
+        AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
+                subject.realm(), sourceUser, subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN),
+                context.getRealm(), params.roleArn, params.sessionName, params.durationSeconds, params.externalId,
+                params.sessionPolicy, subjectToken.getIssuedFor(), mfaPresent(subjectToken), sourceAddress(context)));
+        RealmModel target = context.getRealm();
+        Account sourceAccount = grant.sourceAccount();
+        RoleArn roleArn = grant.roleArn();
+        AssumableRole role = grant.role();
+        int duration = grant.durationSeconds();
+        String sessionName = grant.sessionName();
+        UserArn sourceArn = grant.sourceArn();
+        List<RoleModel> granted = grant.granted();
+        Decision decision = grant.decision();
 
         ClientModel client = context.getClient();
         UserModel principal = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
@@ -198,35 +148,6 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 "arn", sessionArn.toString(),
                 "assumed_role_id", principal.getId() + ":" + sessionName));
         return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
-    }
-
-    /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
-    private static List<PolicyDocument> sourceGrants(UserModel user) {
-        List<PolicyDocument> grants = new ArrayList<>();
-        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
-            for (String pattern : SourceGrants.patternsOf(role)) {
-                try {
-                    grants.add(io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern)));
-                } catch (PolicyValidationException e) {
-                    // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
-                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
-                }
-            }
-        }
-        return grants;
-    }
-
-    private static List<RoleModel> narrow(List<RoleModel> attached, AssumeRoleParameters params, RequestContext conditions) {
-        if (params.sessionPolicy == null) {
-            return attached;
-        }
-        Map<String, RoleModel> byName = new LinkedHashMap<>();
-        attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
-        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(params.sessionPolicy, byName.keySet(), conditions);
-        if (result.failed()) {
-            throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
-        }
-        return result.allowed().stream().map(byName::get).toList();
     }
 
     private AccessTokenResponse mint(TokenExchangeContext context, UserModel principal, ClientModel client, String scope,
@@ -270,7 +191,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
     }
 
-    private static InetAddress sourceAddress(TokenExchangeContext context) {
+    static InetAddress sourceAddress(TokenExchangeContext context) {
         String address = context.getClientConnection().getRemoteAddr();
         try {
             // An IP literal from the connection (Keycloak applies its proxy settings); no name lookup happens.

@@ -4,7 +4,7 @@ package io.github.keycloaksts.exchange;
  * Why an exchange is refused: the OAuth error for the caller, a terse description for the caller, and the full
  * reason for the audit events of both realms.
  */
-final class ExchangeFailure extends RuntimeException {
+public final class ExchangeFailure extends RuntimeException {
 
     static final String NOT_AUTHORIZED = "Not authorized to assume the role";
 
@@ -32,11 +32,15 @@ final class ExchangeFailure extends RuntimeException {
     }
 
     /** 403 access_denied: one description for every cause, so unknown and untrusted look the same. */
-    static ExchangeFailure denied(String reason) {
+    public static ExchangeFailure denied(String reason) {
         return new ExchangeFailure("access_denied", "not_allowed", 403, NOT_AUTHORIZED, reason);
     }
 
-    String reason() {
+    public String reason() {
         return getMessage();
+    }
+
+    public String eventError() {
+        return eventError;
     }
 }

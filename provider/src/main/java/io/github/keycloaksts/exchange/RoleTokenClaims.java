@@ -13,9 +13,9 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 
 /** The claims that make an access token a role token (PRODUCT.md, "Token exchange"). */
-final class RoleTokenClaims {
+public final class RoleTokenClaims {
 
-    static final String ROLE_ARN = "role_arn";
+    public static final String ROLE_ARN = "role_arn";
     static final String ROLE_SESSION_NAME = "role_session_name";
     static final String SOURCE_IDENTITY = "source_identity";
     static final String ACT = "act";
@@ -27,7 +27,7 @@ final class RoleTokenClaims {
      * Writes the role claims and replaces whatever roles Keycloak's mappers put in: the token carries exactly the
      * granted policies, never the principal's or the realm's default roles.
      */
-    static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
+    public static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                       String sessionName, UserArn source, String sourceUserId, String sourceIssuer) {
         token.setRealmAccess(null);
         token.setResourceAccess(new LinkedHashMap<>());

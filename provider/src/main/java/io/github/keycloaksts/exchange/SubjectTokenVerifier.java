@@ -2,7 +2,6 @@ package io.github.keycloaksts.exchange;
 
 import java.util.Set;
 
-import org.keycloak.TokenVerifier;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;

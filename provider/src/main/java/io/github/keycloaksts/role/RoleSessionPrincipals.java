@@ -49,8 +49,55 @@ public final class RoleSessionPrincipals {
         this.realm = realm;
     }
 
+    static final String TOKEN_PREFIX = "sts-role-session.";
+    static final String CONSOLE_PREFIX = "sts-role-console.";
+
     static String username(AssumableRole role, String accountId) {
-        return "sts-role-session." + role.client().getId() + "." + accountId;
+        return TOKEN_PREFIX + role.client().getId() + "." + accountId;
+    }
+
+    static String consoleUsername(AssumableRole role, String accountId) {
+        return CONSOLE_PREFIX + role.client().getId() + "." + accountId;
+    }
+
+    /**
+     * The principal of {@code accountId}'s browser role sessions of {@code role} (Switch Role). Keycloak's browser
+     * flow refuses users with a service-account link, so this one has none; it has no credentials, and carries the
+     * profile Keycloak's default user profile requires so SSO into the realm's apps is not stopped by a profile form.
+     */
+    public UserModel obtainConsole(AssumableRole role, String accountId) {
+        String username = consoleUsername(role, accountId);
+        UserModel existing = session.users().getUserByUsername(realm, username);
+        if (existing != null) {
+            return existing;
+        }
+        String realmId = realm.getId();
+        String roleClientId = role.client().getId();
+        String roleName = role.name();
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
+                RealmModel txRealm = tx.realms().getRealm(realmId);
+                tx.getContext().setRealm(txRealm);
+                if (tx.users().getUserByUsername(txRealm, username) != null) {
+                    return;
+                }
+                UserModel user = tx.users().addUser(txRealm, null, username, false, false);
+                user.setEnabled(true);
+                user.setFirstName(roleName);
+                user.setLastName("(account " + accountId + ")");
+                user.setEmail(roleClientId + "." + accountId + "@role-session.invalid");
+                user.setEmailVerified(true);
+                user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
+                user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+            });
+        } catch (ModelDuplicateException e) {
+            LOG.debugf("Console principal %s created concurrently", username);
+        }
+        UserModel created = session.users().getUserByUsername(realm, username);
+        if (created == null) {
+            throw new IllegalStateException("console principal " + username + " missing");
+        }
+        return created;
     }
 
     /** True when {@code user} is a role-session principal (used to refuse role chaining). */
@@ -106,7 +153,8 @@ public final class RoleSessionPrincipals {
     public List<UserModel> of(AssumableRole role) {
         // By attribute, not by link: an imported principal may not be linked yet, and must still be revocable.
         return session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
-                .filter(user -> username(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername()))
+                .filter(user -> username(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername())
+                        || consoleUsername(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername()))
                 .toList();
     }
 
@@ -117,7 +165,9 @@ public final class RoleSessionPrincipals {
             String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
             if (accountId == null || accountId.equals(account)) {
                 new UserManager(session).removeUser(realm, principal);
-                revoked.add(account);
+                if (!revoked.contains(account)) {
+                    revoked.add(account);
+                }
             }
         }
         return revoked;
@@ -135,7 +185,9 @@ public final class RoleSessionPrincipals {
             String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
             if (before == null || after == null || !Objects.equals(concerning(before, account), concerning(after, account))) {
                 new UserManager(session).removeUser(realm, principal);
-                revoked.add(account);
+                if (!revoked.contains(account)) {
+                    revoked.add(account);
+                }
             }
         }
         return revoked;

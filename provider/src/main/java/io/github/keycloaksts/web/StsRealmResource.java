@@ -1,7 +1,13 @@
 package io.github.keycloaksts.web;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.console.ConsolePages;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,5 +34,57 @@ public class StsRealmResource {
     public Account account() {
         RealmModel realm = session.getContext().getRealm();
         return Account.of(realm).orElseThrow(() -> new NotFoundException("Realm is not an account"));
+    }
+
+    @GET
+    @Path("switch-role")
+    @Produces(MediaType.TEXT_HTML)
+    public Response switchRolePage() {
+        return new ConsolePages(session).switchRolePage();
+    }
+
+    @POST
+    @Path("switch-role")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response switchRole(MultivaluedMap<String, String> form) {
+        return new ConsolePages(session).switchRole(form);
+    }
+
+    @GET
+    @Path("enter")
+    @Produces(MediaType.TEXT_HTML)
+    public Response enter(@QueryParam("ticket") String ticket) {
+        return new ConsolePages(session).enter(ticket);
+    }
+
+    @GET
+    @Path("console")
+    @Produces(MediaType.TEXT_HTML)
+    public Response console() {
+        return new ConsolePages(session).console();
+    }
+
+    @POST
+    @Path("back")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response back(MultivaluedMap<String, String> form) {
+        return new ConsolePages(session).back(form);
+    }
+
+    @GET
+    @Path("signin")
+    @Produces(MediaType.TEXT_HTML)
+    public Response signInPage() {
+        return new ConsolePages(session).signInPage();
+    }
+
+    @POST
+    @Path("signin")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response signIn(MultivaluedMap<String, String> form) {
+        return new ConsolePages(session).signIn(form);
     }
 }

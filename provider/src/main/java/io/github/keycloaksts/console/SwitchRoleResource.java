@@ -1,0 +1,215 @@
+package io.github.keycloaksts.console;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.account.AccountService;
+import io.github.keycloaksts.exchange.AssumeRoleAuthorizer;
+import io.github.keycloaksts.exchange.ExchangeFailure;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
+
+/**
+ * {@code /realms/{sourceRealm}/sts/switch-role}: the Switch Role page. The same two-sided authorization,
+ * conditions and audit as the token exchange; on success a single-use ticket carries the browser to the target
+ * realm, which opens the role session ({@link RoleConsoleResource#enter}).
+ */
+final class SwitchRoleResource {
+
+    static final String CSRF_PURPOSE = "switch-role";
+    static final String AUTH_METHOD = "sts-switch-role";
+    static final String TICKET_PREFIX = "sts-switch:";
+    static final int TICKET_SECONDS = 60;
+    static final Set<String> COLORS = Set.of("red", "orange", "yellow", "green", "blue");
+    private static final Logger LOG = Logger.getLogger(SwitchRoleResource.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    SwitchRoleResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    static String color(String value) {
+        return value != null && COLORS.contains(value) ? value : null;
+    }
+
+    Response page() {
+        AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        if (sso == null) {
+            return Response.seeOther(ConsoleSupport.loginUrl(session, realm.getName(), selfUrl(), null)).build();
+        }
+        return form(sso, null, null, null, Response.Status.OK);
+    }
+
+    Response submit(MultivaluedMap<String, String> form) {
+        AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        if (sso == null) {
+            return Response.seeOther(ConsoleSupport.loginUrl(session, realm.getName(), selfUrl(), null)).build();
+        }
+        if (!ConsoleSupport.csrfValid(session, realm, sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
+            return form(sso, "stsSessionExpired", form.getFirst("account"), form.getFirst("role"), Response.Status.BAD_REQUEST);
+        }
+        String accountInput = trim(form.getFirst("account"));
+        String roleInput = trim(form.getFirst("role"));
+        String displayName = trim(form.getFirst("displayName"));
+        if (displayName != null && displayName.length() > 64) {
+            displayName = displayName.substring(0, 64);
+        }
+        String color = color(form.getFirst("color"));
+
+        Optional<RealmModel> target = accountInput == null ? Optional.empty() : new AccountService(session).findByAliasOrAccountId(accountInput);
+        try {
+            if (target.isEmpty()) {
+                throw ExchangeFailure.denied("account " + accountInput + " does not exist");
+            }
+            Account targetAccount = Account.of(target.get()).orElseThrow();
+            if (roleInput == null || !RoleArn.isValidRoleName(roleInput)) {
+                throw ExchangeFailure.denied("role name " + roleInput + " is not valid");
+            }
+            AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
+                    realm, sso.user(), false, target.get(), RoleArn.of(targetAccount.accountId(), roleInput), null, null, null, null,
+                    ConsoleSupport.CONSOLE_CLIENT_ID, null, address()));
+            int duration = grant.role().maxSessionDuration(); // a console session lasts the role's session duration
+            String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);
+            audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null, grant.decision().reason());
+
+            List<RecentRoles.Entry> recent = RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE));
+            RecentRoles.Entry entry = new RecentRoles.Entry(accountInput, roleInput, displayName, color);
+            URI enter = javax(ConsoleSupport.stsUrl(session, target.get().getName(), "enter"), ticket);
+            return Response.seeOther(enter)
+                    .cookie(RecentRoles.write(recent, entry, "/realms/" + realm.getName() + "/sts/", "https".equals(selfUrl().getScheme())))
+                    .build();
+        } catch (ExchangeFailure failure) {
+            String roleArn = target.flatMap(Account::of).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
+                    .map(a -> RoleArn.of(a.accountId(), roleInput).toString()).orElse(accountInput + "/" + roleInput);
+            audit(target.orElse(null), sso, roleArn, null, failure, failure.reason());
+            // Terse and identical whatever the cause: no hint whether the account or the role exists.
+            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Switch Role of %s to %s/%s failed", sso.user().getUsername(), accountInput, roleInput);
+            audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, ExchangeFailure.denied("internal error: " + e), "internal error");
+            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
+        }
+    }
+
+    private static URI javax(URI base, String ticket) {
+        return jakarta.ws.rs.core.UriBuilder.fromUri(base).queryParam("ticket", ticket).build();
+    }
+
+    private String issueTicket(RealmModel target, AssumeRoleAuthorizer.Grant grant, AuthenticationManager.AuthResult sso, int duration,
+                               String displayName, String color) {
+        String ticket = UUID.randomUUID().toString();
+        Map<String, String> notes = new HashMap<>();
+        notes.put(RoleSessionNotes.ROLE_NAME, grant.role().name());
+        notes.put(RoleSessionNotes.ROLE_ARN, grant.roleArn().toString());
+        notes.put(RoleSessionNotes.SESSION_NAME, grant.sessionName());
+        notes.put(RoleSessionNotes.SOURCE_IDENTITY, grant.sourceArn().toString());
+        notes.put(RoleSessionNotes.SOURCE_REALM, realm.getName());
+        notes.put(RoleSessionNotes.SOURCE_USERNAME, sso.user().getUsername());
+        notes.put(RoleSessionNotes.ACT_SUB, sso.user().getId());
+        notes.put(RoleSessionNotes.ACT_ISS, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+        notes.put(RoleSessionNotes.EXPIRES_AT, Long.toString((long) Time.currentTime() + duration));
+        notes.put("sts.source-account", grant.sourceAccount().accountId());
+        if (displayName != null) {
+            notes.put(RoleSessionNotes.DISPLAY_NAME, displayName);
+        }
+        if (color != null) {
+            notes.put(RoleSessionNotes.COLOR, color);
+        }
+        // Keyed by the target realm: the ticket opens a session there and nowhere else; single use (remove).
+        session.singleUseObjects().put(TICKET_PREFIX + target.getId() + ":" + ticket, TICKET_SECONDS, notes);
+        return ticket;
+    }
+
+    private Response form(AuthenticationManager.AuthResult sso, String error, String account, String role, Response.Status status) {
+        LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class)
+                .setAttribute("stsActionUrl", selfUrl().toString())
+                .setAttribute("stsCsrf", ConsoleSupport.csrfToken(session, realm, sso.session(), CSRF_PURPOSE))
+                .setAttribute("stsUsername", sso.user().getUsername())
+                .setAttribute("stsAccount", account == null ? "" : account)
+                .setAttribute("stsRole", role == null ? "" : role)
+                .setAttribute("stsRecent", RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE))
+                        .stream().map(RecentRoles.Entry::toTemplate).toList())
+                .setStatus(status);
+        if (error != null) {
+            forms.setAttribute("stsError", error);
+        }
+        return forms.createForm("sts-switch-role.ftl");
+    }
+
+    private URI selfUrl() {
+        return ConsoleSupport.stsUrl(session, realm.getName(), "switch-role");
+    }
+
+    private InetAddress address() {
+        try {
+            String remote = session.getContext().getConnection().getRemoteAddr();
+            return remote == null ? null : InetAddress.getByName(remote);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The switch, seen by both companies: TOKEN_EXCHANGE events in the source and the target realm. */
+    private void audit(RealmModel target, AuthenticationManager.AuthResult sso, String roleArn, String sessionName,
+                       ExchangeFailure failure, String reason) {
+        EventBuilder source = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.TOKEN_EXCHANGE).user(sso.user()).session(sso.session()).client(ConsoleSupport.CONSOLE_CLIENT_ID)
+                .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason);
+        if (target != null) {
+            source.detail("target_realm", target.getName());
+            Account.of(target).ifPresent(a -> source.detail("target_account", a.accountId()));
+        }
+        if (sessionName != null) {
+            source.detail("role_session_name", sessionName);
+        }
+        if (failure == null) {
+            source.success();
+        } else {
+            source.error(failure.eventError());
+        }
+        if (target != null) {
+            EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
+                    .event(EventType.TOKEN_EXCHANGE).client(ConsoleSupport.CONSOLE_CLIENT_ID)
+                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason)
+                    .detail("source_realm", realm.getName()).detail("source_user", sso.user().getUsername());
+            Account.of(realm).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
+            if (sessionName != null) {
+                targetEvent.detail("role_session_name", sessionName);
+            }
+            if (failure == null) {
+                targetEvent.success();
+            } else {
+                targetEvent.error(failure.eventError());
+            }
+        }
+    }
+
+    private static String trim(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+}

@@ -1,0 +1,139 @@
+package io.github.keycloaksts.exchange;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
+import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
+import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.role.RoleSessionPrincipals;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
+
+/**
+ * The two-sided AssumeRole decision, shared by the token exchange and the Switch Role page: the source account's
+ * grant to its user AND the target role's trust policy, with every condition. Throws {@link ExchangeFailure} on
+ * any refusal, with the full reason for the audit.
+ */
+public final class AssumeRoleAuthorizer {
+
+    static final PolicyReader POLICY_READER = PolicyReader.defaults();
+    private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
+    private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
+
+    /** Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent, sourceIp. */
+    public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
+                          String sessionName, Integer durationSeconds, String externalId, PolicyDocument sessionPolicy,
+                          String sourceClientId, Boolean mfaPresent, InetAddress sourceIp) {
+    }
+
+    /** What was allowed. */
+    public record Grant(Account sourceAccount, Account targetAccount, AssumableRole role, RoleArn roleArn, UserArn sourceArn,
+                        String sessionName, int durationSeconds, List<RoleModel> granted, Decision decision) {
+    }
+
+    private AssumeRoleAuthorizer() {
+    }
+
+    public static Grant authorize(KeycloakSession session, Request request) {
+        RealmModel source = request.source();
+        RealmModel target = request.target();
+        UserModel sourceUser = request.sourceUser();
+        if (request.subjectIsRoleSession() || RoleSessionPrincipals.isPrincipal(sourceUser)) {
+            throw ExchangeFailure.denied("role chaining refused: the subject is itself a role session");
+        }
+        Account sourceAccount = Account.of(source)
+                .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
+        Account targetAccount = Account.of(target)
+                .orElseThrow(() -> ExchangeFailure.denied("target realm " + target.getName() + " is not an account"));
+        RoleArn roleArn = request.roleArn();
+        if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
+            throw ExchangeFailure.denied("role ARN account " + roleArn.accountId() + " is not the account " + targetAccount.accountId()
+                    + " of realm " + target.getName());
+        }
+        AssumableRole role = new AssumableRoleStore(session, target).find(roleArn.roleName())
+                .orElseThrow(() -> ExchangeFailure.denied("role " + roleArn + " does not exist"));
+
+        PolicyDocument trustPolicy;
+        try {
+            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
+        } catch (PolicyValidationException e) {
+            throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
+        }
+
+        int maxDuration = role.maxSessionDuration();
+        if (request.durationSeconds() != null && request.durationSeconds() > maxDuration) {
+            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + maxDuration + " for this role");
+        }
+        int duration = request.durationSeconds() != null ? request.durationSeconds()
+                : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
+        String sessionName = request.sessionName() != null ? request.sessionName()
+                : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
+
+        RequestContext conditions = RequestContext.builder()
+                .externalId(request.externalId())
+                .roleSessionName(sessionName)
+                .sourceClientId(request.sourceClientId())
+                .durationSeconds((long) duration)
+                .sourceIp(request.sourceIp())
+                .currentTime(Instant.now())
+                .mfaPresent(request.mfaPresent())
+                .build();
+        UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
+        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(sourceUser), trustPolicy);
+        if (!decision.isAllowed()) {
+            throw ExchangeFailure.denied(decision.reason());
+        }
+        List<RoleModel> granted = narrow(role.attachedRoles().toList(), request.sessionPolicy(), conditions);
+        return new Grant(sourceAccount, targetAccount, role, roleArn, sourceArn, sessionName, duration, granted, decision);
+    }
+
+    /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
+    private static List<PolicyDocument> sourceGrants(UserModel user) {
+        List<PolicyDocument> grants = new ArrayList<>();
+        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+            for (String pattern : SourceGrants.patternsOf(role)) {
+                try {
+                    grants.add(io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern)));
+                } catch (PolicyValidationException e) {
+                    // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
+                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
+        if (sessionPolicy == null) {
+            return attached;
+        }
+        Map<String, RoleModel> byName = new LinkedHashMap<>();
+        attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
+        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(sessionPolicy, byName.keySet(), conditions);
+        if (result.failed()) {
+            throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
+        }
+        return result.allowed().stream().map(byName::get).toList();
+    }
+}
