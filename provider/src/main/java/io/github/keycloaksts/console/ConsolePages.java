@@ -2,6 +2,8 @@ package io.github.keycloaksts.console;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.locale.LocaleSelectorProvider;
+import org.keycloak.locale.LocaleUpdaterProvider;
 import org.keycloak.models.KeycloakSession;
 
 /** The browser pages of keycloak-sts, as served under {@code /realms/{realm}/sts/}. */
@@ -11,6 +13,23 @@ public final class ConsolePages {
 
     public ConsolePages(KeycloakSession session) {
         this.session = session;
+        applyRequestedLocale(session);
+    }
+
+    /**
+     * {@code ?kc_locale=zh-CN} works on these pages as on Keycloak's login pages: for this request, and remembered
+     * in Keycloak's locale cookie for the next ones.
+     */
+    private static void applyRequestedLocale(KeycloakSession session) {
+        String locale = session.getContext().getUri().getQueryParameters().getFirst("kc_locale");
+        if (locale == null || locale.length() > 16 || !locale.matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")) {
+            return;
+        }
+        session.setAttribute(LocaleSelectorProvider.USER_REQUEST_LOCALE, locale);
+        LocaleUpdaterProvider updater = session.getProvider(LocaleUpdaterProvider.class);
+        if (updater != null) {
+            updater.updateLocaleCookie(locale);
+        }
     }
 
     public Response switchRolePage() {

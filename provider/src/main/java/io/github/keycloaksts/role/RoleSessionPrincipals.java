@@ -73,7 +73,6 @@ public final class RoleSessionPrincipals {
         }
         String realmId = realm.getId();
         String roleClientId = role.client().getId();
-        String roleName = role.name();
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
                 RealmModel txRealm = tx.realms().getRealm(realmId);
@@ -83,8 +82,9 @@ public final class RoleSessionPrincipals {
                 }
                 UserModel user = tx.users().addUser(txRealm, null, username, false, false);
                 user.setEnabled(true);
-                user.setFirstName(roleName);
-                user.setLastName("(account " + accountId + ")");
+                // Plain words only: Keycloak's default person-name validator refuses characters like ( ) = ,
+                user.setFirstName("Role session");
+                user.setLastName("account " + accountId);
                 user.setEmail(roleClientId + "." + accountId + "@role-session.invalid");
                 user.setEmailVerified(true);
                 user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
