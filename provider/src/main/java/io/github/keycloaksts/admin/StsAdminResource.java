@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
@@ -12,7 +13,6 @@ import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.ArnPattern;
-import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
@@ -20,7 +20,9 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -33,7 +35,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
@@ -52,13 +53,12 @@ public class StsAdminResource {
     static final String TRUST_POLICY_RESOURCE = "STS_TRUST_POLICY";
     static final String ROLE_POLICY_RESOURCE = "STS_ROLE_POLICY";
 
-    private static final int MAX_DESCRIPTION = 1024;
-
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final AssumableRoleStore roles;
+    private final AssumableRoleValidation validation;
     private final PolicyReader policyReader = PolicyReader.defaults();
 
     StsAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
@@ -67,6 +67,7 @@ public class StsAdminResource {
         this.auth = auth;
         this.adminEvent = adminEvent;
         this.roles = new AssumableRoleStore(session, realm);
+        this.validation = new AssumableRoleValidation(realm, roles);
     }
 
     // ---------------------------------------------------------------- account
@@ -122,23 +123,10 @@ public class StsAdminResource {
         Account account = requireAccount();
         JsonNode json = JsonBodies.object(body);
         JsonBodies.onlyFields(json, Set.of("roleName", "description", "trustPolicy", "maxSessionDuration"));
-        String roleName = JsonBodies.requiredText(json, "roleName");
-        if (!RoleArn.isValidRoleName(roleName)) {
-            throw StsAdminException.badRequest("InvalidParameter.RoleName",
-                    "roleName: 1 to 64 characters of letters, digits and " + RoleArn.NAME_EXTRA_CHARS);
-        }
-        String description = JsonBodies.optionalText(json, "description", MAX_DESCRIPTION);
-        Integer maxSessionDuration = JsonBodies.optionalInt(json, "maxSessionDuration",
-                AssumableRole.MIN_MAX_SESSION_DURATION, AssumableRole.MAX_MAX_SESSION_DURATION);
-        if (!json.has("trustPolicy") || json.get("trustPolicy").isNull()) {
-            throw StsAdminException.badRequest("InvalidParameter", "trustPolicy: required");
-        }
-        PolicyDocument trustPolicy = readTrustPolicy(json.get("trustPolicy"), "trustPolicy.");
-        if (roles.find(roleName).isPresent() || realm.getClientByClientId(AssumableRole.clientIdOf(roleName)) != null) {
-            throw StsAdminException.conflict("EntityAlreadyExists.Role", "roleName: role " + roleName + " already exists");
-        }
-        AssumableRole role = roles.create(roleName, description, PolicyWriter.toJson(trustPolicy),
-                maxSessionDuration == null ? AssumableRole.DEFAULT_MAX_SESSION_DURATION : maxSessionDuration);
+        AssumableRoleValidation.NewRole valid = checked(() -> validation.newRole(json));
+        String roleName = valid.roleName();
+        AssumableRole role = roles.create(roleName, valid.description(), PolicyWriter.toJson(valid.trustPolicy()),
+                valid.maxSessionDuration());
         Map<String, Object> representation = representation(account, role);
         adminEvent.operation(OperationType.CREATE).resource(ROLE_RESOURCE)
                 .resourcePath(session.getContext().getUri(), roleName).representation(representation).success();
@@ -164,17 +152,12 @@ public class StsAdminResource {
         AssumableRole role = requireRole(roleName);
         JsonNode json = JsonBodies.object(body);
         JsonBodies.onlyFields(json, Set.of("roleName", "description", "maxSessionDuration"));
-        if (json.has("roleName") && !roleName.equals(json.get("roleName").asText())) {
-            throw StsAdminException.badRequest("InvalidParameter.RoleName", "roleName: a role cannot be renamed");
+        AssumableRoleValidation.RoleChanges changes = checked(() -> validation.roleChanges(roleName, json));
+        if (changes.descriptionGiven()) {
+            roles.updateDescription(role, changes.description());
         }
-        String description = JsonBodies.optionalText(json, "description", MAX_DESCRIPTION);
-        Integer maxSessionDuration = JsonBodies.optionalInt(json, "maxSessionDuration",
-                AssumableRole.MIN_MAX_SESSION_DURATION, AssumableRole.MAX_MAX_SESSION_DURATION);
-        if (json.has("description")) {
-            roles.updateDescription(role, description);
-        }
-        if (maxSessionDuration != null) {
-            roles.updateMaxSessionDuration(role, maxSessionDuration);
+        if (changes.maxSessionDuration() != null) {
+            roles.updateMaxSessionDuration(role, changes.maxSessionDuration());
         }
         Map<String, Object> representation = representation(account, role);
         adminEvent.operation(OperationType.UPDATE).resource(ROLE_RESOURCE)
@@ -187,12 +170,10 @@ public class StsAdminResource {
     public Response deleteRole(@PathParam("roleName") String roleName) {
         auth.realm().requireManageRealm();
         AssumableRole role = requireRole(roleName);
-        List<AttachedPolicy> attached = role.attachedPolicies();
-        if (!attached.isEmpty()) {
-            throw StsAdminException.conflict("DeleteConflict.Role.Policy",
-                    "role " + roleName + " still has " + attached.size() + " attached " + (attached.size() == 1 ? "policy" : "policies")
-                            + ": detach them first");
-        }
+        checked(() -> {
+            validation.deletable(role);
+            return role;
+        });
         roles.delete(role);
         adminEvent.operation(OperationType.DELETE).resource(ROLE_RESOURCE)
                 .resourcePath(session.getContext().getUri()).success();
@@ -336,44 +317,29 @@ public class StsAdminResource {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Runs a check of the shared {@link AssumableRoleValidation} (also used by the admin console page). */
+    private static <T> T checked(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (RoleValidationException e) {
+            throw StsAdminException.of(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
+        }
+    }
+
     private Account requireAccount() {
-        return Account.of(realm).orElseThrow(() -> StsAdminException.of(Response.Status.CONFLICT, "EntityNotExist.Account",
-                "realm " + realm.getName() + " is not an account yet: PUT /account with an accountId first"));
+        return checked(validation::account);
     }
 
     private AssumableRole requireRole(String roleName) {
-        return roles.find(roleName).orElseThrow(() -> StsAdminException.notFound("EntityNotExist.Role",
-                "role " + roleName + " does not exist"));
+        return checked(() -> validation.role(roleName));
     }
 
     private RoleModel requirePolicy(String policyName, String clientId) {
-        RoleModel policy;
-        if (clientId == null) {
-            policy = realm.getRole(policyName);
-        } else {
-            ClientModel client = realm.getClientByClientId(clientId);
-            if (client == null) {
-                throw StsAdminException.notFound("EntityNotExist.Policy", "clientId: client " + clientId + " does not exist");
-            }
-            policy = client.getRole(policyName);
-        }
-        if (policy == null) {
-            throw StsAdminException.notFound("EntityNotExist.Policy", "policyName: " + (clientId == null ? "realm role " : "client role of " + clientId + " ")
-                    + policyName + " does not exist");
-        }
-        return policy;
+        return checked(() -> validation.policy(policyName, clientId));
     }
 
     private PolicyDocument readTrustPolicy(JsonNode node, String pathPrefix) {
-        try {
-            // Accepted as a JSON object or, like RAM's AssumeRolePolicyDocument, as a string holding one.
-            return node.isTextual() ? policyReader.readTrustPolicy(node.asText()) : policyReader.readTrustPolicy(node);
-        } catch (PolicyValidationException e) {
-            String path = e.path() == null || e.path().isEmpty() || "$".equals(e.path())
-                    ? (pathPrefix.isEmpty() ? "$" : pathPrefix.substring(0, pathPrefix.length() - 1))
-                    : pathPrefix + e.path();
-            throw StsAdminException.badRequest("MalformedPolicyDocument", path + ": " + e.detail());
-        }
+        return checked(() -> validation.trustPolicy(node, pathPrefix));
     }
 
     private JsonNode storedTrustPolicyJson(AssumableRole role) {

@@ -17,7 +17,8 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
  * Assumable roles of one realm. Lookups by name go through {@link RealmModel#getClientByClientId}, which Keycloak's
- * realm cache answers and invalidates cluster-wide; nothing is kept in this JVM.
+ * realm cache answers and invalidates cluster-wide; nothing is kept in this JVM. Every change publishes an
+ * {@link AssumableRoleChangedEvent} in the same transaction (the admin console page mirrors roles from it).
  */
 public final class AssumableRoleStore {
 
@@ -46,7 +47,17 @@ public final class AssumableRoleStore {
 
     /** Creates the role client and its principal. The caller has validated every value. */
     public AssumableRole create(String roleName, String description, String trustPolicyJson, int maxSessionDuration) {
-        ClientModel client = realm.addClient(AssumableRole.clientIdOf(roleName));
+        return create(null, roleName, description, trustPolicyJson, maxSessionDuration);
+    }
+
+    /**
+     * As {@link #create(String, String, String, int)}, with the internal ID of the role client chosen by the caller
+     * (null: generated). The admin console page creates the role under the ID of its page entry.
+     */
+    public AssumableRole create(String id, String roleName, String description, String trustPolicyJson, int maxSessionDuration) {
+        ClientModel client = id == null
+                ? realm.addClient(AssumableRole.clientIdOf(roleName))
+                : realm.addClient(id, AssumableRole.clientIdOf(roleName));
         client.setName("Assumable role " + roleName);
         client.setDescription(description);
         client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -70,15 +81,18 @@ public final class AssumableRoleStore {
         AssumableRole role = new AssumableRole(session, client);
         role.setTrustPolicyJson(trustPolicyJson);
         role.setMaxSessionDuration(maxSessionDuration);
+        changed(roleName);
         return role;
     }
 
     public void updateDescription(AssumableRole role, String description) {
         role.setDescription(description);
+        changed(role.name());
     }
 
     public void updateMaxSessionDuration(AssumableRole role, int seconds) {
         role.setMaxSessionDuration(seconds);
+        changed(role.name());
     }
 
     /**
@@ -87,15 +101,18 @@ public final class AssumableRoleStore {
      */
     public List<String> updateTrustPolicy(AssumableRole role, PolicyDocument before, PolicyDocument after) {
         role.setTrustPolicyJson(PolicyWriter.toJson(after));
+        changed(role.name());
         return new RoleSessionPrincipals(session, realm).revokeChangedAccounts(role, before, after);
     }
 
     public void attach(AssumableRole role, RoleModel policy) {
         principalOf(role).grantRole(policy);
+        changed(role.name());
     }
 
     public void detach(AssumableRole role, RoleModel policy) {
         principalOf(role).deleteRoleMapping(policy);
+        changed(role.name());
     }
 
     /** The role's principal; recreated if a hand-written import left it out. */
@@ -114,7 +131,13 @@ public final class AssumableRoleStore {
 
     /** Ends every session of the role, then removes the role client; Keycloak removes its principal with it. */
     public void delete(AssumableRole role) {
+        String roleName = role.name();
         new RoleSessionPrincipals(session, realm).revoke(role, null);
         realm.removeClient(role.client().getId());
+        changed(roleName);
+    }
+
+    private void changed(String roleName) {
+        AssumableRoleChangedEvent.publish(session, realm, roleName);
     }
 }
