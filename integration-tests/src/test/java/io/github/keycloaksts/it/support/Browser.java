@@ -43,6 +43,12 @@ public final class Browser implements AutoCloseable {
     public static final Path CHROMEDRIVER = Path.of(System.getProperty("sts.chromedriver", "/usr/bin/chromedriver"));
     public static final Duration WAIT = Duration.ofSeconds(20);
 
+    /*
+     * We use raw CDP commands only (device metrics), which work with any Chromium; Selenium's warning that it ships
+     * no typed CDP bindings for Debian's (newer) Chromium is noise. Held statically: JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger CDP_VERSION_LOG = quiet("org.openqa.selenium.devtools.CdpVersionFinder");
+
     /** Window size and browser language (Accept-Language, {@code navigator.language}); {@code lang} null = en-US. */
     public record Options(int width, int height, String lang) {
 
@@ -140,6 +146,12 @@ public final class Browser implements AutoCloseable {
             driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
         }
         return new Browser(driver, profile);
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
     }
 
     /** Fails (never skips) when Debian's chromium or chromium-driver is not installed. */
