@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Load benchmark: client-credentials vs standard token exchange V2 vs keycloak-sts AssumeRole, against ONE
+# Keycloak (the official distribution with our jars, from server/), rounds interleaved. Prints a Markdown table.
+#   bench/load.sh [--seconds 10] [--rounds 3] [--concurrency 1,8,32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-18080}
+MGMT=${MGMT:-19000}
+./mvnw -B -q -pl server,bench -am package -DskipTests
+KC_HOME=$(ls -d server/target/keycloak-*/ | head -1)
+LOG=bench/target/load-keycloak.log
+mkdir -p bench/target
+KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
+  "$KC_HOME/bin/kc.sh" start-dev --http-port=$PORT --http-management-port=$MGMT --db=dev-mem --health-enabled=true \
+  --log-level=warn > "$LOG" 2>&1 &
+KC_PID=$!
+trap 'kill $KC_PID 2>/dev/null; wait $KC_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://localhost:$MGMT/health/ready" >/dev/null && break
+  sleep 2
+done
+curl -sf "http://localhost:$MGMT/health/ready" >/dev/null || { echo "Keycloak did not start; see $LOG" >&2; exit 1; }
+echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'); $(java -version 2>&1 | head -1); $(date -u +%FT%TZ)"
+java -cp bench/target/keycloak-sts-bench.jar io.github.keycloaksts.bench.load.LoadBenchmark --server "http://localhost:$PORT" "$@"

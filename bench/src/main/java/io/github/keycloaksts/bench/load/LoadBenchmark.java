@@ -1,0 +1,262 @@
+package io.github.keycloaksts.bench.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+
+/**
+ * HTTP load against one running Keycloak: (1) client-credentials grant, (2) Keycloak's same-realm standard token
+ * exchange (V2), (3) keycloak-sts AssumeRole across realms — at several concurrencies, rounds interleaved so that
+ * machine drift hits all three alike. Prints throughput, p50/p99 latency, errors and the AssumeRole/V2 ratios.
+ *
+ * <p>Usage: {@code java -cp bench/target/keycloak-sts-bench.jar io.github.keycloaksts.bench.load.LoadBenchmark
+ * --server http://localhost:18080 --seconds 10 --rounds 3 --concurrency 1,8,32} (see bench/load.sh).
+ */
+public final class LoadBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+
+    private final String server;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LoadBenchmark(String server) {
+        this.server = server;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("--server", "http://localhost:18080", "--seconds", "10",
+                "--rounds", "3", "--concurrency", "1,8,32", "--warmup", "10"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        LoadBenchmark bench = new LoadBenchmark(options.get("--server"));
+        int seconds = Integer.parseInt(options.get("--seconds"));
+        int rounds = Integer.parseInt(options.get("--rounds"));
+        List<Integer> concurrencies = List.of(options.get("--concurrency").split(",")).stream().map(Integer::valueOf).toList();
+
+        Map<String, Workload> workloads = bench.setUp();
+        System.out.printf("warm-up %d s per workload%n", Integer.parseInt(options.get("--warmup")));
+        for (Workload w : workloads.values()) {
+            bench.run(w, 8, Integer.parseInt(options.get("--warmup")));
+        }
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int concurrency : concurrencies) {
+                for (Workload w : workloads.values()) {
+                    Result r = bench.run(w, concurrency, seconds);
+                    results.merge(w.name + "@" + concurrency, r, Result::plus);
+                    System.out.printf("round %d  %-22s c=%-3d %8.1f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d%n",
+                            round, w.name, concurrency, r.throughput(), r.p(50), r.p(99), r.errors.get());
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("| workload | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | errors |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Map.Entry<String, Result> e : results.entrySet()) {
+            String[] key = e.getKey().split("@");
+            Result r = e.getValue();
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.2f | %d |%n", key[0], key[1], r.throughput(), r.p(50), r.p(99), r.errors.get());
+        }
+        System.out.println();
+        System.out.println("| concurrency | AssumeRole / standard V2 throughput | AssumeRole / standard V2 p99 |");
+        System.out.println("|---|---|---|");
+        for (int c : concurrencies) {
+            Result sts = results.get("assume-role@" + c);
+            Result v2 = results.get("standard-exchange-v2@" + c);
+            System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", c, sts.throughput() / v2.throughput(), sts.p(99) / v2.p(99));
+        }
+    }
+
+    record Workload(String name, String url, String body) {
+    }
+
+    static final class Result {
+        final Histogram histogram = new Histogram(3_600_000_000L, 3);
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        double seconds;
+
+        double throughput() {
+            return ok.get() / seconds;
+        }
+
+        double p(double percentile) {
+            return histogram.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        Result plus(Result other) {
+            Result sum = new Result();
+            sum.histogram.add(histogram);
+            sum.histogram.add(other.histogram);
+            sum.ok.set(ok.get() + other.ok.get());
+            sum.errors.set(errors.get() + other.errors.get());
+            sum.seconds = seconds + other.seconds;
+            return sum;
+        }
+    }
+
+    private Result run(Workload workload, int concurrency, int seconds) throws InterruptedException {
+        Result result = new Result();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        CountDownLatch done = new CountDownLatch(concurrency);
+        Histogram[] perThread = new Histogram[concurrency];
+        long started = System.nanoTime();
+        for (int t = 0; t < concurrency; t++) {
+            Histogram h = new Histogram(3_600_000_000L, 3);
+            perThread[t] = h;
+            startDaemon(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        boolean success = send(workload);
+                        long micros = (System.nanoTime() - t0) / 1000;
+                        if (success) {
+                            h.recordValue(Math.max(1, micros));
+                            result.ok.incrementAndGet();
+                        } else {
+                            result.errors.incrementAndGet();
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        result.seconds = (System.nanoTime() - started) / 1e9;
+        for (Histogram h : perThread) {
+            result.histogram.add(h);
+        }
+        return result;
+    }
+
+    private boolean send(Workload workload) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(workload.url()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(workload.body())).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("access_token");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Creates the benchmark accounts through the admin API and returns the three workloads. */
+    private Map<String, Workload> setUp() throws Exception {
+        String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
+        for (String realm : List.of("bench-a", "bench-b")) {
+            request("DELETE", server + "/admin/realms/" + realm, null, admin);
+        }
+        Map<String, Object> audienceSts = mapper("aud-sts", "sts");
+        Map<String, Object> audienceExchanger = mapper("aud-exchanger", "bench-exchanger");
+        check(request("POST", server + "/admin/realms", Map.of(
+                "realm", "bench-b", "enabled", true, "eventsEnabled", true, "accessTokenLifespan", 7200,
+                "attributes", Map.of("sts.account-id", "31000002"),
+                "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", List.of("acs:ram::31000001:role/*"))))),
+                "clients", List.of(
+                        Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
+                                "protocolMappers", List.of(audienceSts, audienceExchanger)),
+                        Map.of("clientId", "sts", "publicClient", true, "standardFlowEnabled", false),
+                        Map.of("clientId", "bench-exchanger", "publicClient", false, "secret", "exchanger-secret", "standardFlowEnabled", false,
+                                "attributes", Map.of("standard.token.exchange.enabled", "true"))),
+                "users", List.of(Map.of("username", "bench-user", "enabled", true, "email", "bench@example.org", "emailVerified", true,
+                        "firstName", "Bench", "lastName", "User",
+                        "credentials", List.of(Map.of("type", "password", "value", "bench-pass-1", "temporary", false)),
+                        "realmRoles", List.of("assumer")))), admin), "create bench-b");
+        check(request("POST", server + "/admin/realms", Map.of(
+                "realm", "bench-a", "enabled", true, "eventsEnabled", true,
+                "roles", Map.of("realm", List.of(Map.of("name", "BenchPolicy"))),
+                "clients", List.of(Map.of("clientId", "bench-cc", "publicClient", false, "secret", "cc-secret",
+                        "serviceAccountsEnabled", true, "standardFlowEnabled", false))), admin), "create bench-a");
+        check(request("PUT", server + "/admin/realms/bench-a/sts/account", Map.of("accountId", "31000001"), admin), "account bench-a");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles", Map.of("roleName", "bench-role",
+                "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of("acs:ram::31000002:root")))))), admin), "create role");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "BenchPolicy"), admin), "attach");
+
+        String subject = token("bench-b", Map.of("grant_type", "password", "client_id", "app", "username", "bench-user", "password", "bench-pass-1"));
+        Map<String, Workload> workloads = new LinkedHashMap<>();
+        workloads.put("client-credentials", new Workload("client-credentials", server + "/realms/bench-a/protocol/openid-connect/token",
+                form(Map.of("grant_type", "client_credentials", "client_id", "bench-cc", "client_secret", "cc-secret"))));
+        workloads.put("standard-exchange-v2", new Workload("standard-exchange-v2", server + "/realms/bench-b/protocol/openid-connect/token",
+                form(Map.of("grant_type", EXCHANGE, "client_id", "bench-exchanger", "client_secret", "exchanger-secret",
+                        "subject_token", subject, "subject_token_type", ACCESS_TOKEN))));
+        workloads.put("assume-role", new Workload("assume-role", server + "/realms/bench-a/protocol/openid-connect/token",
+                form(Map.of("grant_type", EXCHANGE, "client_id", "sts", "subject_token", subject, "subject_token_type", ACCESS_TOKEN,
+                        "role_arn", "acs:ram::31000001:role/bench-role"))));
+        for (Workload w : workloads.values()) {
+            if (!send(w)) {
+                throw new IllegalStateException("workload " + w.name + " does not succeed once; check the server log");
+            }
+        }
+        return workloads;
+    }
+
+    private static Map<String, Object> mapper(String name, String audience) {
+        return Map.of("name", name, "protocol", "openid-connect", "protocolMapper", "oidc-audience-mapper",
+                "config", Map.of("included.client.audience", audience, "access.token.claim", "true"));
+    }
+
+    private String token(String realm, Map<String, String> form) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form(form))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode json = JSON.readTree(response.body());
+        if (!json.has("access_token")) {
+            throw new IllegalStateException("no token from " + realm + ": " + response.body());
+        }
+        return json.get("access_token").asText();
+    }
+
+    private HttpResponse<String> request(String method, String url, Object body, String bearer) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer);
+        if (body == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void check(HttpResponse<String> response, String what) {
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static String form(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static void startDaemon(Runnable task) {
+        Thread thread = new Thread(task, "load");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
