@@ -6,8 +6,8 @@ import org.keycloak.provider.ProviderEvent;
 
 /**
  * Published by {@link AssumableRoleStore} after every change of an assumable role, inside the changing transaction.
- * The admin console page listens to it to keep its mirror of the role in step (see docs/admin-console.md); with the
- * {@code declarative-ui} feature off nobody listens and nothing else happens.
+ * The admin console page listens to it to keep its mirror of the role in step (see docs/admin-console.md); without
+ * the page nobody listens and nothing else happens.
  */
 public record AssumableRoleChangedEvent(KeycloakSession session, RealmModel realm, String roleName) implements ProviderEvent {
 

@@ -1,0 +1,475 @@
+package io.github.keycloaksts.admin.console;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.document.PolicyWriter;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleChangedEvent;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.AssumableRoleValidation;
+import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.role.RoleValidationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.Config;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleContainerModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.services.ErrorResponseException;
+import org.keycloak.services.ui.extend.UiPageProviderFactory;
+
+/**
+ * The admin console page "Assumable roles" (Keycloak's declarative UI, feature {@code declarative-ui}): lists,
+ * creates, edits and deletes the realm's assumable roles.
+ *
+ * <p>The page stores its entries as components of the realm, while the roles themselves are the {@code sts-role:*}
+ * clients (the source of truth, see {@link AssumableRole}). The two never disagree:
+ * <ul>
+ *   <li>an entry is a mirror of its role and has the ID of the role's client;</li>
+ *   <li>saving an entry runs {@link AssumableRoleValidation}, the validation of the admin REST API, and writes the
+ *       role through {@link AssumableRoleStore} in the same transaction; deleting an entry deletes the role, and is
+ *       refused (409 {@code DeleteConflict.Role.Policy}, as in the REST API) while policies are attached;</li>
+ *   <li>every other change of a role (REST API, Keycloak's client and role screens, realm import) is followed, at
+ *       the end of its transaction, by rewriting the entries from the roles ({@link MirrorSync}, {@link RoleMirror}),
+ *       and at startup every realm is reconciled.</li>
+ * </ul>
+ * Nothing else depends on the page. Keycloak 26.7.0 loads UiPage providers whether or not {@code declarative-ui}
+ * is on (the feature only shows the page in the console's menu), so the entries stay in step either way; the REST
+ * API, the exchange and realm import work the same with the feature off (checked by hand, see docs/admin-console.md).
+ */
+public final class AssumableRolesPageProviderFactory implements UiPageProviderFactory<ComponentModel> {
+
+    /** Shown verbatim by the admin console as the menu entry and the page title, hence not kebab-case. */
+    public static final String PROVIDER_ID = "Assumable roles";
+
+    static final List<String> CREATE_FIELDS = List.of(PageEntry.ROLE_NAME, PageEntry.DESCRIPTION, PageEntry.TRUST_POLICY,
+            PageEntry.MAX_SESSION_DURATION);
+    static final List<String> UPDATE_FIELDS = List.of(PageEntry.ROLE_NAME, PageEntry.DESCRIPTION, PageEntry.MAX_SESSION_DURATION);
+
+    private static final String TRUST_POLICY_TEMPLATE = """
+            {
+              "Version": "1",
+              "Statement": [
+                {
+                  "Effect": "Allow",
+                  "Action": "sts:AssumeRole",
+                  "Principal": { "RAM": ["acs:ram::<trusted account ID>:root"] }
+                }
+              ]
+            }""";
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(PageEntry.ROLE_NAME).label("Role name").type(ProviderConfigProperty.STRING_TYPE).required(true)
+            .helpText("1 to 64 letters, digits and _.@+=,- ; the role's ARN is acs:ram::<account ID>:role/<role name>. "
+                    + "A role cannot be renamed.")
+            .add()
+            .property().name(PageEntry.DESCRIPTION).label("Description").type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Up to 1024 characters.")
+            .add()
+            .property().name(PageEntry.TRUST_POLICY).label("Trust policy").type(ProviderConfigProperty.TEXT_TYPE).required(true)
+            .defaultValue(TRUST_POLICY_TEMPLATE)
+            .helpText("The JSON document that says who may assume this role (Principal.RAM: accounts, their users and roles; "
+                    + "optional Condition). Checked exactly like the admin REST API; an error names the JSON path, "
+                    + "e.g. trustPolicy.Statement[0].Principal.RAM[0]. Saving a changed policy ends the role sessions "
+                    + "of every account whose standing may have changed.")
+            .add()
+            .property().name(PageEntry.MAX_SESSION_DURATION).label("Max session duration (seconds)")
+            .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AssumableRole.DEFAULT_MAX_SESSION_DURATION)
+            .helpText("3600 to 43200. The longest lifetime a role token of this role can have.")
+            .add()
+            .property().name(PageEntry.ATTACHED_POLICIES).label("Attached policies")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("The permissions of the role: realm roles by name (AliyunECSFullAccess), client roles as clientId/roleName "
+                    + "(billing/viewer). They become the role principal's role mappings. The role can only be deleted once "
+                    + "this list is empty and saved.")
+            .add()
+            .property().name(PageEntry.TRUSTED_PRINCIPALS).label("Trusted principals (from the trust policy)")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Read only, for the list: the principals named by the trust policy's Allow statements. "
+                    + "Edits here are ignored; change the trust policy instead.")
+            .add()
+            .build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Roles of this account that other accounts can assume (STS AssumeRole). An entry is the role itself: "
+                + "saving writes it, deleting deletes it, which is refused while policies are attached. "
+                + "Same data and checks as the admin REST API under /sts/roles.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Map<String, Object> getTypeMetadata() {
+        return Map.of("displayFields", List.of(PageEntry.ROLE_NAME, PageEntry.TRUSTED_PRINCIPALS, PageEntry.DESCRIPTION));
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(this::onEvent);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    // ---------------------------------------------------------------- validation (create, update, realm import)
+
+    /**
+     * Runs the REST API's validation on the entry and rewrites it in its stored form (canonical trust policy,
+     * default duration, attached policies as {@code name} / {@code clientId/name}); the entry of a new role gets the
+     * ID its role client will have.
+     */
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (RoleMirror.isSyncing(session)) {
+            return;
+        }
+        try {
+            ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
+            if (stored != null) {
+                validateUpdate(session, realm, stored, model);
+            } else if (RoleMirror.isRealmBeingCreated(session, realm)) {
+                validateImported(session, realm, model);
+            } else {
+                validateCreate(session, realm, model);
+            }
+        } catch (RoleValidationException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private void validateCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (model.getId() != null) {
+            throw invalid("id: leave it out, the ID of a new role is assigned by the server");
+        }
+        AssumableRoleValidation validation = new AssumableRoleValidation(realm, new AssumableRoleStore(session, realm));
+        validation.account();
+        AssumableRoleValidation.NewRole role = validation.newRole(PageEntry.body(model.getConfig(), CREATE_FIELDS));
+        List<AttachedPolicy> policies = new ArrayList<>();
+        List<String> references = PageEntry.values(model.getConfig(), PageEntry.ATTACHED_POLICIES);
+        for (int i = 0; i < references.size(); i++) {
+            policies.add(AttachedPolicy.of(policy(realm, validation, references, i)));
+        }
+        model.setId(KeycloakModelUtils.generateId());
+        model.setName(role.roleName());
+        model.setConfig(PageEntry.config(role.roleName(), role.description(), role.trustPolicy(), null,
+                role.maxSessionDuration(), policies));
+    }
+
+    private void validateUpdate(KeycloakSession session, RealmModel realm, ComponentModel stored, ComponentModel model) {
+        AssumableRoleStore roles = new AssumableRoleStore(session, realm);
+        AssumableRoleValidation validation = new AssumableRoleValidation(realm, roles);
+        validation.account();
+        AssumableRole role = roleOf(realm, roles, stored).orElseThrow(() -> invalid(
+                "role " + stored.getName() + " does not exist any more: delete this entry"));
+        AssumableRoleValidation.RoleChanges changes = validation.roleChanges(role.name(),
+                PageEntry.body(model.getConfig(), UPDATE_FIELDS));
+        String trustPolicyText = PageEntry.first(model.getConfig(), PageEntry.TRUST_POLICY);
+        if (trustPolicyText == null) {
+            throw invalid("trustPolicy: required");
+        }
+        PolicyDocument trustPolicy = validation.trustPolicy(TextNode.valueOf(trustPolicyText), "trustPolicy.");
+        // Attached policies: the role's, plus the entries added since the stored entry (each checked), minus the
+        // entries removed since; removing one that no longer exists is harmless.
+        List<String> before = PageEntry.values(stored.getConfig(), PageEntry.ATTACHED_POLICIES);
+        List<String> after = PageEntry.values(model.getConfig(), PageEntry.ATTACHED_POLICIES);
+        Map<String, AttachedPolicy> attached = new LinkedHashMap<>();
+        role.attachedPolicies().forEach(p -> attached.put(p.qualifiedName(), p));
+        for (int i = 0; i < after.size(); i++) {
+            if (!before.contains(after.get(i)) && !attached.containsKey(after.get(i))) {
+                attached.put(after.get(i), AttachedPolicy.of(policy(realm, validation, after, i)));
+            }
+        }
+        before.stream().filter(p -> !after.contains(p)).forEach(attached::remove);
+        model.setName(role.name());
+        model.setConfig(PageEntry.config(role.name(), changes.description(), trustPolicy, null,
+                changes.maxSessionDuration() == null ? role.maxSessionDuration() : changes.maxSessionDuration(),
+                List.copyOf(attached.values())));
+    }
+
+    /** An entry arriving with a realm import (a realm export taken with the feature on): adopted by its role. */
+    private void validateImported(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        String roleName = PageEntry.first(model.getConfig(), PageEntry.ROLE_NAME);
+        AssumableRole role = (roleName == null ? Optional.<AssumableRole>empty()
+                : new AssumableRoleStore(session, realm).find(roleName))
+                .orElseThrow(() -> invalid("roleName: entry " + roleName + " of page \""
+                        + PROVIDER_ID + "\" names no assumable role of the imported realm (client "
+                        + AssumableRole.CLIENT_ID_PREFIX + roleName + "); roles are imported from their clients, the page only shows them"));
+        ComponentModel twin = realm.getComponent(role.client().getId());
+        if (twin != null && !Objects.equals(twin.getId(), model.getId())) {
+            throw invalid("roleName: role " + roleName + " has two entries in page \"" + PROVIDER_ID + "\"");
+        }
+        model.setId(role.client().getId());
+        model.setName(role.name());
+        model.setConfig(PageEntry.configOf(role)); // attached policies arrive with the users; rewritten after the import
+    }
+
+    /**
+     * Entry {@code i} of {@code references}: a realm role by name, or {@code clientId/roleName} (split at the last
+     * slash). A reference that reads both ways is refused rather than guessed.
+     */
+    private static RoleModel policy(RealmModel realm, AssumableRoleValidation validation, List<String> references, int i) {
+        String reference = references.get(i);
+        String path = PageEntry.ATTACHED_POLICIES + "[" + i + "]: ";
+        RoleModel realmRole = realm.getRole(reference);
+        int slash = reference.lastIndexOf('/');
+        String clientId = slash > 0 && slash < reference.length() - 1 ? reference.substring(0, slash) : null;
+        String clientRoleName = clientId == null ? null : reference.substring(slash + 1);
+        ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
+        RoleModel clientRole = client == null ? null : client.getRole(clientRoleName);
+        if (realmRole != null && clientRole != null) {
+            throw invalid(path + reference + " is both a realm role and role "
+                    + clientRoleName + " of client " + clientId + "; attach it through the admin REST API");
+        }
+        if (realmRole != null || clientRole != null) {
+            return realmRole != null ? realmRole : clientRole;
+        }
+        try {
+            // Not found: the REST API's lookup says why ("realm role X does not exist", "client C does not exist", ...).
+            return validation.policy(clientId == null ? reference : clientRoleName, clientId);
+        } catch (RoleValidationException e) {
+            throw invalid(path + e.getMessage().replaceFirst("^(policyName|clientId): ", ""));
+        }
+    }
+
+    // ---------------------------------------------------------------- write-through
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (RoleMirror.isSyncing(session)) {
+            return;
+        }
+        RealmModel current = session.realms().getRealm(realm.getId()); // through the realm cache, which tracks the writes
+        AssumableRoleStore roles = new AssumableRoleStore(session, current);
+        AssumableRoleValidation validation = new AssumableRoleValidation(current, roles);
+        Map<String, List<String>> config = model.getConfig();
+        PolicyDocument trustPolicy = validation.trustPolicy(TextNode.valueOf(PageEntry.first(config, PageEntry.TRUST_POLICY)), "trustPolicy.");
+        AssumableRole role = roles.create(model.getId(), PageEntry.first(config, PageEntry.ROLE_NAME),
+                PageEntry.first(config, PageEntry.DESCRIPTION), PolicyWriter.toJson(trustPolicy),
+                Integer.parseInt(PageEntry.first(config, PageEntry.MAX_SESSION_DURATION)));
+        List<String> references = PageEntry.values(config, PageEntry.ATTACHED_POLICIES);
+        for (int i = 0; i < references.size(); i++) {
+            roles.attach(role, policy(current, validation, references, i));
+        }
+    }
+
+    /**
+     * Applies what the admin changed between the stored entry and the saved one, and nothing else: a role changed
+     * meanwhile elsewhere (a policy attached through the REST API) keeps that change.
+     */
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        if (RoleMirror.isSyncing(session)) {
+            return;
+        }
+        RealmModel current = session.realms().getRealm(realm.getId());
+        AssumableRoleStore roles = new AssumableRoleStore(session, current);
+        AssumableRoleValidation validation = new AssumableRoleValidation(current, roles);
+        AssumableRole role = roleOf(current, roles, newModel)
+                .orElseThrow(() -> new IllegalStateException("validated entry without role: " + newModel.getName()));
+        Map<String, List<String>> before = oldModel.getConfig();
+        Map<String, List<String>> after = newModel.getConfig();
+        if (changed(before, after, PageEntry.DESCRIPTION)) {
+            roles.updateDescription(role, PageEntry.first(after, PageEntry.DESCRIPTION));
+        }
+        if (changed(before, after, PageEntry.MAX_SESSION_DURATION)) {
+            roles.updateMaxSessionDuration(role, Integer.parseInt(PageEntry.first(after, PageEntry.MAX_SESSION_DURATION)));
+        }
+        PolicyDocument trustPolicy = validation.trustPolicy(TextNode.valueOf(PageEntry.first(after, PageEntry.TRUST_POLICY)), "trustPolicy.");
+        String canonical = PolicyWriter.toJson(trustPolicy);
+        if (!canonical.equals(role.trustPolicyJson()) && !canonical.equals(canonicalOrNull(PageEntry.first(before, PageEntry.TRUST_POLICY)))) {
+            roles.updateTrustPolicy(role, documentOrNull(role.trustPolicyJson()), trustPolicy);
+        }
+        List<String> was = PageEntry.values(before, PageEntry.ATTACHED_POLICIES);
+        List<String> is = PageEntry.values(after, PageEntry.ATTACHED_POLICIES);
+        Map<String, RoleModel> attached = new LinkedHashMap<>();
+        role.attachedRoles().forEach(r -> attached.put(AttachedPolicy.of(r).qualifiedName(), r));
+        for (String reference : was) {
+            if (!is.contains(reference) && attached.containsKey(reference)) {
+                roles.detach(role, attached.get(reference));
+            }
+        }
+        for (int i = 0; i < is.size(); i++) {
+            if (!was.contains(is.get(i)) && !attached.containsKey(is.get(i))) {
+                roles.attach(role, policy(current, validation, is, i));
+            }
+        }
+    }
+
+    /** Deleting an entry deletes its role, refused like {@code DELETE /sts/roles/{roleName}} while policies are attached. */
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (RoleMirror.isSyncing(session)) {
+            return;
+        }
+        RealmModel current = session.realms().getRealm(realm.getId());
+        AssumableRoleStore roles = new AssumableRoleStore(session, current);
+        AssumableRole role = roleOf(current, roles, model).orElse(null);
+        if (role == null) {
+            return; // an entry whose role is already gone
+        }
+        try {
+            new AssumableRoleValidation(current, roles).deletable(role);
+        } catch (RoleValidationException e) {
+            // Not an IllegalArgumentException (which Keycloak would swallow here): the removal and its admin event
+            // are rolled back. The body is the REST API's plus error_description, which the admin console shows
+            // under the code.
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", e.code());
+            body.put("errorMessage", e.getMessage());
+            body.put("error_description", e.getMessage());
+            throw new ErrorResponseException(Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build());
+        }
+        roles.delete(role);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * A refusal with {@code message} as the admin sees it. Keycloak answers a {@link ComponentValidationException}
+     * with its message run through {@link java.text.MessageFormat}, so quotes and braces (frequent in JSON errors)
+     * are quoted for it.
+     */
+    static ComponentValidationException invalid(String message) {
+        return new ComponentValidationException(message.replace("'", "''").replace("{", "'{'").replace("}", "'}'"));
+    }
+
+    /** The role an entry mirrors: the client with the entry's ID, else (an entry imported by hand) by name. */
+    private static Optional<AssumableRole> roleOf(RealmModel realm, AssumableRoleStore roles, ComponentModel entry) {
+        ClientModel client = entry.getId() == null ? null : realm.getClientById(entry.getId());
+        if (client != null && client.getClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX)) {
+            return roles.find(client.getClientId().substring(AssumableRole.CLIENT_ID_PREFIX.length()));
+        }
+        String roleName = PageEntry.first(entry.getConfig(), PageEntry.ROLE_NAME);
+        return roleName == null ? Optional.empty() : roles.find(roleName);
+    }
+
+    private static boolean changed(Map<String, List<String>> before, Map<String, List<String>> after, String field) {
+        return !Objects.equals(PageEntry.first(before, field), PageEntry.first(after, field));
+    }
+
+    /** A stored or previously shown trust policy, or null if unreadable (then every account's sessions end). */
+    private static PolicyDocument documentOrNull(String json) {
+        try {
+            return PolicyReader.defaults().readTrustPolicy(json == null ? "" : json);
+        } catch (PolicyValidationException e) {
+            return null;
+        }
+    }
+
+    private static String canonicalOrNull(String json) {
+        PolicyDocument document = documentOrNull(json);
+        return document == null ? null : PolicyWriter.toJson(document);
+    }
+
+    // ---------------------------------------------------------------- keeping entries in step
+
+    private void onEvent(ProviderEvent event) {
+        if (event instanceof AssumableRoleChangedEvent changed) {
+            MirrorSync.realmChanged(changed.session(), changed.realm().getId());
+        } else if (event instanceof RealmModel.RealmCreationEvent created) {
+            // From here to RealmPostCreateEvent the realm is being imported: entries in the file are adopted by
+            // their roles (validateConfiguration) and Keycloak's own events are left aside; the whole realm is
+            // reconciled once, at the end of the import's transaction.
+            RoleMirror.realmBeingCreated(created.getKeycloakSession(), created.getCreatedRealm().getId(), true);
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            RoleMirror.realmBeingCreated(created.getKeycloakSession(), created.getCreatedRealm().getId(), false);
+            MirrorSync.realmChanged(created.getKeycloakSession(), created.getCreatedRealm().getId());
+        } else if (event instanceof ClientModel.ClientUpdatedEvent updated) {
+            // Keycloak's client screens, partial import, kcadm: description or attributes of a role client
+            if (isRoleClient(updated.getUpdatedClient())) {
+                realmChanged(updated.getKeycloakSession(), updated.getUpdatedClient().getRealm().getId());
+            }
+        } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
+            if (isRoleClient(removed.getClient())) {
+                realmChanged(removed.getKeycloakSession(), removed.getClient().getRealm().getId());
+            }
+        } else if (event instanceof ClientModel.ClientIdChangeEvent renamed) {
+            if (renamed.getPreviousClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX) || isRoleClient(renamed.getUpdatedClient())) {
+                realmChanged(renamed.getKeycloakSession(), renamed.getUpdatedClient().getRealm().getId());
+            }
+        } else if (event instanceof RoleModel.RoleGrantedEvent granted) {
+            principalRolesChanged(granted.getKeycloakSession(), granted.getRole(), granted.getUser());
+        } else if (event instanceof RoleModel.RoleRevokedEvent revoked) {
+            principalRolesChanged(revoked.getKeycloakSession(), revoked.getRole(), revoked.getUser());
+        } else if (event instanceof RoleContainerModel.RoleRemovedEvent removed) {
+            // A Keycloak role deleted: if it was attached, it left the role mappings and must leave the entries.
+            String realmId = realmIdOf(removed.getRole());
+            if (realmId != null) {
+                realmChanged(removed.getKeycloakSession(), realmId);
+            }
+        } else if (event instanceof RoleModel.RoleNameChangeEvent renamed) {
+            realmChanged(renamed.getKeycloakSession(), renamed.getRealm().getId());
+        } else if (event instanceof PostMigrationEvent started) {
+            RoleMirror.reconcileAll(started.getFactory());
+        }
+    }
+
+    private static void realmChanged(KeycloakSession session, String realmId) {
+        if (!RoleMirror.isRealmBeingCreated(session, realmId)) {
+            MirrorSync.realmChanged(session, realmId);
+        }
+    }
+
+    /** Role mappings of a service account changed (the client's "Service account roles" tab): maybe a role principal's. */
+    private static void principalRolesChanged(KeycloakSession session, RoleModel role, UserModel user) {
+        String link = user.getServiceAccountClientLink();
+        if (link == null) {
+            return; // a person: the common case, decided without a lookup
+        }
+        String realmId = realmIdOf(role);
+        if (realmId == null || RoleMirror.isRealmBeingCreated(session, realmId)) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(realmId);
+        ClientModel client = realm == null ? null : session.clients().getClientById(realm, link);
+        if (isRoleClient(client)) {
+            MirrorSync.realmChanged(session, realmId);
+        }
+    }
+
+    private static String realmIdOf(RoleModel role) {
+        if (!role.isClientRole()) {
+            return role.getContainerId();
+        }
+        return role.getContainer() instanceof ClientModel client && client.getRealm() != null ? client.getRealm().getId() : null;
+    }
+
+    private static boolean isRoleClient(ClientModel client) {
+        return client != null && client.getClientId() != null && client.getClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX);
+    }
+}

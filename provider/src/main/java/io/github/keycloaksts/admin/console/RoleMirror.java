@@ -1,0 +1,131 @@
+package io.github.keycloaksts.admin.console;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.ui.extend.UiPageProvider;
+
+/**
+ * Keeps the entries of the "Assumable roles" page (components of the realm) equal to the realm's assumable roles
+ * (the {@code sts-role:*} clients, the source of truth): one entry per role, with the ID of the role's client,
+ * showing the role as stored. Entries of roles that no longer exist are removed, missing ones are added, stale ones
+ * are rewritten. Writes made here are marked on the session so the page's own hooks let them through unchecked.
+ */
+final class RoleMirror {
+
+    static final String PROVIDER_TYPE = UiPageProvider.class.getName();
+
+    private static final String SYNCING = RoleMirror.class.getName() + ".syncing";
+    private static final String REALM_BEING_CREATED = RoleMirror.class.getName() + ".realm-being-created:";
+    private static final Logger LOG = Logger.getLogger(RoleMirror.class);
+
+    private RoleMirror() {
+    }
+
+    /** True while this class writes entries: the page's validation and write-through hooks stand aside. */
+    static boolean isSyncing(KeycloakSession session) {
+        return session.getAttribute(SYNCING) != null;
+    }
+
+    /** Marks {@code realmId} as being created (realm import, {@code --import-realm}) in {@code session}, or clears it. */
+    static void realmBeingCreated(KeycloakSession session, String realmId, boolean creating) {
+        if (creating) {
+            session.setAttribute(REALM_BEING_CREATED + realmId, Boolean.TRUE);
+        } else {
+            session.removeAttribute(REALM_BEING_CREATED + realmId);
+        }
+    }
+
+    static boolean isRealmBeingCreated(KeycloakSession session, RealmModel realm) {
+        return isRealmBeingCreated(session, realm.getId());
+    }
+
+    static boolean isRealmBeingCreated(KeycloakSession session, String realmId) {
+        return session.getAttribute(REALM_BEING_CREATED + realmId) != null;
+    }
+
+    /** The page's entries in {@code realm}, by ID. */
+    static Map<String, ComponentModel> entries(RealmModel realm) {
+        Map<String, ComponentModel> entries = new LinkedHashMap<>();
+        realm.getComponentsStream(realm.getId(), PROVIDER_TYPE)
+                .filter(c -> AssumableRolesPageProviderFactory.PROVIDER_ID.equals(c.getProviderId()))
+                .forEach(c -> entries.put(c.getId(), c));
+        return entries;
+    }
+
+    /** Brings every entry of {@code realm} in step with the realm's roles. */
+    static void reconcile(KeycloakSession session, RealmModel realm) {
+        Object previous = session.getAttribute(SYNCING);
+        session.setAttribute(SYNCING, Boolean.TRUE);
+        try {
+            Map<String, ComponentModel> entries = entries(realm);
+            List<AssumableRole> roles = new AssumableRoleStore(session, realm).list().toList();
+            for (AssumableRole role : roles) {
+                MultivaluedHashMap<String, String> shown = PageEntry.configOf(role);
+                ComponentModel entry = entries.remove(role.client().getId());
+                if (entry == null) {
+                    ComponentModel added = new ComponentModel();
+                    added.setId(role.client().getId());
+                    added.setName(role.name());
+                    added.setParentId(realm.getId());
+                    added.setProviderType(PROVIDER_TYPE);
+                    added.setProviderId(AssumableRolesPageProviderFactory.PROVIDER_ID);
+                    added.setConfig(shown);
+                    realm.addComponentModel(added);
+                    LOG.tracef("Added the page entry of role %s in realm %s", role.name(), realm.getName());
+                } else if (!PageEntry.same(entry.getConfig(), shown) || !Objects.equals(entry.getName(), role.name())) {
+                    ComponentModel updated = new ComponentModel(entry); // the realm cache may hand out its own instance
+                    updated.setName(role.name());
+                    updated.setConfig(shown);
+                    realm.updateComponent(updated);
+                    LOG.tracef("Rewrote the page entry of role %s in realm %s", role.name(), realm.getName());
+                }
+            }
+            for (ComponentModel orphan : entries.values()) {
+                realm.removeComponent(orphan);
+                LOG.debugf("Removed the page entry %s of realm %s: its role no longer exists", orphan.getName(), realm.getName());
+            }
+        } finally {
+            if (previous == null) {
+                session.removeAttribute(SYNCING);
+            }
+        }
+    }
+
+    /**
+     * At startup: every realm, each in a transaction of its own. Heals entries that went stale while the page was
+     * not deployed (an older version of the extension, a Keycloak that did not load the provider) and adds the
+     * entries of roles created meanwhile.
+     */
+    static void reconcileAll(KeycloakSessionFactory factory) {
+        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
+        for (String realmId : realmIds) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                    RealmModel realm = session.realms().getRealm(realmId);
+                    if (realm != null) {
+                        session.getContext().setRealm(realm);
+                        reconcile(session, realm);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Another node may be doing the same at the same moment (the entry IDs are the role clients' IDs,
+                // so both cannot succeed); the next start or the next change of a role of this realm retries.
+                LOG.warnf("Could not bring the page \"%s\" of realm %s in step with its roles: %s",
+                        AssumableRolesPageProviderFactory.PROVIDER_ID, realmId, e.toString());
+            }
+        }
+    }
+}
