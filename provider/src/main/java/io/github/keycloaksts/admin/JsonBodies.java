@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.keycloaksts.role.AssumableRoleValidation;
 
 /** Strict reading of admin request bodies: errors name the field and say what was expected. */
 final class JsonBodies {
@@ -47,39 +48,17 @@ final class JsonBodies {
         }
     }
 
+    // Field checks are the shared ones of the assumable-role validation (also behind the admin console page).
+
     static String requiredText(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            throw StsAdminException.badRequest("InvalidParameter", field + ": required");
-        }
-        if (!value.isTextual()) {
-            throw StsAdminException.badRequest("InvalidParameter", field + ": must be a string");
-        }
-        return value.asText();
+        return StsAdminException.checked(() -> AssumableRoleValidation.requiredText(body, field));
     }
 
     static String optionalText(JsonNode body, String field, int maxLength) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw StsAdminException.badRequest("InvalidParameter", field + ": must be a string");
-        }
-        if (value.asText().length() > maxLength) {
-            throw StsAdminException.badRequest("InvalidParameter", field + ": longer than " + maxLength + " characters");
-        }
-        return value.asText();
+        return StsAdminException.checked(() -> AssumableRoleValidation.optionalText(body, field, maxLength));
     }
 
     static Integer optionalInt(JsonNode body, String field, int min, int max) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw StsAdminException.badRequest("InvalidParameter", field + ": must be an integer from " + min + " to " + max);
-        }
-        return value.asInt();
+        return StsAdminException.checked(() -> AssumableRoleValidation.optionalInt(body, field, min, max));
     }
 }

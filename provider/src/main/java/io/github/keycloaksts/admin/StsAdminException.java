@@ -3,6 +3,9 @@ package io.github.keycloaksts.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import java.util.function.Supplier;
+
+import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.services.ErrorResponseException;
@@ -23,6 +26,15 @@ public final class StsAdminException {
         body.put("error", code);
         body.put("errorMessage", message);
         return new ErrorResponseException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build());
+    }
+
+    /** Runs a check of the shared {@link RoleValidationException}-throwing validation, answering its refusals. */
+    static <T> T checked(Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (RoleValidationException e) {
+            throw of(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
+        }
     }
 
     public static ErrorResponseException badRequest(String code, String message) {

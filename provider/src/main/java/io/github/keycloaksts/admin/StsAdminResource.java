@@ -22,7 +22,6 @@ import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
-import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -319,11 +318,7 @@ public class StsAdminResource {
 
     /** Runs a check of the shared {@link AssumableRoleValidation} (also used by the admin console page). */
     private static <T> T checked(Supplier<T> check) {
-        try {
-            return check.get();
-        } catch (RoleValidationException e) {
-            throw StsAdminException.of(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
-        }
+        return StsAdminException.checked(check);
     }
 
     private Account requireAccount() {

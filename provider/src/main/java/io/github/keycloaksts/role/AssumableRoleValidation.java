@@ -129,7 +129,7 @@ public final class AssumableRoleValidation {
 
     // ---------------------------------------------------------------- fields
 
-    static String requiredText(JsonNode body, String field) {
+    public static String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             throw RoleValidationException.badRequest("InvalidParameter", field + ": required");
@@ -140,7 +140,7 @@ public final class AssumableRoleValidation {
         return value.asText();
     }
 
-    static String optionalText(JsonNode body, String field, int maxLength) {
+    public static String optionalText(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -154,7 +154,7 @@ public final class AssumableRoleValidation {
         return value.asText();
     }
 
-    static Integer optionalInt(JsonNode body, String field, int min, int max) {
+    public static Integer optionalInt(JsonNode body, String field, int min, int max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.document.Effect;
@@ -71,6 +72,21 @@ public final class RoleSessionPrincipals {
         if (existing != null) {
             return existing;
         }
+        String roleClientId = role.client().getId();
+        return create(username, role, accountId, user -> {
+            // Plain words only: Keycloak's default person-name validator refuses characters like ( ) = ,
+            user.setFirstName("Role session");
+            user.setLastName("account " + accountId);
+            user.setEmail(roleClientId + "." + accountId + "@role-session.invalid");
+            user.setEmailVerified(true);
+        });
+    }
+
+    /**
+     * Creates a principal in a transaction of its own, so two nodes creating it at once cannot fail each other's
+     * request, and returns it as this session sees it.
+     */
+    private UserModel create(String username, AssumableRole role, String accountId, Consumer<UserModel> init) {
         String realmId = realm.getId();
         String roleClientId = role.client().getId();
         try {
@@ -82,20 +98,16 @@ public final class RoleSessionPrincipals {
                 }
                 UserModel user = tx.users().addUser(txRealm, null, username, false, false);
                 user.setEnabled(true);
-                // Plain words only: Keycloak's default person-name validator refuses characters like ( ) = ,
-                user.setFirstName("Role session");
-                user.setLastName("account " + accountId);
-                user.setEmail(roleClientId + "." + accountId + "@role-session.invalid");
-                user.setEmailVerified(true);
                 user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
                 user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+                init.accept(user);
             });
         } catch (ModelDuplicateException e) {
-            LOG.debugf("Console principal %s created concurrently", username);
+            LOG.debugf("Principal %s created concurrently", username);
         }
         UserModel created = session.users().getUserByUsername(realm, username);
         if (created == null) {
-            throw new IllegalStateException("console principal " + username + " missing");
+            throw new IllegalStateException("principal " + username + " missing");
         }
         return created;
     }
@@ -127,26 +139,9 @@ public final class RoleSessionPrincipals {
             }
             return user;
         }
-        String realmId = realm.getId();
         String roleClientId = role.client().getId();
-        String username = username(role, accountId);
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
-                RealmModel txRealm = tx.realms().getRealm(realmId);
-                tx.getContext().setRealm(txRealm);
-                if (tx.users().getUserByUsername(txRealm, username) != null) {
-                    return;
-                }
-                UserModel user = tx.users().addUser(txRealm, null, username, false, false);
-                user.setEnabled(true);
-                user.setServiceAccountClientLink(LINK_PREFIX + roleClientId);
-                user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
-                user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
-            });
-        } catch (ModelDuplicateException e) {
-            LOG.debugf("Role-session principal %s created concurrently", username);
-        }
-        return find(role, accountId).orElseThrow(() -> new IllegalStateException("role-session principal " + username + " missing"));
+        return create(username(role, accountId), role, accountId,
+                user -> user.setServiceAccountClientLink(LINK_PREFIX + roleClientId));
     }
 
     /** Every principal of {@code role}: one per source account that has held a session. */
