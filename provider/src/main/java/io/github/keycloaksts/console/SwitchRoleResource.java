@@ -95,7 +95,7 @@ final class SwitchRoleResource {
 
             List<RecentRoles.Entry> recent = RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE));
             RecentRoles.Entry entry = new RecentRoles.Entry(accountInput, roleInput, displayName, color);
-            URI enter = javax(ConsoleSupport.stsUrl(session, target.get().getName(), "enter"), ticket);
+            URI enter = withTicket(ConsoleSupport.stsUrl(session, target.get().getName(), "enter"), ticket);
             return Response.seeOther(enter)
                     .cookie(RecentRoles.write(recent, entry, "/realms/" + realm.getName() + "/sts/", "https".equals(selfUrl().getScheme())))
                     .build();
@@ -112,7 +112,7 @@ final class SwitchRoleResource {
         }
     }
 
-    private static URI javax(URI base, String ticket) {
+    private static URI withTicket(URI base, String ticket) {
         return jakarta.ws.rs.core.UriBuilder.fromUri(base).queryParam("ticket", ticket).build();
     }
 
