@@ -75,4 +75,13 @@ final class ConsoleSupport {
         }
         return builder.build();
     }
+
+    /** A form value without surrounding blanks, or null when empty. */
+    static String trimToNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
 }

@@ -26,8 +26,8 @@ final class EnterpriseSignInResource {
     }
 
     Response submit(MultivaluedMap<String, String> form) {
-        String alias = trim(form.getFirst("alias"));
-        String username = trim(form.getFirst("username"));
+        String alias = ConsoleSupport.trimToNull(form.getFirst("alias"));
+        String username = ConsoleSupport.trimToNull(form.getFirst("username"));
         if (username != null && username.contains("@") && alias == null) {
             alias = username.substring(username.lastIndexOf('@') + 1);
             username = username.substring(0, username.lastIndexOf('@'));
@@ -51,13 +51,5 @@ final class EnterpriseSignInResource {
             forms.setAttribute("stsError", error);
         }
         return forms.createForm("sts-signin.ftl");
-    }
-
-    private static String trim(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        return trimmed.isEmpty() ? null : trimmed;
     }
 }

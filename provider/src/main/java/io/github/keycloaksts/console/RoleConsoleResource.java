@@ -46,7 +46,7 @@ final class RoleConsoleResource {
         if (role == null) {
             return message("stsTicketInvalid", Response.Status.BAD_REQUEST);
         }
-        UserModel principal = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get("sts.source-account"));
+        UserModel principal = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
         UserSessionModel userSession = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(), realm, principal,
                 principal.getUsername(), session.getContext().getConnection().getRemoteAddr(), SwitchRoleResource.AUTH_METHOD,
                 false, null, null, UserSessionModel.SessionPersistenceState.PERSISTENT);

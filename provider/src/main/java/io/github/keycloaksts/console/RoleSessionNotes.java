@@ -9,6 +9,7 @@ final class RoleSessionNotes {
     static final String SOURCE_IDENTITY = "sts.source-identity";
     static final String SOURCE_REALM = "sts.source-realm";
     static final String SOURCE_USERNAME = "sts.source-username";
+    static final String SOURCE_ACCOUNT = "sts.source-account";
     static final String ACT_SUB = "sts.act-sub";
     static final String ACT_ISS = "sts.act-iss";
     static final String EXPIRES_AT = "sts.expires-at";

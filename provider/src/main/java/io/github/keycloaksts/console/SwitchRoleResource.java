@@ -1,6 +1,5 @@
 package io.github.keycloaksts.console;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.UUID;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountService;
+import io.github.keycloaksts.exchange.AssumeRoleAudit;
 import io.github.keycloaksts.exchange.AssumeRoleAuthorizer;
 import io.github.keycloaksts.exchange.ExchangeFailure;
 import io.github.keycloaksts.policy.arn.RoleArn;
@@ -69,9 +69,9 @@ final class SwitchRoleResource {
         if (!ConsoleSupport.csrfValid(session, realm, sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
             return form(sso, "stsSessionExpired", form.getFirst("account"), form.getFirst("role"), Response.Status.BAD_REQUEST);
         }
-        String accountInput = trim(form.getFirst("account"));
-        String roleInput = trim(form.getFirst("role"));
-        String displayName = trim(form.getFirst("displayName"));
+        String accountInput = ConsoleSupport.trimToNull(form.getFirst("account"));
+        String roleInput = ConsoleSupport.trimToNull(form.getFirst("role"));
+        String displayName = ConsoleSupport.trimToNull(form.getFirst("displayName"));
         if (displayName != null && displayName.length() > 64) {
             displayName = displayName.substring(0, 64);
         }
@@ -88,7 +88,8 @@ final class SwitchRoleResource {
             }
             AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                     realm, sso.user(), false, target.get(), RoleArn.of(targetAccount.accountId(), roleInput), null, null, null, null,
-                    ConsoleSupport.CONSOLE_CLIENT_ID, null, address()));
+                    ConsoleSupport.CONSOLE_CLIENT_ID, null,
+                    AssumeRoleAudit.address(session.getContext().getConnection().getRemoteAddr())));
             int duration = grant.role().maxSessionDuration(); // a console session lasts the role's session duration
             String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);
             audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null, grant.decision().reason());
@@ -129,7 +130,7 @@ final class SwitchRoleResource {
         notes.put(RoleSessionNotes.ACT_SUB, sso.user().getId());
         notes.put(RoleSessionNotes.ACT_ISS, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
         notes.put(RoleSessionNotes.EXPIRES_AT, Long.toString((long) Time.currentTime() + duration));
-        notes.put("sts.source-account", grant.sourceAccount().accountId());
+        notes.put(RoleSessionNotes.SOURCE_ACCOUNT, grant.sourceAccount().accountId());
         if (displayName != null) {
             notes.put(RoleSessionNotes.DISPLAY_NAME, displayName);
         }
@@ -161,55 +162,22 @@ final class SwitchRoleResource {
         return ConsoleSupport.stsUrl(session, realm.getName(), "switch-role");
     }
 
-    private InetAddress address() {
-        try {
-            String remote = session.getContext().getConnection().getRemoteAddr();
-            return remote == null ? null : InetAddress.getByName(remote);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /** The switch, seen by both companies: TOKEN_EXCHANGE events in the source and the target realm. */
     private void audit(RealmModel target, AuthenticationManager.AuthResult sso, String roleArn, String sessionName,
                        ExchangeFailure failure, String reason) {
-        EventBuilder source = new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.TOKEN_EXCHANGE).user(sso.user()).session(sso.session()).client(ConsoleSupport.CONSOLE_CLIENT_ID)
-                .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason);
-        if (target != null) {
-            source.detail("target_realm", target.getName());
-            Account.of(target).ifPresent(a -> source.detail("target_account", a.accountId()));
-        }
-        if (sessionName != null) {
-            source.detail("role_session_name", sessionName);
-        }
-        if (failure == null) {
-            source.success();
-        } else {
-            source.error(failure.eventError());
-        }
+        EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
+                ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
+                .detail(Details.REASON, reason);
+        AssumeRoleAudit.finish(source, failure);
         if (target != null) {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
                     .event(EventType.TOKEN_EXCHANGE).client(ConsoleSupport.CONSOLE_CLIENT_ID)
-                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason)
-                    .detail("source_realm", realm.getName()).detail("source_user", sso.user().getUsername());
-            Account.of(realm).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
+                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason);
+            AssumeRoleAudit.sourceDetails(targetEvent, realm, sso.user());
             if (sessionName != null) {
                 targetEvent.detail("role_session_name", sessionName);
             }
-            if (failure == null) {
-                targetEvent.success();
-            } else {
-                targetEvent.error(failure.eventError());
-            }
+            AssumeRoleAudit.finish(targetEvent, failure);
         }
-    }
-
-    private static String trim(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        return trimmed.isEmpty() ? null : trimmed;
     }
 }

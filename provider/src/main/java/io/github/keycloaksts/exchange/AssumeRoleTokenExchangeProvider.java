@@ -1,6 +1,5 @@
 package io.github.keycloaksts.exchange;
 
-import java.net.InetAddress;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,6 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
@@ -106,7 +104,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                 subject.realm(), sourceUser, subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN),
                 context.getRealm(), params.roleArn, params.sessionName, params.durationSeconds, params.externalId,
-                params.sessionPolicy, subjectToken.getIssuedFor(), mfaPresent(subjectToken), sourceAddress(context)));
+                params.sessionPolicy, subjectToken.getIssuedFor(), mfaPresent(subjectToken), AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
         RealmModel target = context.getRealm();
         Account sourceAccount = grant.sourceAccount();
         RoleArn roleArn = grant.roleArn();
@@ -121,17 +119,18 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         UserModel principal = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
         AssumedRoleArn sessionArn = roleArn.session(sessionName);
 
+        long expiresAt = (long) Time.currentTime() + duration;
         AccessTokenResponse minted = mint(context, principal, client, params.scope, tokens -> {
             AccessToken token = tokens.getAccessToken();
             RoleTokenClaims.apply(token, granted, params.audience, roleArn, sessionName, sourceArn, sourceUser.getId(), subject.issuer());
-            token.exp((long) Time.currentTime() + duration);
+            token.exp(expiresAt);
         });
 
         EventBuilder event = context.getEvent();
         event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
                 .detail("source_identity", sourceArn.toString()).detail("role_session_name", sessionName)
                 .detail(RoleSessions.DURATION_DETAIL, Integer.toString(duration))
-                .detail(RoleSessions.EXPIRES_DETAIL, Long.toString((long) Time.currentTime() + duration))
+                .detail(RoleSessions.EXPIRES_DETAIL, Long.toString(expiresAt))
                 .detail(Details.REASON, decision.reason());
         mirrorInSource(context, subject, roleArn.toString(), sessionName, null);
         event.success();
@@ -191,16 +190,6 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
     }
 
-    static InetAddress sourceAddress(TokenExchangeContext context) {
-        String address = context.getClientConnection().getRemoteAddr();
-        try {
-            // An IP literal from the connection (Keycloak applies its proxy settings); no name lookup happens.
-            return address == null ? null : InetAddress.getByName(address);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     /** MFA is present when the source sign-in reports a second factor (amr) or a level of assurance of 2 or more. */
     static Boolean mfaPresent(AccessToken token) {
         Object amr = token.getOtherClaims().get("amr");
@@ -220,11 +209,10 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             event.detail("role_arn", roleArn);
         }
         if (subject != null) {
-            event.detail("source_realm", subject.realm().getName()).detail("source_user", subject.user().getUsername());
-            Account.of(subject.realm()).ifPresent(a -> event.detail("source_account", a.accountId()));
+            AssumeRoleAudit.sourceDetails(event, subject.realm(), subject.user());
         }
         event.detail(Details.REASON, failure.reason());
-        event.error(failure.eventError);
+        AssumeRoleAudit.finish(event, failure);
         if (subject != null) {
             mirrorInSource(context, subject, roleArn, null, failure);
         }
@@ -233,25 +221,12 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     /** The same assumption, seen from the source account: an event in its own realm. */
     private void mirrorInSource(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn,
                                 String sessionName, ExchangeFailure failure) {
-        EventBuilder mirror = new EventBuilder(subject.realm(), session, context.getClientConnection())
-                .event(EventType.TOKEN_EXCHANGE)
-                .user(subject.user())
-                .client(subject.token().getIssuedFor())
-                .session(subject.token().getSessionId())
-                .detail(Details.AUTH_METHOD, AUTH_METHOD)
-                .detail("target_realm", context.getRealm().getName());
-        Account.of(context.getRealm()).ifPresent(a -> mirror.detail("target_account", a.accountId()));
-        if (roleArn != null) {
-            mirror.detail("role_arn", roleArn);
+        EventBuilder mirror = AssumeRoleAudit.sourceEvent(session, context.getClientConnection(), subject.realm(), subject.user(),
+                subject.token().getIssuedFor(), subject.token().getSessionId(), AUTH_METHOD, context.getRealm(), roleArn, sessionName);
+        if (failure != null) {
+            mirror.detail(Details.REASON, failure.reason());
         }
-        if (sessionName != null) {
-            mirror.detail("role_session_name", sessionName);
-        }
-        if (failure == null) {
-            mirror.success();
-        } else {
-            mirror.detail(Details.REASON, failure.reason()).error(failure.eventError);
-        }
+        AssumeRoleAudit.finish(mirror, failure);
     }
 
     @Override
