@@ -1,0 +1,67 @@
+package io.github.keycloaksts.exchange;
+
+import java.net.InetAddress;
+
+import io.github.keycloaksts.account.Account;
+import org.keycloak.common.ClientConnection;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * The audit of an assumption, shared by the token exchange and the Switch Role page: {@code TOKEN_EXCHANGE}
+ * events in the source and the target realm with the same details, so both companies see it in their own log.
+ */
+public final class AssumeRoleAudit {
+
+    private AssumeRoleAudit() {
+    }
+
+    /** The source realm's event: who asked, from which client and session, for which role of which account. */
+    public static EventBuilder sourceEvent(KeycloakSession session, ClientConnection connection, RealmModel source, UserModel user,
+                                           String clientId, String sessionId, String authMethod, RealmModel target,
+                                           String roleArn, String sessionName) {
+        EventBuilder event = new EventBuilder(source, session, connection)
+                .event(EventType.TOKEN_EXCHANGE).user(user).session(sessionId).client(clientId)
+                .detail(Details.AUTH_METHOD, authMethod);
+        if (target != null) {
+            event.detail("target_realm", target.getName());
+            Account.of(target).ifPresent(a -> event.detail("target_account", a.accountId()));
+        }
+        if (roleArn != null) {
+            event.detail("role_arn", roleArn);
+        }
+        if (sessionName != null) {
+            event.detail("role_session_name", sessionName);
+        }
+        return event;
+    }
+
+    /** Who asked, as the target realm's event names it. */
+    public static EventBuilder sourceDetails(EventBuilder targetEvent, RealmModel source, UserModel user) {
+        targetEvent.detail("source_realm", source.getName()).detail("source_user", user.getUsername());
+        Account.of(source).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
+        return targetEvent;
+    }
+
+    /** Stores the event: success, or the failure's error (stored at once, in its own transaction). */
+    public static void finish(EventBuilder event, ExchangeFailure failure) {
+        if (failure == null) {
+            event.success();
+        } else {
+            event.error(failure.eventError());
+        }
+    }
+
+    /** The caller's address as Keycloak resolved it (proxy settings applied); an IP literal, so no name lookup. */
+    public static InetAddress address(String remoteAddr) {
+        try {
+            return remoteAddr == null ? null : InetAddress.getByName(remoteAddr);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
