@@ -39,7 +39,7 @@ public final class LoadBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private LoadBenchmark(String server) {
+    LoadBenchmark(String server) {
         this.server = server;
     }
 
@@ -151,7 +151,7 @@ public final class LoadBenchmark {
         return result;
     }
 
-    private boolean send(Workload workload) {
+    boolean send(Workload workload) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(workload.url()))
                     .header("Content-Type", "application/x-www-form-urlencoded")
@@ -166,7 +166,7 @@ public final class LoadBenchmark {
     }
 
     /** Creates the benchmark accounts through the admin API and returns the three workloads. */
-    private Map<String, Workload> setUp() throws Exception {
+    Map<String, Workload> setUp() throws Exception {
         String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
         for (String realm : List.of("bench-a", "bench-b")) {
             request("DELETE", server + "/admin/realms/" + realm, null, admin);
