@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.grant.SourceGrants;
@@ -40,6 +41,9 @@ public final class AssumeRoleAuthorizer {
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
     private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
+    /** Parsed {@code sts.assume-role} values by realm and text: a value's meaning is its text, so entries never go stale. */
+    private static final Map<String, PolicyDocument> GRANT_PATTERNS = new ConcurrentHashMap<>();
+    private static final int MAX_GRANT_PATTERNS = 20_000;
 
     /** Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent, sourceIp. */
     public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
@@ -76,7 +80,7 @@ public final class AssumeRoleAuthorizer {
 
         PolicyDocument trustPolicy;
         try {
-            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
+            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
         } catch (PolicyValidationException e) {
             throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
         }
@@ -100,7 +104,7 @@ public final class AssumeRoleAuthorizer {
                 .mfaPresent(request.mfaPresent())
                 .build();
         UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
-        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(sourceUser), trustPolicy);
+        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
             throw ExchangeFailure.denied(decision.reason());
         }
@@ -109,12 +113,12 @@ public final class AssumeRoleAuthorizer {
     }
 
     /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
-    private static List<PolicyDocument> sourceGrants(UserModel user) {
+    private static List<PolicyDocument> sourceGrants(RealmModel source, UserModel user) {
         List<PolicyDocument> grants = new ArrayList<>();
         for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
             for (String pattern : SourceGrants.patternsOf(role)) {
                 try {
-                    grants.add(io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern)));
+                    grants.add(grantOf(source, pattern));
                 } catch (PolicyValidationException e) {
                     // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
                     LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
@@ -122,6 +126,19 @@ public final class AssumeRoleAuthorizer {
             }
         }
         return grants;
+    }
+
+    private static PolicyDocument grantOf(RealmModel source, String pattern) {
+        String key = source.getId() + '/' + pattern;
+        PolicyDocument grant = GRANT_PATTERNS.get(key);
+        if (grant == null) {
+            grant = io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern));
+            if (GRANT_PATTERNS.size() >= MAX_GRANT_PATTERNS) {
+                GRANT_PATTERNS.clear();
+            }
+            GRANT_PATTERNS.put(key, grant);
+        }
+        return grant;
     }
 
     private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {

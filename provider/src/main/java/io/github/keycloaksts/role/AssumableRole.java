@@ -51,6 +51,11 @@ public final class AssumableRole {
         return client.getAttribute(ROLE_NAME_ATTRIBUTE);
     }
 
+    /** The ID of the role's client: stable for the life of the role, unlike its stored documents. */
+    public String id() {
+        return client.getId();
+    }
+
     public RoleArn arn(String accountId) {
         return RoleArn.of(accountId, name());
     }

@@ -38,6 +38,12 @@ public final class AssumableRoleStore {
         return AssumableRole.isRoleClient(client) ? Optional.of(new AssumableRole(session, client)) : Optional.empty();
     }
 
+    /** The role {@code client} carries, if it is a role client of this store's realm. */
+    public Optional<AssumableRole> ofClient(ClientModel client) {
+        return AssumableRole.isRoleClient(client) && realm.getId().equals(client.getRealm().getId())
+                ? Optional.of(new AssumableRole(session, client)) : Optional.empty();
+    }
+
     public Stream<AssumableRole> list() {
         return session.clients().searchClientsByClientIdStream(realm, AssumableRole.CLIENT_ID_PREFIX, null, null)
                 .filter(AssumableRole::isRoleClient)

@@ -400,7 +400,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
 
     private void onEvent(ProviderEvent event) {
         if (event instanceof AssumableRoleChangedEvent changed) {
-            MirrorSync.realmChanged(changed.session(), changed.realm().getId());
+            MirrorSync.roleChanged(changed.session(), changed.realm().getId(), changed.roleName());
         } else if (event instanceof RealmModel.RealmCreationEvent created) {
             // From here to RealmPostCreateEvent the realm is being imported: entries in the file are adopted by
             // their roles (validateConfiguration) and Keycloak's own events are left aside; the whole realm is
@@ -412,15 +412,15 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         } else if (event instanceof ClientModel.ClientUpdatedEvent updated) {
             // Keycloak's client screens, partial import, kcadm: description or attributes of a role client
             if (isRoleClient(updated.getUpdatedClient())) {
-                realmChanged(updated.getKeycloakSession(), updated.getUpdatedClient().getRealm().getId());
+                clientChanged(updated.getKeycloakSession(), updated.getUpdatedClient());
             }
         } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
             if (isRoleClient(removed.getClient())) {
-                realmChanged(removed.getKeycloakSession(), removed.getClient().getRealm().getId());
+                clientChanged(removed.getKeycloakSession(), removed.getClient());
             }
         } else if (event instanceof ClientModel.ClientIdChangeEvent renamed) {
             if (renamed.getPreviousClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX) || isRoleClient(renamed.getUpdatedClient())) {
-                realmChanged(renamed.getKeycloakSession(), renamed.getUpdatedClient().getRealm().getId());
+                clientChanged(renamed.getKeycloakSession(), renamed.getUpdatedClient());
             }
         } else if (event instanceof RoleModel.RoleGrantedEvent granted) {
             principalRolesChanged(granted.getKeycloakSession(), granted.getRole(), granted.getUser());
@@ -436,6 +436,13 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             realmChanged(renamed.getKeycloakSession(), renamed.getRealm().getId());
         } else if (event instanceof PostMigrationEvent started) {
             RoleMirror.reconcileAll(started.getFactory());
+        }
+    }
+
+    private static void clientChanged(KeycloakSession session, ClientModel client) {
+        String realmId = client.getRealm().getId();
+        if (!RoleMirror.isRealmBeingCreated(session, realmId)) {
+            MirrorSync.clientChanged(session, realmId, client.getId());
         }
     }
 
@@ -458,7 +465,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         RealmModel realm = session.realms().getRealm(realmId);
         ClientModel client = realm == null ? null : session.clients().getClientById(realm, link);
         if (isRoleClient(client)) {
-            MirrorSync.realmChanged(session, realmId);
+            MirrorSync.clientChanged(session, realmId, client.getId());
         }
     }
 
