@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Load benchmark: client-credentials vs standard token exchange V2 vs keycloak-sts AssumeRole, against ONE
 # Keycloak (the official distribution with our jars, from server/), rounds interleaved. Prints a Markdown table.
-#   bench/load.sh [--seconds 10] [--rounds 3] [--concurrency 1,8,32]
+#   bench/load.sh [--seconds 10] [--rounds 3] [--concurrency 1,8,32] [--warmup 10]
+# Scaling (1 vs 10,000 roles, 1 vs 2,000 trusted principals, before/after 1,000 more accounts), see ScalingBenchmark:
+#   bench/load.sh --scaling [--roles 10000] [--principals 2000] [--accounts 1000] [--seconds 10] [--rounds 3] [--concurrency 8]
 set -euo pipefail
+DRIVER=io.github.keycloaksts.bench.load.LoadBenchmark
+if [ "${1:-}" = "--scaling" ]; then
+  DRIVER=io.github.keycloaksts.bench.load.ScalingBenchmark
+  shift
+fi
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18080}
 MGMT=${MGMT:-19000}
@@ -21,4 +28,4 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://localhost:$MGMT/health/ready" >/dev/null || { echo "Keycloak did not start; see $LOG" >&2; exit 1; }
 echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'); $(java -version 2>&1 | head -1); $(date -u +%FT%TZ)"
-java -cp bench/target/keycloak-sts-bench.jar io.github.keycloaksts.bench.load.LoadBenchmark --server "http://localhost:$PORT" "$@"
+java -cp bench/target/keycloak-sts-bench.jar "$DRIVER" --server "http://localhost:$PORT" "$@"

@@ -35,7 +35,7 @@ public final class LoadBenchmark {
     private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     private static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
 
-    private final String server;
+    final String server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -116,7 +116,7 @@ public final class LoadBenchmark {
         }
     }
 
-    private Result run(Workload workload, int concurrency, int seconds) throws InterruptedException {
+    Result run(Workload workload, int concurrency, int seconds) throws InterruptedException {
         Result result = new Result();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(concurrency);
@@ -176,7 +176,7 @@ public final class LoadBenchmark {
         check(request("POST", server + "/admin/realms", Map.of(
                 "realm", "bench-b", "enabled", true, "eventsEnabled", true, "accessTokenLifespan", 7200,
                 "attributes", Map.of("sts.account-id", "31000002"),
-                "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", List.of("acs:ram::31000001:role/*"))))),
+                "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", List.of("acs:ram::31000001:role/*", "acs:ram::31000003:role/*", "acs:ram::31000004:role/*"))))),
                 "clients", List.of(
                         Map.of("clientId", "app", "publicClient", true, "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
                                 "protocolMappers", List.of(audienceSts, audienceExchanger)),
@@ -221,7 +221,7 @@ public final class LoadBenchmark {
                 "config", Map.of("included.client.audience", audience, "access.token.claim", "true"));
     }
 
-    private String token(String realm, Map<String, String> form) throws Exception {
+    String token(String realm, Map<String, String> form) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form(form))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -232,7 +232,7 @@ public final class LoadBenchmark {
         return json.get("access_token").asText();
     }
 
-    private HttpResponse<String> request(String method, String url, Object body, String bearer) throws Exception {
+    HttpResponse<String> request(String method, String url, Object body, String bearer) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer);
         if (body == null) {
             builder.method(method, HttpRequest.BodyPublishers.noBody());
@@ -242,13 +242,13 @@ public final class LoadBenchmark {
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void check(HttpResponse<String> response, String what) {
+    static void check(HttpResponse<String> response, String what) {
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + response.body());
         }
     }
 
-    private static String form(Map<String, String> form) {
+    static String form(Map<String, String> form) {
         return form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
