@@ -266,6 +266,52 @@ class AdminConsolePageIT {
     }
 
     @Nested
+    class ChangedThroughKeycloaksClientScreens {
+
+        @Test
+        void aDescriptionChangedOnTheClientShowsUpAndOtherEntriesStayAsTheyWere() {
+            assertThat(createRole("client-edited", TRUST_B).status()).isEqualTo(201);
+            assertThat(createRole("bystander", TRUST_B).status()).isEqualTo(201);
+            JsonNode bystanderBefore = entry("bystander").orElseThrow();
+            String url = server.adminUrl(REALM) + "/clients/" + admin.clientUuid(REALM, "sts-role:client-edited");
+            ObjectNode client = (ObjectNode) Http.get(url, token).json();
+            client.put("description", "edited on the client screen");
+
+            assertThat(Http.sendJson("PUT", url, client, token).status()).isEqualTo(204);
+
+            assertThat(entry("client-edited").orElseThrow().at("/config/description/0").asText()).isEqualTo("edited on the client screen");
+            assertThat(entry("bystander").orElseThrow()).isEqualTo(bystanderBefore);
+        }
+
+        @Test
+        void aPolicyAssignedOnTheServiceAccountRolesTabShowsUp() {
+            assertThat(createRole("tab-assigned", TRUST_B).status()).isEqualTo(201);
+            String clientUuid = admin.clientUuid(REALM, "sts-role:tab-assigned");
+            String principalId = Http.get(server.adminUrl(REALM) + "/clients/" + clientUuid + "/service-account-user", token)
+                    .json().get("id").asText();
+            JsonNode role = Http.get(server.adminUrl(REALM) + "/roles/AliyunOSSReadOnlyAccess", token).json();
+
+            assertThat(Http.sendJson("POST", server.adminUrl(REALM) + "/users/" + principalId + "/role-mappings/realm", List.of(role), token)
+                    .status()).isEqualTo(204);
+
+            assertThat(texts(entry("tab-assigned").orElseThrow().at("/config/attachedPolicies"))).containsExactly("AliyunOSSReadOnlyAccess");
+        }
+
+        @Test
+        void aClientRenamedAwayFromTheRolePrefixTakesItsEntryAlong() {
+            assertThat(createRole("renamed-away", TRUST_B).status()).isEqualTo(201);
+            String url = server.adminUrl(REALM) + "/clients/" + admin.clientUuid(REALM, "sts-role:renamed-away");
+            ObjectNode client = (ObjectNode) Http.get(url, token).json();
+            client.put("clientId", "no-longer-a-role");
+
+            assertThat(Http.sendJson("PUT", url, client, token).status()).isEqualTo(204);
+
+            assertThat(entry("renamed-away")).isEmpty();
+            assertThat(Http.get(sts("/roles/renamed-away"), token).status()).isEqualTo(404);
+        }
+    }
+
+    @Nested
     class ChangedThroughTheRestApi {
 
         @Test
