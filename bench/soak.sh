@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Soak benchmark: keycloak-sts AssumeRole at a fixed rate for minutes against ONE Keycloak in production mode
+# (`kc.sh start`, the official distribution with our jars, from server/) on a throwaway PostgreSQL cluster from
+# Debian's package. Heap after a full GC, thread count and the row count of every table are compared before and
+# after; prints Markdown (see bench/src/main/java/io/github/keycloaksts/bench/load/SoakBenchmark.java).
+#   bench/soak.sh [--minutes 10] [--rate 40] [--warmup 30] [--interval 30] [--workers 64]
+# Ports: PostgreSQL 55432 (localhost only), Keycloak 28080 (HTTP) and 29000 (management). The cluster and Keycloak
+# are stopped and removed on exit, also on failure; their logs stay in bench/target/soak-*.log.
+# Keycloak runs from a copy of the distribution (bench/target/soak-keycloak): `start` re-augments it for PostgreSQL,
+# which must not touch the copy that other scripts (load.sh, -Prun) use. JAVA_OPTS_KC_HEAP reaches kc.sh unchanged
+# (its default outside a container: -Xms64m -Xmx512m).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG_PORT=55432
+PORT=28080
+MGMT=29000
+DB_PASSWORD=keycloak-soak
+LOG=bench/target/soak-keycloak.log
+PG_LOG=bench/target/soak-postgres.log
+
+for port in $PG_PORT $PORT $MGMT; do
+  if ss -ltn "sport = :$port" | grep -q LISTEN; then echo "port $port is already in use" >&2; exit 1; fi
+done
+
+# PostgreSQL from Debian's package. (On a fresh machine its post-install script may also start Debian's default
+# cluster on port 5432; this script does not use it.)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+fi
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+./mvnw -B -q -pl server,bench -am package -DskipTests
+KC_HOME=bench/target/soak-keycloak
+rm -rf "$KC_HOME"
+cp -a "$(ls -d server/target/keycloak-*/ | head -1)" "$KC_HOME"
+
+# PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+RUN=$(mktemp -d /tmp/keycloak-sts-soak-pg.XXXXXX)   # data directory, log and socket; mode 700
+KC_PID=
+JAVA_PID=
+cleanup() {
+  if [ -n "$KC_PID" ]; then
+    kill "$KC_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$KC_PID" 2>/dev/null || break; sleep 1; done
+    kill -9 "$KC_PID" $JAVA_PID 2>/dev/null || true
+    wait "$KC_PID" 2>/dev/null || true
+  fi
+  if [ -f "$RUN/data/postmaster.pid" ]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$RUN/data" -m fast -w stop >/dev/null || true
+  fi
+  cp "$RUN/postgres.log" "$PG_LOG" 2>/dev/null || true
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ "$(id -u)" -eq 0 ]; then chown postgres: "$RUN"; fi
+# Local (socket) connections are trusted: the socket lies in $RUN, which only the cluster's owner can enter.
+as_pg "$PG_BIN/initdb" -D "$RUN/data" -U postgres -E UTF8 --no-locale --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$RUN/data" -l "$RUN/postgres.log" -w \
+  -o "-p $PG_PORT -c listen_addresses=localhost -c unix_socket_directories=$RUN" start >/dev/null
+as_pg "$PG_BIN/psql" -h "$RUN" -p $PG_PORT -U postgres -q -v ON_ERROR_STOP=1 \
+  -c "create user keycloak password '$DB_PASSWORD'" -c "create database keycloak owner keycloak"
+
+KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin KC_DB_PASSWORD=$DB_PASSWORD \
+  "$KC_HOME/bin/kc.sh" start --db=postgres --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \
+  --http-enabled=true --hostname-strict=false --http-port=$PORT --http-management-port=$MGMT \
+  --health-enabled=true --metrics-enabled=true > "$LOG" 2>&1 &
+KC_PID=$!
+for _ in $(seq 1 150); do
+  curl -sf "http://localhost:$MGMT/health/ready" >/dev/null && break
+  kill -0 "$KC_PID" 2>/dev/null || break
+  sleep 2
+done
+curl -sf "http://localhost:$MGMT/health/ready" >/dev/null || { echo "Keycloak did not start; see $LOG" >&2; exit 1; }
+# kc.sh runs Keycloak as a child, or execs it after re-augmenting: the JVM is whatever listens on the HTTP port.
+JAVA_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+
+echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'); $(java -version 2>&1 | head -1); $("$PG_BIN/postgres" --version); $(date -u +%FT%TZ)"
+java -cp bench/target/keycloak-sts-bench.jar io.github.keycloaksts.bench.load.SoakBenchmark --server "http://localhost:$PORT" \
+  --pid "$JAVA_PID" --jdbc "jdbc:postgresql://localhost:$PG_PORT/keycloak" --db-user keycloak --db-password "$DB_PASSWORD" "$@"
+echo
+echo "Keycloak log ($LOG): $(grep -cE ' (WARN|ERROR) ' "$LOG" || true) WARN/ERROR lines; by message:"
+grep -E ' (WARN|ERROR) ' "$LOG" | sed -E 's/^[^ ]+ [^ ]+ +//; s/ \([^)]*\)//' | cut -c1-160 | sort | uniq -c | sort -rn | head -10 || true
+echo "end: $(date -u +%FT%TZ)"
