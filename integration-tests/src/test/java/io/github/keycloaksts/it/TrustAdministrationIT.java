@@ -280,6 +280,10 @@ class TrustAdministrationIT {
             JsonNode sts = Http.get(server.adminUrl("it-new-account") + "/clients?clientId=sts", token).json();
             assertThat(sts).hasSize(1);
             assertThat(sts.get(0).get("publicClient").asBoolean()).isTrue();
+            // Keycloak's default, as for clients made on its own screens: without it every request logs KC-SERVICES0018
+            assertThat(sts.get(0).get("clientAuthenticatorType").asText()).isEqualTo("client-secret");
+            JsonNode console = Http.get(server.adminUrl("it-new-account") + "/clients?clientId=sts-console", token).json();
+            assertThat(console.get(0).get("clientAuthenticatorType").asText()).isEqualTo("client-secret");
 
             admin.deleteRealmIfExists("it-new-account");
             admin.createAccountRealm("it-reuse-account", null);

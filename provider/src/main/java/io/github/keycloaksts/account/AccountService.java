@@ -6,6 +6,7 @@ import io.github.keycloaksts.policy.arn.AccountId;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /** Turning realms into accounts and finding accounts by ID or alias. */
@@ -70,10 +71,13 @@ public final class AccountService {
 
     static void ensureStsClient(RealmModel realm) {
         ensureConsoleClient(realm);
-        if (realm.getClientByClientId(STS_CLIENT_ID) != null) {
+        ClientModel existing = realm.getClientByClientId(STS_CLIENT_ID);
+        if (existing != null) {
+            withDefaultAuthenticator(existing);
             return;
         }
         ClientModel client = realm.addClient(STS_CLIENT_ID);
+        withDefaultAuthenticator(client);
         client.setName("Security Token Service");
         client.setDescription("Public client of the STS: apps of other accounts exchange tokens for roles of this account through it");
         client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -90,10 +94,13 @@ public final class AccountService {
     public static final String CONSOLE_CLIENT_ID = "sts-console";
 
     static void ensureConsoleClient(RealmModel realm) {
-        if (realm.getClientByClientId(CONSOLE_CLIENT_ID) != null) {
+        ClientModel existing = realm.getClientByClientId(CONSOLE_CLIENT_ID);
+        if (existing != null) {
+            withDefaultAuthenticator(existing);
             return;
         }
         ClientModel client = realm.addClient(CONSOLE_CLIENT_ID);
+        withDefaultAuthenticator(client);
         client.setName("STS console");
         client.setDescription("Switch Role and role console pages of keycloak-sts");
         client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -105,5 +112,15 @@ public final class AccountService {
         client.setBaseUrl("/realms/" + realm.getName() + "/sts/switch-role");
         client.addRedirectUri("/realms/" + realm.getName() + "/sts/*");
         client.setEnabled(true);
+    }
+
+    /**
+     * Keycloak's default authenticator, as a client made on its own screens gets: a public client without one makes
+     * Keycloak log KC-SERVICES0018 on every token request (once per AssumeRole). Earlier versions left it unset.
+     */
+    private static void withDefaultAuthenticator(ClientModel client) {
+        if (client.getClientAuthenticatorType() == null) {
+            client.setClientAuthenticatorType(KeycloakModelUtils.getDefaultClientAuthenticatorType());
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final Path log;
     private final Map<String, Path> importOverrides = new java.util.HashMap<>();
     private Process process;
+    private boolean declarativeUi = true;
     private String baseUrl;
     private int managementPort;
 
@@ -89,6 +90,12 @@ public final class KeycloakServer implements AutoCloseable {
     public KeycloakServer startIsolatedWith(Path realmFile, String asFileName) {
         importOverrides.put(asFileName, realmFile);
         return startIsolated();
+    }
+
+    /** Whether the next start of this isolated server turns on the {@code declarative-ui} feature (default: on). */
+    public KeycloakServer declarativeUi(boolean on) {
+        declarativeUi = on;
+        return this;
     }
 
     /** Starts this isolated server (again); returns it for chaining. */
@@ -173,8 +180,10 @@ public final class KeycloakServer implements AutoCloseable {
                     "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort,
                     "--health-enabled=true",
-                    "--import-realm",
-                    "--features=declarative-ui"));
+                    "--import-realm"));
+            if (declarativeUi) {
+                command.add("--features=declarative-ui"); // as the run command: the admin console page on
+            }
             command.addAll(extraArgs);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(home.toFile())

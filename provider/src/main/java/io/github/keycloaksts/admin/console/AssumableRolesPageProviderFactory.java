@@ -22,6 +22,7 @@ import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
+import org.keycloak.common.Profile;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.ClientModel;
@@ -55,8 +56,11 @@ import org.keycloak.services.ui.extend.UiPageProviderFactory;
  *       and at startup every realm is reconciled.</li>
  * </ul>
  * Nothing else depends on the page. Keycloak 26.7.0 loads UiPage providers whether or not {@code declarative-ui}
- * is on (the feature only shows the page in the console's menu), so the entries stay in step either way; the REST
- * API, the exchange and realm import work the same with the feature off (checked by hand, see docs/admin-console.md).
+ * is on (the feature only shows the page in the console's menu). Entries exist only while the feature is on: with it
+ * off, nothing is mirrored (Keycloak keeps a realm's components in one JPA collection, so every entry makes each
+ * later role change of the realm a little slower — measured in docs/benchmarks.md), page writes are refused, and
+ * entries are removed at startup and after a realm import; turning the feature on rebuilds them at the next start.
+ * The REST API, the exchange and realm import work the same either way.
  */
 public final class AssumableRolesPageProviderFactory implements UiPageProviderFactory<ComponentModel> {
 
@@ -139,7 +143,27 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(this::onEvent);
+        if (pageOn()) {
+            factory.register(this::onEvent);
+        } else {
+            factory.register(AssumableRolesPageProviderFactory::onEventWithPageOff);
+        }
+    }
+
+    static boolean pageOn() {
+        return Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI);
+    }
+
+    /** The page is off: entries that arrive with a realm import or were left from a time it was on go away. */
+    private static void onEventWithPageOff(ProviderEvent event) {
+        if (event instanceof RealmModel.RealmCreationEvent created) {
+            RoleMirror.realmBeingCreated(created.getKeycloakSession(), created.getCreatedRealm().getId(), true);
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            RoleMirror.realmBeingCreated(created.getKeycloakSession(), created.getCreatedRealm().getId(), false);
+            RoleMirror.clear(created.getKeycloakSession(), created.getCreatedRealm());
+        } else if (event instanceof PostMigrationEvent started) {
+            RoleMirror.reconcileAll(started.getFactory(), false);
+        }
     }
 
     @Override
@@ -157,6 +181,9 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         if (RoleMirror.isSyncing(session)) {
             return;
+        }
+        if (!pageOn() && !RoleMirror.isRealmBeingCreated(session, realm)) {
+            throw invalid("the page \"" + PROVIDER_ID + "\" needs the declarative-ui feature; use the admin REST API /sts/roles");
         }
         try {
             ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
@@ -435,7 +462,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         } else if (event instanceof RoleModel.RoleNameChangeEvent renamed) {
             realmChanged(renamed.getKeycloakSession(), renamed.getRealm().getId());
         } else if (event instanceof PostMigrationEvent started) {
-            RoleMirror.reconcileAll(started.getFactory());
+            RoleMirror.reconcileAll(started.getFactory(), true);
         }
     }
 

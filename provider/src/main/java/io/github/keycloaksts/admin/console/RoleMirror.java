@@ -166,12 +166,18 @@ final class RoleMirror {
         }
     }
 
+    /** Removes every entry of {@code realm}: the page is off (feature {@code declarative-ui}), so nothing mirrors. */
+    static void clear(KeycloakSession session, RealmModel realm) {
+        syncing(session, () -> entries(realm).values().forEach(realm::removeComponent));
+    }
+
     /**
-     * At startup: every realm, each in a transaction of its own. Heals entries that went stale while the page was
-     * not deployed (an older version of the extension, a Keycloak that did not load the provider) and adds the
-     * entries of roles created meanwhile.
+     * At startup: every realm, each in a transaction of its own. With the page on, heals entries that went stale
+     * while it was off or not deployed (an older version of the extension, a Keycloak that did not load the provider)
+     * and adds the entries of roles created meanwhile; with the page off, removes the entries, which nothing would
+     * keep in step.
      */
-    static void reconcileAll(KeycloakSessionFactory factory) {
+    static void reconcileAll(KeycloakSessionFactory factory, boolean pageOn) {
         List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
         for (String realmId : realmIds) {
@@ -180,7 +186,11 @@ final class RoleMirror {
                     RealmModel realm = session.realms().getRealm(realmId);
                     if (realm != null) {
                         session.getContext().setRealm(realm);
-                        reconcile(session, realm);
+                        if (pageOn) {
+                            reconcile(session, realm);
+                        } else {
+                            clear(session, realm);
+                        }
                     }
                 });
             } catch (RuntimeException e) {
