@@ -39,7 +39,7 @@ public final class ScalingBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--server", "http://localhost:18080", "--seconds", "10",
-                "--rounds", "3", "--concurrency", "8", "--warmup", "10", "--roles", "10000", "--principals", "2000",
+                "--rounds", "3", "--concurrency", "8", "--warmup", "30", "--roles", "10000", "--principals", "2000",
                 "--accounts", "1000", "--accounts-minutes", "15"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
@@ -127,8 +127,11 @@ public final class ScalingBenchmark {
         String realm = "bench-r10k";
         createAccount(realm, "31000003");
         Map<String, Object> policy = trustPolicy(List.of("acs:ram::31000009:root"));
-        parallel("roles in " + realm, count - 1, i -> () -> check(bench.request("POST", adminUrl(realm) + "/sts/roles",
-                Map.of("roleName", String.format("filler-%05d", i), "trustPolicy", policy), admin()), "create role"));
+        parallel("roles in " + realm, count - 1, i -> () -> {
+            check(bench.request("POST", adminUrl(realm) + "/sts/roles",
+                    Map.of("roleName", String.format("filler-%05d", i), "trustPolicy", policy), admin()), "create role");
+            return true;
+        });
         benchRole(realm, trustPolicy(List.of("acs:ram::31000002:root")));
         return retarget(oneRole, realm, "31000003");
     }
@@ -156,12 +159,13 @@ public final class ScalingBenchmark {
         parallel("account realms", count, i -> () -> {
             if (System.nanoTime() > deadline) {
                 skipped.incrementAndGet();
-                return;
+                return false;
             }
             String realm = String.format("bench-acct-%04d", i);
             check(bench.request("POST", bench.server + "/admin/realms", Map.of("realm", realm, "enabled", true), admin()), "create " + realm);
             check(bench.request("PUT", adminUrl(realm) + "/sts/account", Map.of("accountId", String.format("%08d", 50_000_000 + i)), admin()),
                     "account " + realm);
+            return true;
         });
         if (skipped.get() > 0) {
             System.out.printf("setup: stopped after %d minutes with %d of %d account realms created%n", minutes, count - skipped.get(), count);
@@ -211,8 +215,9 @@ public final class ScalingBenchmark {
         return adminToken;
     }
 
+    /** One admin call; false when it was skipped (time budget spent). */
     private interface Step {
-        void run() throws Exception;
+        boolean run() throws Exception;
     }
 
     /** Runs {@code count} admin calls on 4 threads, printing the rate of every tenth of them. */
@@ -227,7 +232,9 @@ public final class ScalingBenchmark {
             for (int i = 1; i <= count; i++) {
                 Step s = step.apply(i);
                 futures.add(pool.submit(() -> {
-                    s.run();
+                    if (!s.run()) {
+                        return null;
+                    }
                     int n = done.incrementAndGet();
                     if (n % tenth == 0) {
                         synchronized (lastAt) {
@@ -246,7 +253,7 @@ public final class ScalingBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf(Locale.ROOT, "setup: %d %s in %.0f s%n", count, what, (System.nanoTime() - started) / 1e9);
+        System.out.printf(Locale.ROOT, "setup: %d %s in %.0f s%n", done.get(), what, (System.nanoTime() - started) / 1e9);
     }
 
     private static void check(HttpResponse<String> response, String what) {
