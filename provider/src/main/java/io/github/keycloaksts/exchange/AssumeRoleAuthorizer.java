@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.grant.SourceGrants;
@@ -41,9 +40,10 @@ public final class AssumeRoleAuthorizer {
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
     private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
-    /** Parsed {@code sts.assume-role} values by realm and text: a value's meaning is its text, so entries never go stale. */
-    private static final Map<String, PolicyDocument> GRANT_PATTERNS = new ConcurrentHashMap<>();
-    private static final int MAX_GRANT_PATTERNS = 20_000;
+    /** Trust policies by realm and role. */
+    private static final ParsedDocuments TRUST_POLICIES = new ParsedDocuments(20_000);
+    /** {@code sts.assume-role} values by realm and text. */
+    private static final ParsedDocuments GRANT_PATTERNS = new ParsedDocuments(20_000);
 
     /** Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent, sourceIp. */
     public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
@@ -80,7 +80,8 @@ public final class AssumeRoleAuthorizer {
 
         PolicyDocument trustPolicy;
         try {
-            trustPolicy = TrustPolicyCache.trustPolicy(target.getId(), role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(), POLICY_READER);
+            trustPolicy = TRUST_POLICIES.get(target.getId() + '/' + role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(),
+                    POLICY_READER::readTrustPolicy);
         } catch (PolicyValidationException e) {
             throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
         }
@@ -129,16 +130,8 @@ public final class AssumeRoleAuthorizer {
     }
 
     private static PolicyDocument grantOf(RealmModel source, String pattern) {
-        String key = source.getId() + '/' + pattern;
-        PolicyDocument grant = GRANT_PATTERNS.get(key);
-        if (grant == null) {
-            grant = io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(pattern));
-            if (GRANT_PATTERNS.size() >= MAX_GRANT_PATTERNS) {
-                GRANT_PATTERNS.clear();
-            }
-            GRANT_PATTERNS.put(key, grant);
-        }
-        return grant;
+        return GRANT_PATTERNS.get(source.getId() + '/' + pattern, pattern,
+                text -> io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(text)));
     }
 
     private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
