@@ -1,6 +1,7 @@
 package io.github.keycloaksts.account;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import org.keycloak.models.ClientModel;
@@ -71,56 +72,51 @@ public final class AccountService {
 
     static void ensureStsClient(RealmModel realm) {
         ensureConsoleClient(realm);
-        ClientModel existing = realm.getClientByClientId(STS_CLIENT_ID);
-        if (existing != null) {
-            withDefaultAuthenticator(existing);
-            return;
-        }
-        ClientModel client = realm.addClient(STS_CLIENT_ID);
-        withDefaultAuthenticator(client);
-        client.setName("Security Token Service");
-        client.setDescription("Public client of the STS: apps of other accounts exchange tokens for roles of this account through it");
-        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        client.setPublicClient(true);
-        client.setStandardFlowEnabled(false);
-        client.setImplicitFlowEnabled(false);
-        client.setDirectAccessGrantsEnabled(false);
-        client.setServiceAccountsEnabled(false);
-        client.setFullScopeAllowed(false);
-        client.setEnabled(true);
+        ensurePublicClient(realm, STS_CLIENT_ID, client -> {
+            client.setName("Security Token Service");
+            client.setDescription("Public client of the STS: apps of other accounts exchange tokens for roles of this account through it");
+            client.setStandardFlowEnabled(false);
+            client.setServiceAccountsEnabled(false);
+            client.setFullScopeAllowed(false);
+        });
     }
 
     /** The public client the console pages (Switch Role, role console) sign users in with. */
     public static final String CONSOLE_CLIENT_ID = "sts-console";
 
     static void ensureConsoleClient(RealmModel realm) {
-        ClientModel existing = realm.getClientByClientId(CONSOLE_CLIENT_ID);
-        if (existing != null) {
-            withDefaultAuthenticator(existing);
-            return;
-        }
-        ClientModel client = realm.addClient(CONSOLE_CLIENT_ID);
-        withDefaultAuthenticator(client);
-        client.setName("STS console");
-        client.setDescription("Switch Role and role console pages of keycloak-sts");
-        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        client.setPublicClient(true);
-        client.setStandardFlowEnabled(true);
-        client.setImplicitFlowEnabled(false);
-        client.setDirectAccessGrantsEnabled(false);
-        client.setRootUrl("${authBaseUrl}");
-        client.setBaseUrl("/realms/" + realm.getName() + "/sts/switch-role");
-        client.addRedirectUri("/realms/" + realm.getName() + "/sts/*");
-        client.setEnabled(true);
+        ensurePublicClient(realm, CONSOLE_CLIENT_ID, client -> {
+            client.setName("STS console");
+            client.setDescription("Switch Role and role console pages of keycloak-sts");
+            client.setStandardFlowEnabled(true);
+            client.setRootUrl("${authBaseUrl}");
+            client.setBaseUrl("/realms/" + realm.getName() + "/sts/switch-role");
+            client.addRedirectUri("/realms/" + realm.getName() + "/sts/*");
+        });
     }
 
     /**
-     * Keycloak's default authenticator, as a client made on its own screens gets: a public client without one makes
-     * Keycloak log KC-SERVICES0018 on every token request (once per AssumeRole). Earlier versions left it unset.
+     * Creates the public OIDC client {@code clientId} set up by {@code setUp}, unless the realm has it already. Either
+     * way it gets Keycloak's default authenticator if it has none, as a client made on Keycloak's own screens does:
+     * a public client without one makes Keycloak log KC-SERVICES0018 on every token request (once per AssumeRole).
+     * Earlier versions left it unset.
      */
-    private static void withDefaultAuthenticator(ClientModel client) {
+    private static void ensurePublicClient(RealmModel realm, String clientId, Consumer<ClientModel> setUp) {
+        ClientModel client = realm.getClientByClientId(clientId);
+        boolean created = client == null;
+        if (created) {
+            client = realm.addClient(clientId);
+        }
         if (client.getClientAuthenticatorType() == null) {
             client.setClientAuthenticatorType(KeycloakModelUtils.getDefaultClientAuthenticatorType());
+        }
+        if (created) {
+            client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+            client.setPublicClient(true);
+            client.setImplicitFlowEnabled(false);
+            client.setDirectAccessGrantsEnabled(false);
+            setUp.accept(client);
+            client.setEnabled(true);
         }
     }
 }
