@@ -289,7 +289,7 @@ class TrustAdministrationIT {
             admin.createAccountRealm("it-reuse-account", null);
             assertThat(Http.sendJson("PUT", server.adminUrl("it-reuse-account") + "/sts/account",
                     Map.of("accountId", "5556667778"), token).status())
-                    .as("a deleted realm's account ID is free again").isEqualTo(200);
+                    .as("a deleted realm's account ID is never handed to another realm (issue 11)").isEqualTo(409);
             admin.deleteRealmIfExists("it-reuse-account");
         }
     }

@@ -24,11 +24,7 @@ public final class AccountService {
 
     /** The realm whose account ID is {@code accountId}, if any. */
     public Optional<RealmModel> findByAccountId(String accountId) {
-        // Account IDs live in realm attributes, which Keycloak caches with each realm; there are few realms
-        // compared to requests, and this is only used by admin writes and by the console's account input.
-        return session.realms().getRealmsStream()
-                .filter(realm -> accountId.equals(realm.getAttribute(Account.ACCOUNT_ID_ATTRIBUTE)))
-                .findFirst();
+        return new AccountRegistry(session).realmOf(accountId);
     }
 
     /** The account named by alias (realm name) or account ID, as typed on the Switch Role page. */
@@ -43,32 +39,24 @@ public final class AccountService {
             }
         }
         RealmModel realm = session.realms().getRealmByName(aliasOrId);
-        return realm != null && Account.of(realm).isPresent() ? Optional.of(realm) : Optional.empty();
+        return realm != null && Account.of(session, realm).isPresent() ? Optional.of(realm) : Optional.empty();
     }
 
     /**
-     * Makes {@code realm} the account {@code accountId}: stores the ID and makes sure the public {@code sts}
-     * client exists. The caller checks the format and uniqueness first ({@link #validateAccountId}).
+     * Makes {@code realm} the account {@code accountId}: registers the ID ({@link AccountRegistry#assign}, which
+     * refuses an ID that is or was another realm's) and makes sure the public {@code sts} client exists. Only a
+     * platform administrator may call this; the caller checks.
      */
     public Account assign(RealmModel realm, String accountId) {
-        realm.setAttribute(Account.ACCOUNT_ID_ATTRIBUTE, accountId);
+        new AccountRegistry(session).assign(realm, accountId);
         ensureStsClient(realm);
-        return Account.of(realm).orElseThrow();
+        return Account.of(session, realm).orElseThrow();
     }
 
     /** Returns null when {@code accountId} may be given to {@code realm}, else why not. */
-    public AccountIdProblem validateAccountId(RealmModel realm, String accountId) {
-        if (accountId == null || !AccountId.isValid(accountId)) {
-            return AccountIdProblem.MALFORMED;
-        }
-        Optional<RealmModel> owner = findByAccountId(accountId);
-        if (owner.isPresent() && !owner.get().getId().equals(realm.getId())) {
-            return AccountIdProblem.TAKEN;
-        }
-        return null;
+    public AccountRegistry.Problem validateAccountId(RealmModel realm, String accountId) {
+        return new AccountRegistry(session).check(realm, accountId);
     }
-
-    public enum AccountIdProblem { MALFORMED, TAKEN }
 
     static void ensureStsClient(RealmModel realm) {
         ensureConsoleClient(realm);

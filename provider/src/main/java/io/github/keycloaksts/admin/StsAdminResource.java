@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.PolicyValidationException;
@@ -33,11 +34,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.ErrorResponseException;
+import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -85,21 +92,65 @@ public class StsAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Account putAccount(String body) {
         auth.realm().requireManageRealm();
+        requirePlatformAdministrator();
         JsonNode json = JsonBodies.object(body);
         JsonBodies.onlyFields(json, Set.of("accountId"));
         String accountId = JsonBodies.requiredText(json, "accountId");
         AccountService accounts = new AccountService(session);
-        AccountService.AccountIdProblem problem = accounts.validateAccountId(realm, accountId);
-        if (problem == AccountService.AccountIdProblem.MALFORMED) {
+        AccountRegistry.Problem problem = accounts.validateAccountId(realm, accountId);
+        if (problem == AccountRegistry.Problem.MALFORMED) {
             throw StsAdminException.badRequest("InvalidParameter.AccountId", "accountId: must be 8 to 16 digits");
         }
-        if (problem == AccountService.AccountIdProblem.TAKEN) {
-            throw StsAdminException.conflict("EntityAlreadyExists.AccountId", "accountId: " + accountId + " is the ID of another account");
+        if (problem == AccountRegistry.Problem.TAKEN) {
+            throw takenAccountId(accountId);
         }
-        Account account = accounts.assign(realm, accountId);
+        Account account;
+        try {
+            account = accounts.assign(realm, accountId);
+        } catch (ModelDuplicateException e) {
+            throw takenAccountId(accountId); // given to another realm by a concurrent request, on this node or another
+        }
         adminEvent.operation(OperationType.UPDATE).resource(ACCOUNT_RESOURCE)
                 .resourcePath(session.getContext().getUri()).representation(account).success();
         return account;
+    }
+
+    private static ErrorResponseException takenAccountId(String accountId) {
+        return StsAdminException.conflict("EntityAlreadyExists.AccountId", "accountId: " + accountId + " is or was the ID of another account");
+    }
+
+    /**
+     * Account IDs belong to the platform: only an administrator of the master realm who may manage the master realm
+     * itself gives or changes them. A realm's own administrators, whatever their roles, can read them only.
+     */
+    private void requirePlatformAdministrator() {
+        RealmModel master = session.realms().getRealmByName(Config.getAdminRealm());
+        AdminAuth caller = auth.adminAuth();
+        if (master == null || !master.getId().equals(caller.getRealm().getId())
+                || !AdminPermissions.evaluator(session, master, caller).realm().canManageRealm()) {
+            recordRefusal(OperationType.UPDATE, ACCOUNT_RESOURCE, "account IDs are assigned by administrators of the master realm; "
+                    + caller.getUser().getUsername() + " of realm " + caller.getRealm().getName() + " is not one");
+            throw StsAdminException.of(Response.Status.FORBIDDEN, "NoPermission.AccountId",
+                    "account IDs are assigned by administrators of the master realm");
+        }
+    }
+
+    /**
+     * An admin event with an error, for an insider's refused change. Written in a transaction of its own: the
+     * refusal rolls back the request's.
+     */
+    private void recordRefusal(OperationType operation, String resource, String reason) {
+        String path = session.getContext().getUri().getPath();
+        String realmId = realm.getId();
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
+            RealmModel txRealm = tx.realms().getRealm(realmId);
+            tx.getContext().setRealm(txRealm);
+            AdminEventBuilder refused = adminEvent.clone(tx).realm(txRealm)
+                    .operation(operation).resource(resource).resourcePath(path.substring(path.indexOf("/sts/") + 1))
+                    .detail("reason", reason);
+            refused.getEvent().setError("forbidden");
+            refused.success();
+        });
     }
 
     // ---------------------------------------------------------------- roles

@@ -69,7 +69,7 @@ final class RoleConsoleResource {
         }
         AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(RoleSessionNotes.ROLE_NAME)).orElse(null);
         List<String> policies = role == null ? List.of() : role.attachedPolicies().stream().map(AttachedPolicy::qualifiedName).toList();
-        Account account = Account.of(realm).orElse(null);
+        Account account = Account.of(session, realm).orElse(null);
         return session.getProvider(org.keycloak.forms.login.LoginFormsProvider.class)
                 .setAttribute("stsRoleName", userSession.getNote(RoleSessionNotes.ROLE_NAME))
                 .setAttribute("stsRoleArn", userSession.getNote(RoleSessionNotes.ROLE_ARN))

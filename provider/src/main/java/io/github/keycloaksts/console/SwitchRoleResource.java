@@ -82,7 +82,7 @@ final class SwitchRoleResource {
             if (target.isEmpty()) {
                 throw ExchangeFailure.denied("account " + accountInput + " does not exist");
             }
-            Account targetAccount = Account.of(target.get()).orElseThrow();
+            Account targetAccount = Account.of(session, target.get()).orElseThrow();
             if (roleInput == null || !RoleArn.isValidRoleName(roleInput)) {
                 throw ExchangeFailure.denied("role name " + roleInput + " is not valid");
             }
@@ -101,7 +101,7 @@ final class SwitchRoleResource {
                     .cookie(RecentRoles.write(recent, entry, "/realms/" + realm.getName() + "/sts/", "https".equals(selfUrl().getScheme())))
                     .build();
         } catch (ExchangeFailure failure) {
-            String roleArn = target.flatMap(Account::of).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
+            String roleArn = target.flatMap(t -> Account.of(session, t)).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
                     .map(a -> RoleArn.of(a.accountId(), roleInput).toString()).orElse(accountInput + "/" + roleInput);
             audit(target.orElse(null), sso, roleArn, null, failure, failure.reason());
             // Terse and identical whatever the cause: no hint whether the account or the role exists.
@@ -173,7 +173,7 @@ final class SwitchRoleResource {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
                     .event(EventType.TOKEN_EXCHANGE).client(ConsoleSupport.CONSOLE_CLIENT_ID)
                     .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason);
-            AssumeRoleAudit.sourceDetails(targetEvent, realm, sso.user());
+            AssumeRoleAudit.sourceDetails(session, targetEvent, realm, sso.user());
             if (sessionName != null) {
                 targetEvent.detail("role_session_name", sessionName);
             }

@@ -29,7 +29,7 @@ public final class AssumeRoleAudit {
                 .detail(Details.AUTH_METHOD, authMethod);
         if (target != null) {
             event.detail("target_realm", target.getName());
-            Account.of(target).ifPresent(a -> event.detail("target_account", a.accountId()));
+            Account.of(session, target).ifPresent(a -> event.detail("target_account", a.accountId()));
         }
         if (roleArn != null) {
             event.detail("role_arn", roleArn);
@@ -41,9 +41,9 @@ public final class AssumeRoleAudit {
     }
 
     /** Who asked, as the target realm's event names it. */
-    public static EventBuilder sourceDetails(EventBuilder targetEvent, RealmModel source, UserModel user) {
+    public static EventBuilder sourceDetails(KeycloakSession session, EventBuilder targetEvent, RealmModel source, UserModel user) {
         targetEvent.detail("source_realm", source.getName()).detail("source_user", user.getUsername());
-        Account.of(source).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
+        Account.of(session, source).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
         return targetEvent;
     }
 

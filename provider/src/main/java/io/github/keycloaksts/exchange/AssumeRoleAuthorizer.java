@@ -66,9 +66,9 @@ public final class AssumeRoleAuthorizer {
         if (request.subjectIsRoleSession() || RoleSessionPrincipals.isPrincipal(sourceUser)) {
             throw ExchangeFailure.denied("role chaining refused: the subject is itself a role session");
         }
-        Account sourceAccount = Account.of(source)
+        Account sourceAccount = Account.of(session, source)
                 .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
-        Account targetAccount = Account.of(target)
+        Account targetAccount = Account.of(session, target)
                 .orElseThrow(() -> ExchangeFailure.denied("target realm " + target.getName() + " is not an account"));
         RoleArn roleArn = request.roleArn();
         if (!roleArn.accountId().value().equals(targetAccount.accountId())) {

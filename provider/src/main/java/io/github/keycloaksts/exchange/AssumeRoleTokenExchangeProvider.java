@@ -209,7 +209,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             event.detail("role_arn", roleArn);
         }
         if (subject != null) {
-            AssumeRoleAudit.sourceDetails(event, subject.realm(), subject.user());
+            AssumeRoleAudit.sourceDetails(session, event, subject.realm(), subject.user());
         }
         event.detail(Details.REASON, failure.reason());
         AssumeRoleAudit.finish(event, failure);

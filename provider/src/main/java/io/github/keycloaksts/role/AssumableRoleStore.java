@@ -33,6 +33,10 @@ public final class AssumableRoleStore {
         this.realm = realm;
     }
 
+    KeycloakSession session() {
+        return session;
+    }
+
     public Optional<AssumableRole> find(String roleName) {
         ClientModel client = realm.getClientByClientId(AssumableRole.clientIdOf(roleName));
         return AssumableRole.isRoleClient(client) ? Optional.of(new AssumableRole(session, client)) : Optional.empty();

@@ -41,7 +41,7 @@ public final class AssumableRoleValidation {
 
     /** The realm's account identity: roles need one (their ARN names it). */
     public Account account() {
-        return Account.of(realm).orElseThrow(() -> new RoleValidationException(409, "EntityNotExist.Account",
+        return Account.of(roles.session(), realm).orElseThrow(() -> new RoleValidationException(409, "EntityNotExist.Account",
                 "realm " + realm.getName() + " is not an account yet: PUT /account with an accountId first"));
     }
 

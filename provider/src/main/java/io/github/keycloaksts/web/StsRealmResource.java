@@ -33,7 +33,7 @@ public class StsRealmResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Account account() {
         RealmModel realm = session.getContext().getRealm();
-        return Account.of(realm).orElseThrow(() -> new NotFoundException("Realm is not an account"));
+        return Account.of(session, realm).orElseThrow(() -> new NotFoundException("Realm is not an account"));
     }
 
     @GET

@@ -1,0 +1,214 @@
+package io.github.keycloaksts.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.Http;
+import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.Sts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Account identity belongs to the platform (issue 11, class 1): a realm's own administrators can read their account
+ * ID but never change it, by our API or by Keycloak's ordinary realm update; IDs stay unique under concurrent writes
+ * and are never handed to another realm, even after their realm is deleted.
+ *
+ * <p>The attack: eve administers it-idp-attacker (account 71000003) with only {@code manage-realm} (or even
+ * {@code realm-admin}) there; the target account 71000001 has a role that trusts the victim account 71000002.
+ */
+class AccountIdentityIT {
+
+    static final String TARGET = "it-idp-target";
+    static final String VICTIM = "it-idp-victim";
+    static final String ATTACKER = "it-idp-attacker";
+    static final String TARGET_ID = "71000001";
+    static final String VICTIM_ID = "71000002";
+    static final String ATTACKER_ID = "71000003";
+    static final String ROLE_ARN = "acs:ram::" + TARGET_ID + ":role/ops";
+
+    final KeycloakServer server = KeycloakServer.shared();
+    final Admin admin = new Admin(server);
+    final Sts sts = new Sts(server);
+
+    @BeforeEach
+    void accounts() {
+        admin.createAccountRealm(TARGET, TARGET_ID);
+        admin.createSourceAccount(VICTIM, VICTIM_ID, "victor", "victor-pass-1", List.of("*"));
+        admin.createSourceAccount(ATTACKER, ATTACKER_ID, "mallory", "mallory-pass-1", List.of("*"));
+        Http.Response role = Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles", Map.of("roleName", "ops",
+                "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of("acs:ram::" + VICTIM_ID + ":root")))))), admin.token());
+        assertThat(role.status()).as(role.toString()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (String realm : List.of(TARGET, VICTIM, ATTACKER)) {
+            admin.deleteRealmIfExists(realm);
+        }
+    }
+
+    /** A realm-local administrator of {@code realm} with exactly these realm-management roles. */
+    String realmAdminToken(String realm, String username, List<String> roles) {
+        admin.createUser(realm, username, "insider-pass-1", "realm-management", roles);
+        Http.Response token = Http.passwordGrant(server, realm, "admin-cli", username, "insider-pass-1");
+        assertThat(token.status()).as(token.toString()).isEqualTo(200);
+        return token.json().get("access_token").asText();
+    }
+
+    String accountIdOf(String realm) {
+        Http.Response account = Http.get(server.realmUrl(realm) + "/sts/account");
+        return account.status() == 200 ? account.json().get("accountId").asText() : null;
+    }
+
+    Http.Response malloryAssumes() {
+        return sts.assumeRole(TARGET, sts.signIn(ATTACKER, "app", "mallory", "mallory-pass-1"), ROLE_ARN);
+    }
+
+    @Test
+    void aManageRealmAdminWritingAnotherAccountsIdIntoTheRealmAttributesGainsNothing() {
+        String eve = realmAdminToken(ATTACKER, "eve", List.of("manage-realm"));
+        JsonNode realm = Http.get(server.adminUrl(ATTACKER), eve).json();
+        ((ObjectNode) realm.get("attributes")).put("sts.account-id", VICTIM_ID);
+        Http.Response update = Http.sendJson("PUT", server.adminUrl(ATTACKER), realm, eve);
+        assertThat(update.status()).as("Keycloak's own realm update (allowed for manage-realm)").isEqualTo(204);
+
+        assertThat(accountIdOf(ATTACKER)).as("the attacker's account ID").isEqualTo(ATTACKER_ID);
+        assertThat(accountIdOf(VICTIM)).as("the victim's account ID").isEqualTo(VICTIM_ID);
+
+        Http.Response exchange = malloryAssumes();
+        assertThat(exchange.status()).as(exchange.toString()).isEqualTo(403);
+        assertThat(exchange.json().get("error").asText()).isEqualTo("access_denied");
+        assertThat(exchange.json().has("access_token")).isFalse();
+        JsonNode event = Http.get(server.adminUrl(TARGET) + "/events?type=TOKEN_EXCHANGE_ERROR&max=1", admin.token()).json().get(0);
+        assertThat(event.get("details").get("source_account").asText()).isEqualTo(ATTACKER_ID);
+        assertThat(event.get("details").get("reason").asText()).contains(ATTACKER_ID);
+
+        // The victim's own users still assume the role: the ID was not taken from them.
+        Http.Response victor = sts.assumeRole(TARGET, sts.signIn(VICTIM, "app", "victor", "victor-pass-1"), ROLE_ARN);
+        assertThat(victor.status()).as(victor.toString()).isEqualTo(200);
+        assertThat(Http.claims(victor.json().get("access_token").asText()).get("source_identity").asText())
+                .isEqualTo("acs:ram::" + VICTIM_ID + ":user/victor");
+    }
+
+    @Test
+    void realmLocalAdminsCannotRenumberTheirAccountThroughTheStsApi() {
+        for (List<String> roles : List.of(List.of("manage-realm"), List.of("realm-admin"))) {
+            String eve = realmAdminToken(ATTACKER, "eve-" + roles.get(0), roles);
+            Http.Response put = Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", VICTIM_ID), eve);
+            assertThat(put.status()).as(roles + ": " + put).isEqualTo(403);
+            Http.Response fresh = Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", "71000099"), eve);
+            assertThat(fresh.status()).as(roles + " with an unused ID: " + fresh).isEqualTo(403);
+            assertThat(accountIdOf(ATTACKER)).isEqualTo(ATTACKER_ID);
+            // They can still read it.
+            assertThat(Http.get(server.adminUrl(ATTACKER) + "/sts/account", eve).json().get("accountId").asText()).isEqualTo(ATTACKER_ID);
+        }
+        // Filtered here: Keycloak's resourceTypes query parameter only knows its own types (a custom one is a 500).
+        List<JsonNode> refusals = new ArrayList<>();
+        Http.get(server.adminUrl(ATTACKER) + "/admin-events?max=1000", admin.token()).json().forEach(event -> {
+            if ("STS_ACCOUNT".equals(event.path("resourceType").asText())) {
+                refusals.add(event);
+            }
+        });
+        assertThat(refusals).as("refused renumbering in the admin events").hasSize(4);
+        assertThat(refusals).allSatisfy(event -> {
+            assertThat(event.get("error").asText()).isEqualTo("forbidden");
+            assertThat(event.get("details").get("reason").asText()).contains("master realm");
+        });
+        assertThat(malloryAssumes().status()).isEqualTo(403);
+    }
+
+    @Test
+    void theMasterAdministratorRenumbersButNeverHandsAnIdToAnotherRealm() {
+        Http.Response taken = Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", VICTIM_ID), admin.token());
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(409);
+
+        Http.Response renumbered = Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", "71000004"), admin.token());
+        assertThat(renumbered.status()).as(renumbered.toString()).isEqualTo(200);
+        assertThat(accountIdOf(ATTACKER)).isEqualTo("71000004");
+
+        // The old ID stays reserved for the realm that had it: no other realm gets it.
+        Http.Response oldId = Http.sendJson("PUT", server.adminUrl(VICTIM) + "/sts/account", Map.of("accountId", ATTACKER_ID), admin.token());
+        assertThat(oldId.status()).as(oldId.toString()).isEqualTo(409);
+
+        // Deleting the victim's realm does not free its ID for another realm, by PUT or by creating a realm.
+        admin.deleteRealmIfExists(VICTIM);
+        Http.Response afterDelete = Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", VICTIM_ID), admin.token());
+        assertThat(afterDelete.status()).as(afterDelete.toString()).isEqualTo(409);
+        Http.Response created = Http.sendJson("POST", server.baseUrl() + "/admin/realms", Map.of("realm", "it-idp-squatter", "enabled", true,
+                "attributes", Map.of("sts.account-id", VICTIM_ID)), admin.token());
+        try {
+            assertThat(created.status()).as(created.toString()).isEqualTo(409);
+            assertThat(Http.get(server.adminUrl("it-idp-squatter"), admin.token()).status()).as("no realm half-created").isEqualTo(404);
+        } finally {
+            admin.deleteRealmIfExists("it-idp-squatter");
+        }
+        Http.Response exchange = sts.assumeRole(TARGET, sts.signIn(ATTACKER, "app", "mallory", "mallory-pass-1"), ROLE_ARN);
+        assertThat(exchange.status()).isEqualTo(403);
+
+        // Restoring the deleted account under its own alias gives it its ID back.
+        admin.createSourceAccount(VICTIM, VICTIM_ID, "victor", "victor-pass-1", List.of("*"));
+        assertThat(accountIdOf(VICTIM)).isEqualTo(VICTIM_ID);
+    }
+
+    @Test
+    void aRealmRenameByItsOwnAdminKeepsTheAccountIdAndClaimsNoOther() {
+        // A realm of its own: after the rename and deletion, its ID stays reserved for the new name.
+        admin.createSourceAccount("it-idp-rename", "71000005", "rita", "rita-pass-1", List.of("*"));
+        String eve = realmAdminToken("it-idp-rename", "eve", List.of("manage-realm"));
+        JsonNode realm = Http.get(server.adminUrl("it-idp-rename"), eve).json();
+        ((ObjectNode) realm).put("realm", "it-idp-renamed");
+        ((ObjectNode) realm.get("attributes")).put("sts.account-id", VICTIM_ID);
+        Http.Response rename = Http.sendJson("PUT", server.adminUrl("it-idp-rename"), realm, eve);
+        try {
+            assertThat(rename.status()).as(rename.toString()).isEqualTo(204);
+            assertThat(accountIdOf("it-idp-renamed")).isEqualTo("71000005");
+            assertThat(accountIdOf(VICTIM)).isEqualTo(VICTIM_ID);
+        } finally {
+            admin.deleteRealmIfExists("it-idp-rename");
+            admin.deleteRealmIfExists("it-idp-renamed");
+        }
+    }
+
+    @Test
+    void concurrentClaimsOfOneNewIdLeaveExactlyOneOwner() throws Exception {
+        String id = "71000077";
+        List<String> realms = List.of(TARGET, VICTIM, ATTACKER);
+        ExecutorService pool = Executors.newFixedThreadPool(realms.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            String token = admin.token();
+            List<Future<Integer>> results = new ArrayList<>();
+            for (String realm : realms) {
+                Callable<Integer> claim = () -> {
+                    start.await();
+                    return Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", id), token).status();
+                };
+                results.add(pool.submit(claim));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+            assertThat(statuses).as("statuses").containsOnly(200, 409);
+            assertThat(statuses.stream().filter(s -> s == 200).count()).as("winners " + statuses).isEqualTo(1);
+            assertThat(realms.stream().filter(realm -> id.equals(accountIdOf(realm))).count()).as("realms holding " + id).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.github.keycloaksts.account;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.keycloaksts.policy.arn.AccountId;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.jpa.entities.RealmEntity;
+
+/**
+ * The server's register of account IDs: which realm holds which ID, and which IDs were ever handed out.
+ *
+ * <p>It lives in attributes of the <em>master</em> realm, not of the accounts' own realms, because a realm's own
+ * administrators can edit their realm's attributes with Keycloak's ordinary realm update: an ID they could write
+ * there would let them impersonate another account. Only administrators of the master realm can change the master
+ * realm. The realm attribute {@code sts.account-id} of an account realm is only a carrier for export and import:
+ * it is read once, when a master administrator (or {@code --import-realm}) creates the realm, and ignored after.
+ *
+ * <p>Two kinds of entries, both cached with the master realm and invalidated cluster-wide by Keycloak's realm cache:
+ * <ul>
+ *   <li>{@code sts.registry.account.<accountId>} = {@code realm:<realmId>} (the realm the ID was given to) or
+ *       {@code deleted:<realmName>} (its realm was deleted). Never removed: an ID is never given to another realm,
+ *       except to a realm of the same name that restores a deleted account. An assignment checks the entry in the
+ *       database under a row lock of the master realm, so two nodes giving one ID to two realms at once run one
+ *       after the other and the second is refused.</li>
+ *   <li>{@code sts.registry.realm.<realmId>} = the realm's current account ID.</li>
+ * </ul>
+ */
+public final class AccountRegistry {
+
+    static final String ACCOUNT_PREFIX = "sts.registry.account.";
+    static final String REALM_PREFIX = "sts.registry.realm.";
+    static final String VERSION_ATTRIBUTE = "sts.registry.version";
+    private static final String LIVE = "realm:";
+    private static final String DELETED = "deleted:";
+
+    private static final Logger LOG = Logger.getLogger(AccountRegistry.class);
+
+    private final KeycloakSession session;
+
+    public AccountRegistry(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /** Why an ID cannot be given to a realm. */
+    public enum Problem { MALFORMED, TAKEN }
+
+    /** The account ID of {@code realm}, if the platform gave it one. */
+    public Optional<String> accountIdOf(RealmModel realm) {
+        RealmModel master = master();
+        if (master == null || realm == null) {
+            return Optional.empty();
+        }
+        String accountId = master.getAttribute(REALM_PREFIX + realm.getId());
+        // Validated on read: the master realm's attributes can be edited too, by its own administrators.
+        return accountId != null && AccountId.isValid(accountId) && owns(master, accountId, realm)
+                ? Optional.of(accountId) : Optional.empty();
+    }
+
+    /** The realm that holds {@code accountId} now, if any. One cached lookup, no scan of realms. */
+    public Optional<RealmModel> realmOf(String accountId) {
+        RealmModel master = master();
+        if (master == null || accountId == null || !AccountId.isValid(accountId)) {
+            return Optional.empty();
+        }
+        String entry = master.getAttribute(ACCOUNT_PREFIX + accountId);
+        if (entry == null || !entry.startsWith(LIVE)) {
+            return Optional.empty();
+        }
+        RealmModel realm = session.realms().getRealm(entry.substring(LIVE.length()));
+        return realm != null && accountId.equals(master.getAttribute(REALM_PREFIX + realm.getId()))
+                ? Optional.of(realm) : Optional.empty();
+    }
+
+    /** Null when {@code accountId} may be given to {@code realm}, else why not. */
+    public Problem check(RealmModel realm, String accountId) {
+        if (accountId == null || !AccountId.isValid(accountId)) {
+            return Problem.MALFORMED;
+        }
+        RealmModel master = master();
+        return master == null || mayTake(master, accountId, realm) ? null : Problem.TAKEN;
+    }
+
+    /**
+     * Gives {@code accountId} to {@code realm} (keeping its previous ID reserved for it). The caller has checked the
+     * caller's rights. Throws {@link ModelDuplicateException} when the ID is or was another realm's, including when
+     * another node gives it away in a concurrent transaction (the database refuses the second row).
+     */
+    public void assign(RealmModel realm, String accountId) {
+        Problem problem = check(realm, accountId);
+        if (problem == Problem.MALFORMED) {
+            throw new IllegalArgumentException("not an account ID: " + accountId);
+        }
+        if (problem == Problem.TAKEN) {
+            throw new ModelDuplicateException("account ID " + accountId + " is or was the ID of another account");
+        }
+        RealmModel master = master();
+        if (master == null) {
+            throw new IllegalStateException("no master realm");
+        }
+        // The check above read the realm cache, which another node may have just made stale, and the realm model
+        // writes an existing attribute in place: check again, in the database, holding the master realm's row lock.
+        if (!mayTake(lockedEntry(master, accountId), realm)) {
+            throw new ModelDuplicateException("account ID " + accountId + " is or was the ID of another account");
+        }
+        master.setAttribute(ACCOUNT_PREFIX + accountId, LIVE + realm.getId());
+        master.setAttribute(REALM_PREFIX + realm.getId(), accountId);
+        flush();
+        // The carrier for realm export and --import-realm; never read back once the realm exists.
+        realm.setAttribute(Account.ACCOUNT_ID_ATTRIBUTE, accountId);
+    }
+
+    /**
+     * A realm was created by a master administrator or an import: if its representation carries an account ID, the
+     * realm claims it now. A malformed or taken ID fails the creation, so no realm exists that believes it has an ID
+     * it has not. The realm gets the public {@code sts} client, as {@code PUT /account} gives it.
+     */
+    public void claimOnCreation(RealmModel realm) {
+        String requested = realm.getAttribute(Account.ACCOUNT_ID_ATTRIBUTE);
+        if (requested == null || isMaster(realm)) {
+            return;
+        }
+        if (!AccountId.isValid(requested)) {
+            throw new org.keycloak.models.ModelException("realm attribute " + Account.ACCOUNT_ID_ATTRIBUTE
+                    + ": must be 8 to 16 digits");
+        }
+        assign(realm, requested);
+        AccountService.ensureStsClient(realm);
+    }
+
+    /** {@code realm} was deleted: its IDs stay reserved for a realm of the same name (a restore). */
+    public void released(RealmModel realm) {
+        RealmModel master = master();
+        if (master == null || isMaster(realm)) {
+            return;
+        }
+        String own = LIVE + realm.getId();
+        List<String> ids = master.getAttributes().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(ACCOUNT_PREFIX) && own.equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        for (String key : ids) {
+            master.setAttribute(key, DELETED + realm.getName());
+        }
+        master.removeAttribute(REALM_PREFIX + realm.getId());
+    }
+
+    /**
+     * Once per server (marked in the master realm): registers the IDs of account realms created by versions that
+     * kept the ID only in the realm's own attribute. Later edits of that attribute are never read.
+     */
+    public void migrateOnce() {
+        RealmModel master = master();
+        if (master == null || master.getAttribute(VERSION_ATTRIBUTE) != null) {
+            return;
+        }
+        session.realms().getRealmsStream().filter(realm -> !isMaster(realm)).forEach(realm -> {
+            String requested = realm.getAttribute(Account.ACCOUNT_ID_ATTRIBUTE);
+            if (requested == null || accountIdOf(realm).isPresent()) {
+                return;
+            }
+            if (check(realm, requested) == null) {
+                master.setAttribute(ACCOUNT_PREFIX + requested, LIVE + realm.getId());
+                master.setAttribute(REALM_PREFIX + realm.getId(), requested);
+            } else {
+                LOG.warnf("Realm %s is not an account: its attribute %s=%s is malformed or the ID of another realm",
+                        realm.getName(), Account.ACCOUNT_ID_ATTRIBUTE, requested);
+            }
+        });
+        master.setAttribute(VERSION_ATTRIBUTE, "1");
+    }
+
+    private boolean mayTake(RealmModel master, String accountId, RealmModel realm) {
+        return mayTake(master.getAttribute(ACCOUNT_PREFIX + accountId), realm);
+    }
+
+    private static boolean mayTake(String entry, RealmModel realm) {
+        if (entry == null) {
+            return true;
+        }
+        if (entry.equals(LIVE + realm.getId())) {
+            return true; // its own, current or earlier
+        }
+        // Restoring a deleted account under its own alias gives it its ID back; no other realm ever gets it.
+        return entry.equals(DELETED + realm.getName());
+    }
+
+    private static boolean owns(RealmModel master, String accountId, RealmModel realm) {
+        return (LIVE + realm.getId()).equals(master.getAttribute(ACCOUNT_PREFIX + accountId));
+    }
+
+    private RealmModel master() {
+        return session.realms().getRealmByName(Config.getAdminRealm());
+    }
+
+    private static boolean isMaster(RealmModel realm) {
+        return Config.getAdminRealm().equals(realm.getName());
+    }
+
+    /**
+     * The registry entry of {@code accountId} as the database has it, read while holding a write lock on the master
+     * realm's row: concurrent assignments, on any node, run one after the other from here to their commit.
+     */
+    private String lockedEntry(RealmModel master, String accountId) {
+        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
+        if (jpa == null) {
+            return master.getAttribute(ACCOUNT_PREFIX + accountId);
+        }
+        EntityManager em = jpa.getEntityManager();
+        try {
+            em.find(RealmEntity.class, master.getId(), LockModeType.PESSIMISTIC_WRITE);
+            List<String> values = em.createQuery("select a.value from RealmAttributeEntity a where a.realm.id = :realm and a.name = :name",
+                            String.class)
+                    .setParameter("realm", master.getId())
+                    .setParameter("name", ACCOUNT_PREFIX + accountId)
+                    .getResultList();
+            return values.isEmpty() ? null : values.get(0);
+        } catch (PersistenceException e) {
+            // A lock wait that timed out: another assignment holds the lock; refuse rather than guess.
+            throw new ModelDuplicateException("account ID " + accountId + " is being assigned concurrently", e);
+        }
+    }
+
+    /** Writes the new entries now, so a concurrent claim of the same ID fails here, as a conflict. */
+    private void flush() {
+        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
+        if (jpa == null) {
+            return;
+        }
+        try {
+            jpa.getEntityManager().flush();
+        } catch (PersistenceException e) {
+            throw new ModelDuplicateException("account ID taken concurrently", e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.keycloaksts.account;
+
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.provider.ProviderEventListener;
+
+/**
+ * Keeps the {@link AccountRegistry} in step with realm life: a realm created (by a master administrator or
+ * {@code --import-realm}) claims the ID its representation carries, a deleted realm's IDs stay reserved, and IDs of
+ * realms from earlier versions are registered once at startup. Each runs in the transaction of the change itself.
+ */
+public final class AccountRegistryEvents implements ProviderEventListener {
+
+    public static void register(KeycloakSessionFactory factory) {
+        factory.register(new AccountRegistryEvents(factory));
+    }
+
+    private final KeycloakSessionFactory factory;
+
+    private AccountRegistryEvents(KeycloakSessionFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void onEvent(ProviderEvent event) {
+        if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            new AccountRegistry(created.getKeycloakSession()).claimOnCreation(created.getCreatedRealm());
+        } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            new AccountRegistry(removed.getKeycloakSession()).released(removed.getRealm());
+        } else if (event instanceof PostMigrationEvent) {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> new AccountRegistry(session).migrateOnce());
+        }
+    }
+}
