@@ -167,7 +167,7 @@ final class SwitchRoleResource {
                        ExchangeFailure failure, String reason) {
         EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
-                .detail(Details.REASON, reason);
+                .detail(Details.REASON, failure == null ? reason : failure.sourceReason()); // the target's reasons stay with the target
         AssumeRoleAudit.finish(source, failure);
         if (target != null) {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())

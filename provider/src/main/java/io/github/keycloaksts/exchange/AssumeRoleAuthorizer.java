@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.grant.SourceGrants;
@@ -18,7 +19,10 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.DecisionSide;
+import io.github.keycloaksts.policy.eval.Outcome;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
+import io.github.keycloaksts.policy.eval.StatementRef;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
@@ -44,6 +48,9 @@ public final class AssumeRoleAuthorizer {
     private static final ParsedDocuments TRUST_POLICIES = new ParsedDocuments(20_000);
     /** {@code sts.assume-role} values by realm and text. */
     private static final ParsedDocuments GRANT_PATTERNS = new ParsedDocuments(20_000);
+    /** The trust policy evaluated for a role that does not exist or cannot be read: it names no principal. */
+    static final PolicyDocument TRUSTS_NOBODY = POLICY_READER.readTrustPolicy(
+            "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::00000000:root\"]}}]}");
 
     /** Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent, sourceIp. */
     public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
@@ -69,29 +76,32 @@ public final class AssumeRoleAuthorizer {
         Account sourceAccount = Account.of(session, source)
                 .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
         Account targetAccount = Account.of(session, target)
-                .orElseThrow(() -> ExchangeFailure.denied("target realm " + target.getName() + " is not an account"));
+                .orElseThrow(() -> ExchangeFailure.deniedByTarget("target realm " + target.getName() + " is not an account"));
         RoleArn roleArn = request.roleArn();
         if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
-            throw ExchangeFailure.denied("role ARN account " + roleArn.accountId() + " is not the account " + targetAccount.accountId()
-                    + " of realm " + target.getName());
-        }
-        AssumableRole role = new AssumableRoleStore(session, target).find(roleArn.roleName())
-                .orElseThrow(() -> ExchangeFailure.denied("role " + roleArn + " does not exist"));
-
-        PolicyDocument trustPolicy;
-        try {
-            trustPolicy = TRUST_POLICIES.get(target.getId() + '/' + role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(),
-                    POLICY_READER::readTrustPolicy);
-        } catch (PolicyValidationException e) {
-            throw ExchangeFailure.denied("stored trust policy of " + roleArn + " is invalid: " + e.getMessage());
+            throw ExchangeFailure.deniedByTarget("role ARN account " + roleArn.accountId() + " is not the account "
+                    + targetAccount.accountId() + " of realm " + target.getName());
         }
 
-        int maxDuration = role.maxSessionDuration();
-        if (request.durationSeconds() != null && request.durationSeconds() > maxDuration) {
-            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + maxDuration + " for this role");
+        // Authorize before anything role-specific is checked or told (issue 11, item 8): an unknown role, and a role
+        // whose stored trust policy does not parse, are evaluated as a role that trusts nobody, so the decision (and
+        // the source account's event) is the same as for an existing role that does not trust the caller.
+        Optional<AssumableRole> found = new AssumableRoleStore(session, target).find(roleArn.roleName());
+        String unusable = found.isEmpty() ? "role " + roleArn + " does not exist" : null;
+        PolicyDocument trustPolicy = TRUSTS_NOBODY;
+        if (found.isPresent()) {
+            AssumableRole role = found.get();
+            try {
+                trustPolicy = TRUST_POLICIES.get(target.getId() + '/' + role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(),
+                        POLICY_READER::readTrustPolicy);
+            } catch (PolicyValidationException e) {
+                unusable = "stored trust policy of " + roleArn + " is invalid: " + e.getMessage();
+            }
         }
-        int duration = request.durationSeconds() != null ? request.durationSeconds()
-                : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
+
+        Integer requestedDuration = request.durationSeconds();
+        int maxDuration = found.map(AssumableRole::maxSessionDuration).orElse(AssumeRoleParameters.DEFAULT_DURATION);
+        int duration = requestedDuration != null ? requestedDuration : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
         String sessionName = request.sessionName() != null ? request.sessionName()
                 : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
 
@@ -107,10 +117,41 @@ public final class AssumeRoleAuthorizer {
         UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
         Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
-            throw ExchangeFailure.denied(decision.reason());
+            if (decision.side() == DecisionSide.SOURCE_GRANT) {
+                throw ExchangeFailure.denied(sourceSideReason(decision));
+            }
+            throw ExchangeFailure.deniedByTarget(unusable != null ? unusable : decision.reason());
+        }
+        if (unusable != null) {
+            throw ExchangeFailure.deniedByTarget(unusable); // unreachable: TRUSTS_NOBODY allows no one
+        }
+        AssumableRole role = found.get();
+
+        // Only now, to a caller the role trusts, the role's own limits.
+        if (requestedDuration != null && requestedDuration > role.maxSessionDuration()) {
+            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + role.maxSessionDuration() + " for this role");
         }
         List<RoleModel> granted = narrow(role.attachedRoles().toList(), request.sessionPolicy(), conditions);
         return new Grant(sourceAccount, targetAccount, role, roleArn, sourceArn, sessionName, duration, granted, decision);
+    }
+
+    /**
+     * A source-side refusal as both accounts may read it: an explicit Deny names only source statements (a Deny of
+     * the trust policy matching too is the target's business).
+     */
+    private static String sourceSideReason(Decision decision) {
+        if (decision.outcome() != Outcome.EXPLICIT_DENY) {
+            return decision.reason();
+        }
+        StringBuilder reason = new StringBuilder("explicit Deny in ");
+        String separator = "";
+        for (StatementRef ref : decision.decidingStatements()) {
+            if (ref.side() == DecisionSide.SOURCE_GRANT) {
+                reason.append(separator).append(ref);
+                separator = ", ";
+            }
+        }
+        return reason.toString();
     }
 
     /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */

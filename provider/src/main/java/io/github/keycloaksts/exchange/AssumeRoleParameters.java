@@ -53,7 +53,23 @@ final class AssumeRoleParameters {
         this.scope = scope;
     }
 
+    /**
+     * @param form the form as the caller sent it: Keycloak's token endpoint silently removes control characters (and
+     *             {@code %0X}-like text) from the copy it hands to providers, which would turn {@code ops%00} (a NUL) into
+     *             {@code ops}; AssumeRole refuses such input instead (issue 11, item 8)
+     */
     static AssumeRoleParameters read(MultivaluedMap<String, String> form, PolicyReader policyReader) {
+        for (String name : form.keySet()) {
+            if (hasControlCharacter(name, false)) {
+                throw ExchangeFailure.invalidRequest("control characters are not allowed in parameter names");
+            }
+            for (String value : form.get(name)) {
+                // JSON may be laid out with tabs and line breaks between tokens (inside strings the JSON reader refuses them).
+                if (hasControlCharacter(value, POLICY.equals(name))) {
+                    throw ExchangeFailure.invalidRequest(name + ": control characters are not allowed");
+                }
+            }
+        }
         for (String name : SINGLE_VALUED) {
             List<String> values = form.get(name);
             if (values != null && values.size() > 1) {
@@ -140,6 +156,36 @@ final class AssumeRoleParameters {
         }
         return new AssumeRoleParameters(roleArn, subjectToken, sessionName, duration, externalId, sessionPolicy,
                 List.copyOf(audience), form.getFirst("scope"));
+    }
+
+    static boolean hasControlCharacter(String value, boolean jsonWhitespaceAllowed) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) && !(jsonWhitespaceAllowed && (c == '\t' || c == '\n' || c == '\r'))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code value} for the audit: control characters as {@code \\uXXXX} (some databases refuse NUL in text), at most 300 characters. */
+    static String printable(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && out.length() < 300; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String required(MultivaluedMap<String, String> form, String name) {

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.github.keycloaksts.account.Account;
@@ -16,6 +17,7 @@ import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
 import io.github.keycloaksts.role.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
@@ -41,6 +43,7 @@ import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.UserSessionManager;
+import org.keycloak.services.util.DPoPUtil;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
@@ -66,6 +69,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         return 2;
     }
 
+    /** Claims every request with {@code role_arn}, from any client: refusing a client is ours to do, not a fallthrough. */
     @Override
     public boolean supports(TokenExchangeContext context) {
         return context.getFormParams().containsKey(AssumeRoleParameters.ROLE_ARN);
@@ -76,11 +80,17 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         EventBuilder event = context.getEvent();
         event.detail(Details.AUTH_METHOD, AUTH_METHOD);
         SubjectTokenVerifier.VerifiedSubject subject = null;
-        String roleArn = context.getFormParams().getFirst(AssumeRoleParameters.ROLE_ARN);
+        MultivaluedMap<String, String> form = callerForm(context);
+        String roleArn = AssumeRoleParameters.printable(form.getFirst(AssumeRoleParameters.ROLE_ARN));
         try {
-            AssumeRoleParameters params = AssumeRoleParameters.read(context.getFormParams(), POLICY_READER);
+            Optional<String> clientRefusal = AssumeRoleClients.refusal(context.getClient());
+            if (clientRefusal.isPresent()) {
+                throw ExchangeFailure.unauthorizedClient(clientRefusal.get());
+            }
+            AssumeRoleParameters params = AssumeRoleParameters.read(form, POLICY_READER);
             event.detail("role_arn", params.roleArn.toString());
             subject = SubjectTokenVerifier.verify(session, context, params.subjectToken);
+            SenderConstraint.requireProof(session, subject.token());
             return assume(context, params, subject);
         } catch (ExchangeFailure failure) {
             audit(context, subject, roleArn, failure);
@@ -120,10 +130,12 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         AssumedRoleArn sessionArn = roleArn.session(sessionName);
 
         long expiresAt = (long) Time.currentTime() + duration;
+        boolean[] dpopBound = {false};
         AccessTokenResponse minted = mint(context, principal, client, params.scope, tokens -> {
             AccessToken token = tokens.getAccessToken();
             RoleTokenClaims.apply(token, granted, params.audience, roleArn, sessionName, sourceArn, sourceUser.getId(), subject.issuer());
             token.exp(expiresAt);
+            dpopBound[0] = SenderConstraint.carryOver(subjectToken, token);
         });
 
         EventBuilder event = context.getEvent();
@@ -138,7 +150,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", minted.getToken());
         body.put("issued_token_type", AssumeRoleParameters.ACCESS_TOKEN_TYPE);
-        body.put("token_type", "Bearer");
+        body.put("token_type", dpopBound[0] ? DPoPUtil.DPOP_TOKEN_TYPE : "Bearer");
         body.put("expires_in", minted.getExpiresIn());
         if (minted.getScope() != null) {
             body.put("scope", minted.getScope());
@@ -183,6 +195,16 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         }
     }
 
+    /**
+     * The form as the caller sent it. Keycloak's token endpoint hands providers a copy with control characters removed
+     * ({@code TokenEndpoint.sanitizeFormParameters}); AssumeRole refuses them instead of acting on an altered value.
+     */
+    private MultivaluedMap<String, String> callerForm(TokenExchangeContext context) {
+        MultivaluedMap<String, String> raw = session.getContext().getHttpRequest() == null ? null
+                : session.getContext().getHttpRequest().getDecodedFormParameters();
+        return raw != null ? raw : context.getFormParams();
+    }
+
     static String withOpenId(String scope) {
         if (scope == null || scope.isBlank()) {
             return OAuth2Constants.SCOPE_OPENID;
@@ -224,7 +246,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         EventBuilder mirror = AssumeRoleAudit.sourceEvent(session, context.getClientConnection(), subject.realm(), subject.user(),
                 subject.token().getIssuedFor(), subject.token().getSessionId(), AUTH_METHOD, context.getRealm(), roleArn, sessionName);
         if (failure != null) {
-            mirror.detail(Details.REASON, failure.reason());
+            mirror.detail(Details.REASON, failure.sourceReason());
         }
         AssumeRoleAudit.finish(mirror, failure);
     }

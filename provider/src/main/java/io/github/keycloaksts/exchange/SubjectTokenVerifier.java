@@ -104,7 +104,7 @@ final class SubjectTokenVerifier {
             if (token.getExp() != null && token.getExp() != 0 && token.isExpired()) {
                 hints.append("; expired");
             }
-            if (!"Bearer".equalsIgnoreCase(token.getType())) {
+            if (!"Bearer".equalsIgnoreCase(token.getType()) && !"DPoP".equalsIgnoreCase(token.getType())) {
                 hints.append("; type ").append(token.getType()).append(" is not an access token");
             }
             if (!token.hasAudience(STS_AUDIENCE)) {

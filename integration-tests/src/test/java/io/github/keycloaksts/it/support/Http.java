@@ -82,6 +82,16 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A form POST with extra request headers (e.g. a {@code DPoP} proof). */
+    public static Response postFormWithHeaders(String url, Map<String, String> form, Map<String, String> headers) {
+        String body = form.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder builder = request(url, null).header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(builder::header);
+        return send(builder.POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public static Response postRaw(String url, String contentType, String body) {
         return send(request(url, null).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
