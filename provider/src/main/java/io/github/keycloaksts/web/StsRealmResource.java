@@ -5,7 +5,6 @@ import io.github.keycloaksts.console.ConsolePages;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.NotFoundException;
@@ -51,11 +50,21 @@ public class StsRealmResource {
         return new ConsolePages(session).switchRole(form);
     }
 
+    /** Redeems a Switch Role ticket ({@code ?ticket=}); read inside the page so no parameter can make it fail. */
     @GET
     @Path("enter")
     @Produces(MediaType.TEXT_HTML)
-    public Response enter(@QueryParam("ticket") String ticket) {
-        return new ConsolePages(session).enter(ticket);
+    public Response enter() {
+        return new ConsolePages(session).enter();
+    }
+
+    /** The explicit confirmation that replaces another session of this realm held by the browser. */
+    @POST
+    @Path("enter")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response confirmEnter(MultivaluedMap<String, String> form) {
+        return new ConsolePages(session).confirmEnter(form);
     }
 
     @GET
