@@ -261,14 +261,19 @@ class ConsoleTrustBoundaryIT {
 
         @Test
         void theReportedKcLocaleInBracesAnswersTheSwitchRolePage() {
+            // As a browser sends it (braces percent-encoded): the login redirect, then the page itself.
             CookieBrowser anonymous = new CookieBrowser(server);
-            Reply toLogin = anonymous.raw("GET", "/realms/company-b/sts/switch-role?kc_locale={x}", null, null);
+            Reply toLogin = anonymous.raw("GET", "/realms/company-b/sts/switch-role?kc_locale=%7Bx%7D", null, null);
             assertThat(toLogin.status()).as(toLogin.toString()).isEqualTo(303);
-
+            assertThat(toLogin.header("location")).doesNotContain("ui_locales");
             CookieBrowser bob = bobOnSwitchRole();
-            Reply page = bob.raw("GET", "/realms/company-b/sts/switch-role?kc_locale={x}", null, null);
+            Reply page = bob.raw("GET", "/realms/company-b/sts/switch-role?kc_locale=%7Bx%7D", null, null);
             assertThat(page.status()).as(page.toString()).isEqualTo(200);
             assertThat(page.body()).contains("sts-switch-role-form");
+
+            // Raw braces on the request line: refused by the HTTP layer, still a 4xx.
+            Reply raw = anonymous.raw("GET", "/realms/company-b/sts/switch-role?kc_locale={x}", null, null);
+            assertThat(raw.status()).as(raw.toString()).isBetween(200, 499);
         }
 
         @Test
@@ -280,10 +285,11 @@ class ConsoleTrustBoundaryIT {
 
             List<String> failures = new ArrayList<>();
             int requests = 0;
-            for (CookieBrowser browser : List.of(anonymous, bob)) {
-                for (String realm : List.of("company-b", "company-a", "master")) {
-                    requests += attack(browser, "/realms/" + realm + "/sts/", failures);
-                }
+            for (String realm : List.of("company-b", "company-a", "master")) {
+                requests += attack(anonymous, "/realms/" + realm + "/sts/", failures);
+            }
+            for (String realm : List.of("company-b", "company-a")) { // bob's session in each
+                requests += attack(bob, "/realms/" + realm + "/sts/", failures);
             }
             assertThat(failures).as(failures.size() + " of " + requests + " requests answered 5xx").isEmpty();
             assertThat(bob.get(sts("company-a", "console")).body()).as("bob's role session survived the barrage")
@@ -293,8 +299,11 @@ class ConsoleTrustBoundaryIT {
         @Test
         void aRealmWhoseHmacKeyIsDisabledStillAnswersWithout5xx() {
             String realm = "it-trust-nohmac";
-            admin.createSourceAccount(realm, "60606060", "dave", "dave-pass-1", List.of("acs:ram::11223344:role/ecs-admin"));
+            admin.createSourceAccount(realm, null, "dave", "dave-pass-1", List.of("acs:ram::11223344:role/ecs-admin"));
             try {
+                Http.Response account = Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", "60606060"),
+                        admin.token()); // as the master admin: makes the realm an account, with its sts-console client
+                assertThat(account.status()).as(account.toString()).isEqualTo(200);
                 CookieBrowser dave = new CookieBrowser(server);
                 dave.signInThrough(sts(realm, "switch-role"), "dave", "dave-pass-1");
                 JsonNode keys = Http.get(server.adminUrl(realm) + "/components?type=org.keycloak.keys.KeyProvider", admin.token()).json();
@@ -333,7 +342,7 @@ class ConsoleTrustBoundaryIT {
                 }
             }
             for (String page : POST_PAGES) {
-                for (String query : List.of("", "?kc_locale={x}", "?ticket=%zz")) {
+                for (String query : List.of("", "?kc_locale=%7Bx%7D&ticket=%zz")) {
                     for (String body : BODIES) {
                         count += check(browser, "POST", base + page + query, "application/x-www-form-urlencoded", body, failures);
                     }
@@ -365,6 +374,152 @@ class ConsoleTrustBoundaryIT {
                 failures.add(method + " " + shown + " [" + contentType + "] " + shownBody + " -> " + reply.status());
             }
             return 1;
+        }
+    }
+
+    // ---- item 6: a role session respects each app's scope -------------------------------------------------
+
+    @Nested
+    class AppScopes {
+
+        static final String SOURCE = "it-scope-source";
+        static final String TARGET = "it-scope-target";
+        static final String SOURCE_ID = "40404040";
+        static final String TARGET_ID = "50505050";
+
+        /**
+         * Target account {@value #TARGET} with role {@code ops} whose two attached policies are the realm role
+         * {@code ReadOnly} and the client role {@code orders-api/write}. Apps: {@code wide-app} (full scope),
+         * {@code narrow-app} (full scope off, scope mapping for ReadOnly only, an Audience mapper for a custom
+         * audience), {@code scoped-app} (full scope off, orders-api/write reachable only through a client scope).
+         */
+        void createAccounts() {
+            String token = admin.token();
+            admin.createAccountRealm(TARGET, null);
+            makeAccount(TARGET, TARGET_ID);
+            admin.createSourceAccount(SOURCE, null, "erin", "erin-pass-1", List.of("acs:ram::" + TARGET_ID + ":role/ops"));
+            makeAccount(SOURCE, SOURCE_ID);
+            admin.createRealmRole(TARGET, "ReadOnly");
+            admin.createClientWithRole(TARGET, "orders-api", "write");
+            String redirect = sts(TARGET, "console");
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "wide-app", "secret", "wide-secret",
+                    "publicClient", false, "redirectUris", List.of(redirect)), token));
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "narrow-app", "secret", "narrow-secret",
+                    "publicClient", false, "fullScopeAllowed", false, "redirectUris", List.of(redirect),
+                    "protocolMappers", List.of(Map.of("name", "custom audience", "protocol", "openid-connect",
+                            "protocolMapper", "oidc-audience-mapper",
+                            "config", Map.of("included.custom.audience", "https://narrow.example", "access.token.claim", "true")))), token));
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "scoped-app", "secret", "scoped-secret",
+                    "publicClient", false, "fullScopeAllowed", false, "redirectUris", List.of(redirect)), token));
+            JsonNode readOnly = Http.get(server.adminUrl(TARGET) + "/roles/ReadOnly", token).json();
+            String narrow = admin.clientUuid(TARGET, "narrow-app");
+            assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + narrow + "/scope-mappings/realm", List.of(readOnly), token)
+                    .status()).isEqualTo(204);
+            Http.Response scope = Http.sendJson("POST", server.adminUrl(TARGET) + "/client-scopes",
+                    Map.of("name", "orders-write", "protocol", "openid-connect"), token);
+            created(scope);
+            String scopeId = scope.header("Location").substring(scope.header("Location").lastIndexOf('/') + 1);
+            String orders = admin.clientUuid(TARGET, "orders-api");
+            JsonNode write = Http.get(server.adminUrl(TARGET) + "/clients/" + orders + "/roles/write", token).json();
+            assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/client-scopes/" + scopeId + "/scope-mappings/clients/" + orders,
+                    List.of(write), token).status()).isEqualTo(204);
+            String scoped = admin.clientUuid(TARGET, "scoped-app");
+            assertThat(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + scoped + "/default-client-scopes/" + scopeId, Map.of(), token)
+                    .status()).isEqualTo(204);
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles", "{\"roleName\":\"ops\",\"trustPolicy\":{\"Version\":\"1\","
+                    + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::" + SOURCE_ID
+                    + ":root\"]}}]}}", token));
+            assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles/ops/policies", Map.of("policyName", "ReadOnly"), token)
+                    .status()).isBetween(200, 204);
+            assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles/ops/policies",
+                    Map.of("policyName", "write", "clientId", "orders-api"), token).status()).isBetween(200, 204);
+        }
+
+        void makeAccount(String realm, String accountId) {
+            Http.Response put = Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", accountId), admin.token());
+            assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        }
+
+        void created(Http.Response response) {
+            assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        }
+
+        /** erin's browser in a role session of ops in the target account. */
+        CookieBrowser erinAsOps() {
+            CookieBrowser browser = new CookieBrowser(server);
+            Reply page = browser.signInThrough(sts(SOURCE, "switch-role"), "erin", "erin-pass-1");
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
+            form.put("account", TARGET);
+            form.put("role", "ops");
+            Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
+            assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
+            Reply console = browser.follow(ticket);
+            assertThat(console.body()).contains("ops @ " + TARGET);
+            return browser;
+        }
+
+        /** The access token {@code clientId} gets for the browser's role session (SSO, authorization code). */
+        JsonNode accessTokenOf(CookieBrowser browser, String clientId, String secret) {
+            String redirect = sts(TARGET, "console");
+            Reply authorized = browser.get(server.realmUrl(TARGET) + "/protocol/openid-connect/auth?client_id=" + clientId
+                    + "&response_type=code&scope=openid&redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(authorized.status()).as("SSO into " + clientId + ": " + authorized).isEqualTo(302);
+            String location = authorized.header("location");
+            assertThat(location).as(location).startsWith(redirect).contains("code=");
+            String code = java.net.URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "authorization_code");
+            form.put("code", code);
+            form.put("redirect_uri", redirect);
+            form.put("client_id", clientId);
+            form.put("client_secret", secret);
+            Http.Response tokens = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", form);
+            return Http.claims(tokens.accessToken());
+        }
+
+        List<String> texts(JsonNode array) {
+            List<String> values = new ArrayList<>();
+            array.forEach(v -> values.add(v.asText()));
+            return values;
+        }
+
+        List<String> audience(JsonNode claims) {
+            JsonNode aud = claims.path("aud");
+            return aud.isMissingNode() || aud.isNull() ? List.of() : aud.isArray() ? texts(aud) : List.of(aud.asText());
+        }
+
+        @Test
+        void eachAppSeesTheAttachedPoliciesThroughItsOwnScopeAndKeycloaksAudienceRules() {
+            try {
+                createAccounts();
+                CookieBrowser erin = erinAsOps();
+
+                JsonNode wide = accessTokenOf(erin, "wide-app", "wide-secret");
+                assertThat(wide.path("role_arn").asText()).isEqualTo("acs:ram::" + TARGET_ID + ":role/ops");
+                assertThat(texts(wide.at("/realm_access/roles"))).as(wide.toString()).containsExactly("ReadOnly");
+                assertThat(texts(wide.at("/resource_access/orders-api/roles"))).as(wide.toString()).containsExactly("write");
+                assertThat(audience(wide)).as("audience resolved from the policies' clients").containsExactly("orders-api");
+
+                // Full scope off, scope mapping for ReadOnly only: the app never sees orders-api/write, nor that audience.
+                JsonNode narrow = accessTokenOf(erin, "narrow-app", "narrow-secret");
+                assertThat(narrow.path("role_arn").asText()).isEqualTo("acs:ram::" + TARGET_ID + ":role/ops");
+                assertThat(texts(narrow.at("/realm_access/roles"))).as(narrow.toString()).containsExactly("ReadOnly");
+                assertThat(narrow.path("resource_access").isMissingNode() || narrow.path("resource_access").isEmpty())
+                        .as("no orders-api role outside narrow-app's scope: " + narrow).isTrue();
+                assertThat(audience(narrow)).as("its own Audience mapper kept, nothing rewritten in: " + narrow)
+                        .containsExactly("https://narrow.example");
+
+                // Full scope off, orders-api/write in scope through a default client scope only.
+                JsonNode scoped = accessTokenOf(erin, "scoped-app", "scoped-secret");
+                assertThat(scoped.path("realm_access").isMissingNode() || texts(scoped.at("/realm_access/roles")).isEmpty())
+                        .as("ReadOnly is not in scoped-app's scope: " + scoped).isTrue();
+                assertThat(texts(scoped.at("/resource_access/orders-api/roles"))).as(scoped.toString()).containsExactly("write");
+                assertThat(audience(scoped)).containsExactly("orders-api");
+            } finally {
+                admin.deleteRealmIfExists(SOURCE);
+                admin.deleteRealmIfExists(TARGET);
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -48,8 +47,8 @@ public final class ConsolePages {
         return guard("switch-role", () -> new SwitchRoleResource(session).page());
     }
 
-    public Response switchRole(MultivaluedMap<String, String> form) {
-        return guard("switch-role", () -> new SwitchRoleResource(session).submit(form));
+    public Response switchRole(byte[] body) {
+        return guard("switch-role", () -> new SwitchRoleResource(session).submit(FormBody.parse(body)));
     }
 
     public Response enter() {
@@ -57,24 +56,24 @@ public final class ConsolePages {
                 session.getContext().getUri().getQueryParameters().getFirst("ticket")));
     }
 
-    public Response confirmEnter(MultivaluedMap<String, String> form) {
-        return guard("enter", () -> new RoleConsoleResource(session).confirm(form));
+    public Response confirmEnter(byte[] body) {
+        return guard("enter", () -> new RoleConsoleResource(session).confirm(FormBody.parse(body)));
     }
 
     public Response console() {
         return guard("console", () -> new RoleConsoleResource(session).console());
     }
 
-    public Response back(MultivaluedMap<String, String> form) {
-        return guard("back", () -> new RoleConsoleResource(session).back(form));
+    public Response back(byte[] body) {
+        return guard("back", () -> new RoleConsoleResource(session).back(FormBody.parse(body)));
     }
 
     public Response signInPage() {
         return guard("signin", () -> new EnterpriseSignInResource(session).page());
     }
 
-    public Response signIn(MultivaluedMap<String, String> form) {
-        return guard("signin", () -> new EnterpriseSignInResource(session).submit(form));
+    public Response signIn(byte[] body) {
+        return guard("signin", () -> new EnterpriseSignInResource(session).submit(FormBody.parse(body)));
     }
 
     /**
@@ -89,9 +88,14 @@ public final class ConsolePages {
                 return refused(page, new IllegalStateException("the page answered HTTP " + response.getStatus()));
             }
             return response;
+        } catch (FormBody.Malformed e) {
+            LOG.debugf(e, "sts page %s refused a malformed form", page);
+            return themedRefusal(Response.Status.BAD_REQUEST);
         } catch (WebApplicationException e) {
-            if (e.getResponse() != null && e.getResponse().getStatus() < 500) {
-                throw e;
+            int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+            if (status >= 400 && status < 500) { // the request is at fault: said so, nothing logged
+                LOG.debugf(e, "sts page %s refused a malformed request", page);
+                return themedRefusal(Response.Status.fromStatusCode(status));
             }
             return refused(page, e);
         } catch (RuntimeException e) {
@@ -102,13 +106,18 @@ public final class ConsolePages {
     private Response refused(String page, RuntimeException e) {
         LOG.warnf(e, "sts page %s of realm %s refused a request it could not handle", page,
                 session.getContext().getRealm() == null ? null : session.getContext().getRealm().getName());
+        return themedRefusal(Response.Status.BAD_REQUEST);
+    }
+
+    private Response themedRefusal(Response.Status status) {
+        Response.Status shown = status == null ? Response.Status.BAD_REQUEST : status;
         session.getTransactionManager().setRollbackOnly();
         try {
             Response themed = session.getProvider(LoginFormsProvider.class)
                     .setAttribute("stsMessage", "stsRequestRefused")
-                    .setStatus(Response.Status.BAD_REQUEST)
+                    .setStatus(shown)
                     .createForm("sts-message.ftl");
-            if (themed.getStatus() == Response.Status.BAD_REQUEST.getStatusCode()) {
+            if (themed.getStatus() == shown.getStatusCode()) {
                 return themed;
             }
         } catch (RuntimeException again) {

@@ -5,7 +5,6 @@ import io.github.keycloaksts.console.ConsolePages;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -14,7 +13,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-/** JAX-RS resource under {@code /realms/{realm}/sts}. */
+/**
+ * JAX-RS resource under {@code /realms/{realm}/sts}. Form posts arrive as bytes and are decoded by the page
+ * ({@link ConsolePages}), so a malformed body is a 400 of ours rather than a 500 of the framework's form reader.
+ */
 public class StsRealmResource {
 
     private final KeycloakSession session;
@@ -46,7 +48,7 @@ public class StsRealmResource {
     @Path("switch-role")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response switchRole(MultivaluedMap<String, String> form) {
+    public Response switchRole(byte[] form) {
         return new ConsolePages(session).switchRole(form);
     }
 
@@ -63,7 +65,7 @@ public class StsRealmResource {
     @Path("enter")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response confirmEnter(MultivaluedMap<String, String> form) {
+    public Response confirmEnter(byte[] form) {
         return new ConsolePages(session).confirmEnter(form);
     }
 
@@ -78,7 +80,7 @@ public class StsRealmResource {
     @Path("back")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response back(MultivaluedMap<String, String> form) {
+    public Response back(byte[] form) {
         return new ConsolePages(session).back(form);
     }
 
@@ -93,7 +95,7 @@ public class StsRealmResource {
     @Path("signin")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response signIn(MultivaluedMap<String, String> form) {
+    public Response signIn(byte[] form) {
         return new ConsolePages(session).signIn(form);
     }
 }
