@@ -60,7 +60,7 @@ final class RoleConsoleResource {
             return refuse(notes, "ticket presented by a browser other than the one it was issued to");
         }
         AuthenticationManager.AuthResult current = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
-        if (current != null && !sameRoleSession(current.session(), notes)) {
+        if (current != null && !sameSwitcher(current.session(), notes)) {
             return askToReplace(notes, current);
         }
         return open(notes, current == null ? null : current.session());
@@ -94,11 +94,16 @@ final class RoleConsoleResource {
         return open(notes, current == null ? null : current.session());
     }
 
-    /** The same role session again (same role, same source user): replacing it needs no question. */
-    private static boolean sameRoleSession(UserSessionModel current, Map<String, String> notes) {
+    /**
+     * A role session opened through Switch Role by the same source user (same {@code act}): replacing it with another
+     * of his roles is what he just asked for in this very browser (the ticket is bound to it), and displaces no other
+     * identity — as switching roles does in a cloud console. Anything else (an ordinary user of this realm, another
+     * person's role session) is replaced only after the confirmation page.
+     */
+    private static boolean sameSwitcher(UserSessionModel current, Map<String, String> notes) {
         return current.getNote(RoleSessionNotes.ROLE_ARN) != null
-                && current.getNote(RoleSessionNotes.ROLE_ARN).equals(notes.get(RoleSessionNotes.ROLE_ARN))
-                && Objects.equals(current.getNote(RoleSessionNotes.ACT_SUB), notes.get(RoleSessionNotes.ACT_SUB))
+                && current.getNote(RoleSessionNotes.ACT_SUB) != null
+                && current.getNote(RoleSessionNotes.ACT_SUB).equals(notes.get(RoleSessionNotes.ACT_SUB))
                 && Objects.equals(current.getNote(RoleSessionNotes.ACT_ISS), notes.get(RoleSessionNotes.ACT_ISS));
     }
 

@@ -11,6 +11,8 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
@@ -22,6 +24,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.RoleUtils;
 import org.keycloak.protocol.ProtocolMapper;
 import org.keycloak.protocol.ProtocolMapperUtils;
+import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.AudienceResolveProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
@@ -69,7 +72,7 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
         ClientModel client = clientSessionCtx.getClientSession().getClient();
         AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(RoleSessionNotes.ROLE_NAME)).orElse(null);
         List<RoleModel> attached = role == null ? List.of() : role.attachedRoles().toList();
-        List<RoleModel> granted = inClientScope(client, clientSessionCtx.getClientScopesStream(), attached);
+        List<RoleModel> granted = inClientScope(client, requestedClientScopes(session, clientSessionCtx, attached), attached);
         RoleTokenClaims.apply(token, granted, List.of(), RoleArn.parse(roleArnText),
                 userSession.getNote(RoleSessionNotes.SESSION_NAME), UserArn.parse(userSession.getNote(RoleSessionNotes.SOURCE_IDENTITY)),
                 userSession.getNote(RoleSessionNotes.ACT_SUB), userSession.getNote(RoleSessionNotes.ACT_ISS));
@@ -95,6 +98,33 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
         Set<RoleModel> scope = RoleUtils.expandCompositeRolesStream(Stream.concat(client.getRolesStream(),
                 clientScopes.flatMap(ClientScopeModel::getScopeMappingsStream))).collect(Collectors.toSet());
         return attached.stream().filter(scope::contains).toList();
+    }
+
+    /**
+     * The client scopes of this request as Keycloak picks them for a user whose roles are the attached policies
+     * ({@code DefaultClientSessionContext}): the client itself, its default scopes and the optional ones named in
+     * the {@code scope} parameter, less any scope with role scope mappings none of which the user holds. The
+     * context's own list was filtered against the role-session principal, who holds no roles, so it is rebuilt.
+     */
+    static Stream<ClientScopeModel> requestedClientScopes(KeycloakSession session, ClientSessionContext clientSessionCtx, List<RoleModel> attached) {
+        AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
+        Set<RoleModel> held = RoleUtils.expandCompositeRoles(Set.copyOf(attached));
+        return TokenManager.getRequestedClientScopes(session, clientSession.getNote(OAuth2Constants.SCOPE), clientSession.getClient(),
+                clientSession.getUserSession().getUser()).filter(scope -> permitted(scope, held));
+    }
+
+    /** {@code DefaultClientSessionContext.isClientScopePermittedForUser}, for a user holding {@code held}. */
+    private static boolean permitted(ClientScopeModel scope, Set<RoleModel> held) {
+        if (scope instanceof ClientModel) {
+            return true;
+        }
+        Set<RoleModel> scopeRoles = scope.getScopeMappingsStream().collect(Collectors.toSet());
+        if (scopeRoles.isEmpty()) {
+            return true;
+        }
+        Set<RoleModel> expanded = RoleUtils.expandCompositeRoles(scopeRoles);
+        expanded.retainAll(held);
+        return !expanded.isEmpty();
     }
 
     /**
