@@ -447,16 +447,41 @@ class ConsoleTrustBoundaryIT {
         /** erin's browser in a role session of ops in the target account. */
         CookieBrowser erinAsOps() {
             CookieBrowser browser = new CookieBrowser(server);
-            Reply page = browser.signInThrough(sts(SOURCE, "switch-role"), "erin", "erin-pass-1");
+            Reply console = browser.follow(askForOps(browser, browser.signInThrough(sts(SOURCE, "switch-role"), "erin", "erin-pass-1")));
+            assertThat(console.body()).contains("ops @ " + TARGET);
+            return browser;
+        }
+
+        /** Submits the source's Switch Role form ({@code page}) for ops; returns the redirect with the ticket. */
+        Reply askForOps(CookieBrowser browser, Reply page) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
             form.put("account", TARGET);
             form.put("role", "ops");
             Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
             assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
-            Reply console = browser.follow(ticket);
-            assertThat(console.body()).contains("ops @ " + TARGET);
-            return browser;
+            return ticket;
+        }
+
+        @Test
+        void anotherPersonsRoleSessionInTheSameBrowserIsNotReplacedSilently() {
+            try {
+                createAccounts();
+                admin.createUserWithRealmRole(SOURCE, "frank", "frank-pass-1", "assumer");
+                CookieBrowser browser = erinAsOps();
+                browser.forget("KEYCLOAK_IDENTITY", "/realms/" + SOURCE + "/"); // erin leaves the source account's session
+                Reply frankPage = browser.signInThrough(sts(SOURCE, "switch-role"), "frank", "frank-pass-1");
+
+                Reply asked = browser.follow(askForOps(browser, frankPage));
+
+                assertThat(asked.status()).as(asked.toString()).isEqualTo(200);
+                assertThat(asked.body()).contains("sts-switch-confirm-form").contains("erin @ " + SOURCE).contains("frank @ " + SOURCE);
+                assertThat(browser.get(sts(TARGET, "console")).body()).as("still erin's role session")
+                        .contains("erin @ " + SOURCE).doesNotContain("frank @ " + SOURCE);
+            } finally {
+                admin.deleteRealmIfExists(SOURCE);
+                admin.deleteRealmIfExists(TARGET);
+            }
         }
 
         /** The access token {@code clientId} gets for the browser's role session (SSO, authorization code). */

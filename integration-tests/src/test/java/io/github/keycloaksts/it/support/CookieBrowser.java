@@ -178,6 +178,10 @@ public final class CookieBrowser {
         cookies.values().removeIf(c -> c.name().equals(name));
     }
 
+    public void forget(String name, String path) {
+        cookies.remove(name + "|" + path);
+    }
+
     public String cookieHeader(String path) {
         return cookies.values().stream()
                 .filter(c -> path.startsWith(c.path()) || (path + "/").equals(c.path()))
