@@ -15,6 +15,8 @@ import org.keycloak.models.RealmModel;
  */
 final class EnterpriseSignInResource {
 
+    private static final int MAX_INPUT = 255;
+
     private final KeycloakSession session;
 
     EnterpriseSignInResource(KeycloakSession session) {
@@ -32,8 +34,10 @@ final class EnterpriseSignInResource {
             alias = username.substring(username.lastIndexOf('@') + 1);
             username = username.substring(0, username.lastIndexOf('@'));
         }
-        Optional<RealmModel> account = alias == null || alias.length() > 255 ? Optional.empty()
-                : new AccountService(session).findByAliasOrAccountId(alias);
+        if (alias != null && alias.length() > MAX_INPUT || username != null && username.length() > MAX_INPUT) {
+            return form("stsUnknownEnterprise", "", "", Response.Status.BAD_REQUEST); // no 100 KB echo, no 100 KB login_hint
+        }
+        Optional<RealmModel> account = alias == null ? Optional.empty() : new AccountService(session).findByAliasOrAccountId(alias);
         if (account.isEmpty()) {
             return form("stsUnknownEnterprise", alias, username, Response.Status.BAD_REQUEST);
         }

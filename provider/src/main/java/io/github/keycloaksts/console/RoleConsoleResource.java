@@ -1,7 +1,9 @@
 package io.github.keycloaksts.console;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.role.AssumableRole;
@@ -11,6 +13,11 @@ import io.github.keycloaksts.role.RoleSessionPrincipals;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -36,24 +43,133 @@ final class RoleConsoleResource {
         this.realm = session.getContext().getRealm();
     }
 
+    /**
+     * Redeems a Switch Role ticket. The ticket is consumed whoever presents it (tried once), and opens a role session
+     * only in the browser it was issued to. A browser that already holds another session of this realm is asked
+     * first: the other session is replaced only on an explicit POST ({@link #confirm}).
+     */
     Response enter(String ticket) {
-        Map<String, String> notes = ticket == null || ticket.length() > 64 ? null
-                : session.singleUseObjects().remove(SwitchRoleResource.TICKET_PREFIX + realm.getId() + ":" + ticket);
-        if (notes == null) {
-            return message("stsTicketInvalid", Response.Status.BAD_REQUEST);
+        if (!ConsoleSupport.wellFormedToken(ticket)) {
+            return refuse(null, "ticket missing or malformed");
         }
+        Map<String, String> notes = session.singleUseObjects().remove(SwitchTicket.ticketKey(realm, ticket));
+        if (notes == null) {
+            return refuse(null, "ticket unknown, expired or already used");
+        }
+        if (!SwitchTicket.boundToThisBrowser(session, notes)) {
+            return refuse(notes, "ticket presented by a browser other than the one it was issued to");
+        }
+        AuthenticationManager.AuthResult current = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        if (current != null && !sameSwitcher(current.session(), notes)) {
+            return askToReplace(notes, current);
+        }
+        return open(notes, current == null ? null : current.session());
+    }
+
+    /** The answer to the confirmation page: {@code action=replace} opens the role session, {@code cancel} keeps the current one. */
+    Response confirm(MultivaluedMap<String, String> form) {
+        String pending = form.getFirst("pending");
+        if (!ConsoleSupport.wellFormedToken(pending)) {
+            return refuse(null, "confirmation missing or malformed");
+        }
+        Map<String, String> notes = session.singleUseObjects().remove(SwitchTicket.pendingKey(realm, pending));
+        if (notes == null) {
+            return refuse(null, "confirmation unknown, expired or already used");
+        }
+        if (!SwitchTicket.boundToThisBrowser(session, notes)) {
+            return refuse(notes, "confirmation sent by a browser other than the one the ticket was issued to");
+        }
+        if (!ConsoleSupport.constantTimeEquals(notes.get(SwitchTicket.CONFIRM_CSRF), form.getFirst("csrf"))) {
+            return refuse(notes, "confirmation CSRF token does not match");
+        }
+        String action = form.getFirst("action");
+        if ("cancel".equals(action)) {
+            SwitchTicket.expireBindingCookie(session, realm);
+            return Response.seeOther(ConsoleSupport.stsUrl(session, notes.get(RoleSessionNotes.SOURCE_REALM), "switch-role")).build();
+        }
+        if (!"replace".equals(action)) {
+            return refuse(notes, "confirmation without a valid action");
+        }
+        AuthenticationManager.AuthResult current = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
+        return open(notes, current == null ? null : current.session());
+    }
+
+    /**
+     * A role session opened through Switch Role by the same source user (same {@code act}): replacing it with another
+     * of his roles is what he just asked for in this very browser (the ticket is bound to it), and displaces no other
+     * identity — as switching roles does in a cloud console. Anything else (an ordinary user of this realm, another
+     * person's role session) is replaced only after the confirmation page.
+     */
+    private static boolean sameSwitcher(UserSessionModel current, Map<String, String> notes) {
+        return current.getNote(RoleSessionNotes.ROLE_ARN) != null
+                && current.getNote(RoleSessionNotes.ACT_SUB) != null
+                && current.getNote(RoleSessionNotes.ACT_SUB).equals(notes.get(RoleSessionNotes.ACT_SUB))
+                && Objects.equals(current.getNote(RoleSessionNotes.ACT_ISS), notes.get(RoleSessionNotes.ACT_ISS));
+    }
+
+    private Response askToReplace(Map<String, String> notes, AuthenticationManager.AuthResult current) {
+        String pending = ConsoleSupport.randomToken();
+        String csrf = ConsoleSupport.randomToken();
+        Map<String, String> kept = new HashMap<>(notes);
+        kept.put(SwitchTicket.CONFIRM_CSRF, csrf);
+        session.singleUseObjects().put(SwitchTicket.pendingKey(realm, pending), SwitchTicket.CONFIRM_SECONDS, kept);
+        UserSessionModel held = current.session();
+        String currentIdentity = held.getNote(RoleSessionNotes.ROLE_ARN) != null
+                ? held.getNote(RoleSessionNotes.ROLE_NAME) + " (" + held.getNote(RoleSessionNotes.SOURCE_USERNAME) + " @ "
+                  + held.getNote(RoleSessionNotes.SOURCE_REALM) + ")"
+                : current.user().getUsername();
+        return session.getProvider(LoginFormsProvider.class)
+                .setAttribute("stsActionUrl", ConsoleSupport.stsUrl(session, realm.getName(), "enter").toString())
+                .setAttribute("stsPending", pending)
+                .setAttribute("stsCsrf", csrf)
+                .setAttribute("stsAlias", realm.getName())
+                .setAttribute("stsCurrentIdentity", currentIdentity)
+                .setAttribute("stsNextIdentity", notes.get(RoleSessionNotes.ROLE_NAME) + " (" + notes.get(RoleSessionNotes.SOURCE_USERNAME)
+                        + " @ " + notes.get(RoleSessionNotes.SOURCE_REALM) + ")")
+                .createForm("sts-switch-confirm.ftl");
+    }
+
+    /** Opens the role session: replaces {@code previous} (as Keycloak does on a new login), sets the SSO cookies. */
+    private Response open(Map<String, String> notes, UserSessionModel previous) {
         AssumableRole role = new AssumableRoleStore(session, realm).find(notes.get(RoleSessionNotes.ROLE_NAME)).orElse(null);
         if (role == null) {
-            return message("stsTicketInvalid", Response.Status.BAD_REQUEST);
+            return refuse(notes, "role " + notes.get(RoleSessionNotes.ROLE_NAME) + " no longer exists");
+        }
+        if (previous != null) {
+            session.sessions().removeUserSession(realm, previous);
         }
         UserModel principal = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
         UserSessionModel userSession = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(), realm, principal,
                 principal.getUsername(), session.getContext().getConnection().getRemoteAddr(), SwitchRoleResource.AUTH_METHOD,
                 false, null, null, UserSessionModel.SessionPersistenceState.PERSISTENT);
-        notes.forEach(userSession::setNote);
+        notes.forEach((name, value) -> {
+            if (!SwitchTicket.internal(name)) {
+                userSession.setNote(name, value);
+            }
+        });
         AuthenticationManager.createLoginCookie(session, realm, principal, userSession, session.getContext().getUri(),
                 session.getContext().getConnection());
+        SwitchTicket.expireBindingCookie(session, realm);
+        event(notes).user(principal).session(userSession).success();
         return Response.seeOther(ConsoleSupport.stsUrl(session, realm.getName(), "console")).build();
+    }
+
+    /** A refused redemption: terse page for the browser, the reason in a LOGIN_ERROR event of this realm. */
+    private Response refuse(Map<String, String> notes, String reason) {
+        event(notes).detail(Details.REASON, reason).error(Errors.INVALID_CODE);
+        SwitchTicket.expireBindingCookie(session, realm);
+        return message("stsTicketInvalid", Response.Status.BAD_REQUEST);
+    }
+
+    private EventBuilder event(Map<String, String> notes) {
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.LOGIN).client(ConsoleSupport.CONSOLE_CLIENT_ID)
+                .detail(Details.AUTH_METHOD, SwitchRoleResource.AUTH_METHOD);
+        if (notes != null) {
+            event.detail("role_arn", notes.get(RoleSessionNotes.ROLE_ARN))
+                    .detail("source_identity", notes.get(RoleSessionNotes.SOURCE_IDENTITY));
+        }
+        return event;
     }
 
     Response console() {
@@ -70,7 +186,7 @@ final class RoleConsoleResource {
         AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(RoleSessionNotes.ROLE_NAME)).orElse(null);
         List<String> policies = role == null ? List.of() : role.attachedPolicies().stream().map(AttachedPolicy::qualifiedName).toList();
         Account account = Account.of(session, realm).orElse(null);
-        return session.getProvider(org.keycloak.forms.login.LoginFormsProvider.class)
+        return session.getProvider(LoginFormsProvider.class)
                 .setAttribute("stsRoleName", userSession.getNote(RoleSessionNotes.ROLE_NAME))
                 .setAttribute("stsRoleArn", userSession.getNote(RoleSessionNotes.ROLE_ARN))
                 .setAttribute("stsAlias", realm.getName())
@@ -83,7 +199,7 @@ final class RoleConsoleResource {
                 .setAttribute("stsPolicies", policies)
                 .setAttribute("stsMinutesLeft", Long.toString((secondsLeft + 59) / 60))
                 .setAttribute("stsBackUrl", ConsoleSupport.stsUrl(session, realm.getName(), "back").toString())
-                .setAttribute("stsCsrf", ConsoleSupport.csrfToken(session, realm, userSession, CSRF_PURPOSE))
+                .setAttribute("stsCsrf", ConsoleSupport.csrfToken(userSession, CSRF_PURPOSE))
                 .createForm("sts-console.ftl");
     }
 
@@ -92,7 +208,7 @@ final class RoleConsoleResource {
         if (sso == null || sso.session().getNote(RoleSessionNotes.ROLE_ARN) == null) {
             return message("stsNoRoleSession", Response.Status.OK);
         }
-        if (!ConsoleSupport.csrfValid(session, realm, sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
+        if (!ConsoleSupport.csrfValid(sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
             return message("stsSessionExpired", Response.Status.BAD_REQUEST);
         }
         String source = sso.session().getNote(RoleSessionNotes.SOURCE_REALM);
@@ -107,7 +223,7 @@ final class RoleConsoleResource {
     }
 
     private Response message(String key, Response.Status status) {
-        return session.getProvider(org.keycloak.forms.login.LoginFormsProvider.class)
+        return session.getProvider(LoginFormsProvider.class)
                 .setAttribute("stsMessage", key)
                 .setStatus(status)
                 .createForm("sts-message.ftl");

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountService;
@@ -36,8 +35,8 @@ final class SwitchRoleResource {
 
     static final String CSRF_PURPOSE = "switch-role";
     static final String AUTH_METHOD = "sts-switch-role";
-    static final String TICKET_PREFIX = "sts-switch:";
     static final int TICKET_SECONDS = 60;
+    static final int MAX_INPUT = 255;
     static final Set<String> COLORS = Set.of("red", "orange", "yellow", "green", "blue");
     private static final Logger LOG = Logger.getLogger(SwitchRoleResource.class);
 
@@ -47,6 +46,11 @@ final class SwitchRoleResource {
     SwitchRoleResource(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+    }
+
+    /** Longer than any alias, account ID or role name: cut so the refusal (and its event) stays small. */
+    private static String bounded(String value) {
+        return value != null && value.length() > MAX_INPUT ? value.substring(0, MAX_INPUT) : value;
     }
 
     static String color(String value) {
@@ -66,18 +70,22 @@ final class SwitchRoleResource {
         if (sso == null) {
             return Response.seeOther(ConsoleSupport.loginUrl(session, realm.getName(), selfUrl(), null)).build();
         }
-        if (!ConsoleSupport.csrfValid(session, realm, sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
-            return form(sso, "stsSessionExpired", form.getFirst("account"), form.getFirst("role"), Response.Status.BAD_REQUEST);
+        if (!ConsoleSupport.csrfValid(sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
+            return form(sso, "stsSessionExpired", bounded(form.getFirst("account")), bounded(form.getFirst("role")), Response.Status.BAD_REQUEST);
         }
-        String accountInput = ConsoleSupport.trimToNull(form.getFirst("account"));
-        String roleInput = ConsoleSupport.trimToNull(form.getFirst("role"));
+        String rawAccount = ConsoleSupport.trimToNull(form.getFirst("account"));
+        String rawRole = ConsoleSupport.trimToNull(form.getFirst("role"));
+        boolean tooLong = rawAccount != null && rawAccount.length() > MAX_INPUT || rawRole != null && rawRole.length() > MAX_INPUT;
+        String accountInput = bounded(rawAccount);
+        String roleInput = bounded(rawRole);
         String displayName = ConsoleSupport.trimToNull(form.getFirst("displayName"));
         if (displayName != null && displayName.length() > 64) {
             displayName = displayName.substring(0, 64);
         }
         String color = color(form.getFirst("color"));
 
-        Optional<RealmModel> target = accountInput == null ? Optional.empty() : new AccountService(session).findByAliasOrAccountId(accountInput);
+        Optional<RealmModel> target = accountInput == null || tooLong ? Optional.empty()
+                : new AccountService(session).findByAliasOrAccountId(accountInput);
         try {
             if (target.isEmpty()) {
                 throw ExchangeFailure.denied("account " + accountInput + " does not exist");
@@ -117,9 +125,16 @@ final class SwitchRoleResource {
         return jakarta.ws.rs.core.UriBuilder.fromUri(base).queryParam("ticket", ticket).build();
     }
 
+    /**
+     * A single-use ticket for the target realm, bound to this browser: the ticket carries the SHA-256 of a random
+     * secret that only this browser gets, in an HttpOnly, SameSite=Lax cookie scoped to the target realm's sts
+     * path. Whoever else is handed the ticket (login CSRF into the switcher's role session) cannot redeem it.
+     * Both live in Keycloak's single-use object store (cluster-wide), keyed by the target realm.
+     */
     private String issueTicket(RealmModel target, AssumeRoleAuthorizer.Grant grant, AuthenticationManager.AuthResult sso, int duration,
                                String displayName, String color) {
-        String ticket = UUID.randomUUID().toString();
+        String ticket = ConsoleSupport.randomToken();
+        String browserSecret = ConsoleSupport.randomToken();
         Map<String, String> notes = new HashMap<>();
         notes.put(RoleSessionNotes.ROLE_NAME, grant.role().name());
         notes.put(RoleSessionNotes.ROLE_ARN, grant.roleArn().toString());
@@ -137,15 +152,17 @@ final class SwitchRoleResource {
         if (color != null) {
             notes.put(RoleSessionNotes.COLOR, color);
         }
+        notes.put(SwitchTicket.BROWSER_BINDING, ConsoleSupport.sha256(browserSecret));
         // Keyed by the target realm: the ticket opens a session there and nowhere else; single use (remove).
-        session.singleUseObjects().put(TICKET_PREFIX + target.getId() + ":" + ticket, TICKET_SECONDS, notes);
+        session.singleUseObjects().put(SwitchTicket.ticketKey(target, ticket), TICKET_SECONDS, notes);
+        SwitchTicket.setBindingCookie(session, target.getName(), browserSecret);
         return ticket;
     }
 
     private Response form(AuthenticationManager.AuthResult sso, String error, String account, String role, Response.Status status) {
         LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class)
                 .setAttribute("stsActionUrl", selfUrl().toString())
-                .setAttribute("stsCsrf", ConsoleSupport.csrfToken(session, realm, sso.session(), CSRF_PURPOSE))
+                .setAttribute("stsCsrf", ConsoleSupport.csrfToken(sso.session(), CSRF_PURPOSE))
                 .setAttribute("stsUsername", sso.user().getUsername())
                 .setAttribute("stsAccount", account == null ? "" : account)
                 .setAttribute("stsRole", role == null ? "" : role)

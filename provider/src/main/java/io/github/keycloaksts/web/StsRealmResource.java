@@ -5,8 +5,6 @@ import io.github.keycloaksts.console.ConsolePages;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -15,7 +13,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-/** JAX-RS resource under {@code /realms/{realm}/sts}. */
+/**
+ * JAX-RS resource under {@code /realms/{realm}/sts}. Form posts arrive as bytes and are decoded by the page
+ * ({@link ConsolePages}), so a malformed body is a 400 of ours rather than a 500 of the framework's form reader.
+ */
 public class StsRealmResource {
 
     private final KeycloakSession session;
@@ -47,15 +48,25 @@ public class StsRealmResource {
     @Path("switch-role")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response switchRole(MultivaluedMap<String, String> form) {
+    public Response switchRole(byte[] form) {
         return new ConsolePages(session).switchRole(form);
     }
 
+    /** Redeems a Switch Role ticket ({@code ?ticket=}); read inside the page so no parameter can make it fail. */
     @GET
     @Path("enter")
     @Produces(MediaType.TEXT_HTML)
-    public Response enter(@QueryParam("ticket") String ticket) {
-        return new ConsolePages(session).enter(ticket);
+    public Response enter() {
+        return new ConsolePages(session).enter();
+    }
+
+    /** The explicit confirmation that replaces another session of this realm held by the browser. */
+    @POST
+    @Path("enter")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    public Response confirmEnter(byte[] form) {
+        return new ConsolePages(session).confirmEnter(form);
     }
 
     @GET
@@ -69,7 +80,7 @@ public class StsRealmResource {
     @Path("back")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response back(MultivaluedMap<String, String> form) {
+    public Response back(byte[] form) {
         return new ConsolePages(session).back(form);
     }
 
@@ -84,7 +95,7 @@ public class StsRealmResource {
     @Path("signin")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response signIn(MultivaluedMap<String, String> form) {
+    public Response signIn(byte[] form) {
         return new ConsolePages(session).signIn(form);
     }
 }
