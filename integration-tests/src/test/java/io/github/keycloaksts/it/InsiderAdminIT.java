@@ -74,6 +74,7 @@ class InsiderAdminIT {
         insider("viewer", "view-realm");
         insider("users-mgr", "manage-realm", "manage-users");
         insider("full", "realm-admin");
+        insider("users-only", "manage-users");
 
         admin.createSourceAccount(SOURCE, SOURCE_ID, "mallory", "mallory-pass-1", List.of("acs:ram::" + TARGET_ID + ":role/*", "acs:ram::44556699:role/*"));
     }
@@ -436,6 +437,9 @@ class InsiderAdminIT {
 
             assertForbidden(posted, "Forbidden.RoleClient");
             assertThat(imported.status()).as(imported.toString()).isEqualTo(403);
+            assertThat(refusal("STS_ROLE", "(client sts-role:squat)")).isPresent();
+            assertThat(refusal("STS_ROLE", "(client sts-role:imported)"))
+                    .as("partial import runs without the admin's token: unattributed; events " + adminEvents("STS_ROLE")).isPresent();
             assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:squat", master).json()).isEmpty();
             assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:imported", master).json()).isEmpty();
             assertThat(sts.assumeRole(TARGET, malloryToken(), arn("imported")).status()).isEqualTo(403);
@@ -455,6 +459,46 @@ class InsiderAdminIT {
             assertThat(imported.status()).as(imported.toString()).isEqualTo(403);
             assertThat(Http.get(sts("/roles/side-overwrite"), master).json().get("maxSessionDuration").asInt()).isEqualTo(3600);
             assertThat(active(roleToken)).as("nothing changed, nothing revoked").isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------- siblings: the principals behind role tokens
+
+    @Nested
+    class Principals {
+
+        @Test
+        void aManageUsersAdminCannotMoveAPrincipalOutOfReachOfRevocation() {
+            createRole("principal-attrs");
+            String roleToken = sts.assumeRole(TARGET, malloryToken(), arn("principal-attrs")).accessToken();
+            String principalId = Http.claims(roleToken).get("sub").asText();
+            String usersOnly = tokenOf("users-only");
+
+            Http.Response edited = Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + principalId, Map.of(
+                    "attributes", Map.of("sts.source-account", List.of("99999999"), "sts.role-client", List.of("elsewhere"))), usersOnly);
+
+            assertThat(edited.status()).as(edited.toString()).isNotEqualTo(500);
+            String after = Http.get(server.adminUrl(TARGET) + "/users/" + principalId, master).toString();
+            Http.Response revoked = Http.delete(sts("/roles/principal-attrs/sessions?sourceAccountId=" + SOURCE_ID), master);
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            assertThat(active(roleToken)).as("mallory's token after her account's sessions were revoked; edit " + edited
+                    + "; user after " + after + "; revoked " + revoked).isFalse();
+        }
+
+        @Test
+        void aManageUsersAdminCannotSignInAsTheRolePrincipalThatHoldsThePolicies() {
+            createRole("principal-login");
+            assertThat(attach(master, "principal-login", "realm-management/view-users").status()).isEqualTo(201);
+            String principalId = Http.get(server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, "sts-role:principal-login")
+                    + "/service-account-user", master).json().get("id").asText();
+            String usersOnly = tokenOf("users-only");
+
+            Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + principalId + "/reset-password",
+                    Map.of("type", "password", "value", "chosen-pass-1", "temporary", false), usersOnly);
+            Http.Response login = Http.passwordGrant(server, TARGET, "admin-cli", "service-account-sts-role:principal-login", "chosen-pass-1");
+
+            assertThat(login.status()).as(login.toString()).isNotEqualTo(200);
+            assertThat(login.body()).doesNotContain("access_token");
         }
     }
 

@@ -13,6 +13,8 @@ import org.keycloak.events.Details;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventStoreProvider;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -111,6 +113,32 @@ public final class AdminRequest {
         body.put("error_description", message);
         return new ErrorResponseException(Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(body).build());
+    }
+
+    /**
+     * As {@link #refuse}, for a request whose session carries no administrator: Keycloak runs a partial import in a
+     * session of its own that keeps the realm but not the bearer token. The event names no administrator.
+     */
+    public static ErrorResponseException refuseUnattributed(KeycloakSession session, RealmModel realm, OperationType operation,
+                                                            String resourceType, String code, String message, String reason) {
+        AdminEvent refused = new AdminEvent();
+        refused.setId(UUID.randomUUID().toString());
+        refused.setTime(Time.currentTimeMillis());
+        refused.setRealmId(realm.getId());
+        refused.setRealmName(realm.getName());
+        AuthDetails auth = new AuthDetails();
+        auth.setRealmId(realm.getId());
+        auth.setRealmName(realm.getName());
+        auth.setIpAddress(session.getContext().getConnection() == null ? null : session.getContext().getConnection().getRemoteAddr());
+        refused.setAuthDetails(auth);
+        refused.setOperationType(operation);
+        refused.setResourceTypeAsString(resourceType);
+        refused.setResourcePath(session.getContext().getUri() == null ? null : session.getContext().getUri().getPath());
+        refused.setError(ERROR_NOT_ALLOWED);
+        refused.setDetails(new java.util.HashMap<>(Map.of(Details.REASON, reason)));
+        LOG.warnf("Refused admin request in realm %s: %s", realm.getName(), reason);
+        store(session, realm.getId(), refused);
+        return new ErrorResponseException(code, message, Response.Status.FORBIDDEN);
     }
 
     /** An admin event builder for the current request in {@code realm}, for code that Keycloak gave none. */

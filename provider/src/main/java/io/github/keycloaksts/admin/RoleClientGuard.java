@@ -21,7 +21,6 @@ import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import jakarta.ws.rs.core.Response;
 
 /**
  * Keeps the storage of assumable roles (the {@code sts-role:*} clients) from being a side door around
@@ -182,14 +181,15 @@ final class RoleClientGuard {
 
     private static ErrorResponseException refuse(KeycloakSession session, RealmModel realm, OperationType operation, String clientId,
                                                  String message, String reason) {
+        String fullReason = reason + " (client " + clientId + ")";
         Optional<AdminEventBuilder> event = AdminRequest.eventBuilder(session, realm);
         if (event.isEmpty()) {
-            LOG.warnf("Refused in realm %s: %s", realm.getName(), reason);
-            return new ErrorResponseException("Forbidden.RoleClient", message, Response.Status.FORBIDDEN);
+            return AdminRequest.refuseUnattributed(session, realm, operation, StsAdminResource.ROLE_RESOURCE, "Forbidden.RoleClient",
+                    message, fullReason);
         }
         event.get().operation(operation).resource(StsAdminResource.ROLE_RESOURCE)
                 .resourcePath(session.getContext().getUri()).detail("client_id", clientId);
-        return AdminRequest.refuse(session, realm, event.get(), "Forbidden.RoleClient", message, reason);
+        return AdminRequest.refuse(session, realm, event.get(), "Forbidden.RoleClient", message, fullReason);
     }
 
     // ---------------------------------------------------------------- removal
