@@ -284,6 +284,7 @@ public class StsAdminResource {
         String policyName = JsonBodies.requiredText(json, "policyName");
         String clientId = JsonBodies.optionalText(json, "clientId", 255);
         RoleModel policy = requirePolicy(policyName, clientId);
+        requireMayGrant(roleName, policy, OperationType.CREATE);
         if (role.attachedRoles().anyMatch(policy::equals)) {
             throw StsAdminException.conflict("EntityAlreadyExists.Role.Policy",
                     "policy " + AttachedPolicy.of(policy).qualifiedName() + " is already attached to role " + roleName);
@@ -302,6 +303,7 @@ public class StsAdminResource {
         auth.realm().requireManageRealm();
         AssumableRole role = requireRole(roleName);
         RoleModel policy = requirePolicy(policyName, clientId);
+        requireMayGrant(roleName, policy, OperationType.DELETE);
         if (role.attachedRoles().noneMatch(policy::equals)) {
             throw StsAdminException.notFound("EntityNotExist.Role.Policy",
                     "policy " + AttachedPolicy.of(policy).qualifiedName() + " is not attached to role " + roleName);
@@ -370,6 +372,30 @@ public class StsAdminResource {
     /** Runs a check of the shared {@link AssumableRoleValidation} (also used by the admin console page). */
     private static <T> T checked(Supplier<T> check) {
         return StsAdminException.checked(check);
+    }
+
+    /**
+     * Attaching a policy grants it to whoever assumes the role, so it takes what granting it takes in Keycloak: the
+     * map-role right on the role and on every role it contains ({@link AdminRequest#firstUnmappable}); detaching
+     * takes the map-role right on the role, as Keycloak's role-mapping removal does. A refusal is a 403 with an
+     * admin event carrying the error and the reason; nothing is changed.
+     */
+    private void requireMayGrant(String roleName, RoleModel policy, OperationType operation) {
+        java.util.Optional<RoleModel> refused = operation == OperationType.CREATE
+                ? AdminRequest.firstUnmappable(auth, policy)
+                : (auth.roles().canMapRole(policy) ? java.util.Optional.empty() : java.util.Optional.of(policy));
+        if (refused.isEmpty()) {
+            return;
+        }
+        AttachedPolicy attached = AttachedPolicy.of(policy);
+        String reason = (operation == OperationType.CREATE ? "attaching " : "detaching ") + attached.qualifiedName()
+                + (operation == OperationType.CREATE ? " to" : " from") + " role " + roleName + " needs the right to map role "
+                + AdminRequest.qualifiedName(refused.get())
+                + (refused.get().equals(policy) ? "" : " (contained in " + attached.qualifiedName() + ")");
+        adminEvent.operation(operation).resource(ROLE_POLICY_RESOURCE)
+                .resourcePath(session.getContext().getUri()).representation(attached);
+        throw AdminRequest.refuse(session, realm, adminEvent, "Forbidden.Policy",
+                "you may not grant policy " + attached.qualifiedName(), reason);
     }
 
     private Account requireAccount() {

@@ -30,6 +30,7 @@ public final class StsAdminResourceProviderFactory implements AdminRealmResource
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        RoleClientGuard.register(factory);
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class AssumableRole {
     }
 
     /** True when {@code client} is the carrier of an assumable role (and not a client that merely looks like one). */
-    static boolean isRoleClient(ClientModel client) {
+    public static boolean isRoleClient(ClientModel client) {
         return client != null
                 && client.getClientId().startsWith(CLIENT_ID_PREFIX)
                 && client.getClientId().substring(CLIENT_ID_PREFIX.length()).equals(client.getAttribute(ROLE_NAME_ATTRIBUTE));
@@ -69,13 +69,23 @@ public final class AssumableRole {
         return client.getAttribute(TRUST_POLICY_ATTRIBUTE);
     }
 
+    /**
+     * The stored maximum session duration, validated when read: storage is not trusted (an import or a hand-edited
+     * client can hold anything), so an unreadable value is the default and a readable one is clamped to
+     * {@link #MIN_MAX_SESSION_DURATION}..{@link #MAX_MAX_SESSION_DURATION}.
+     */
     public int maxSessionDuration() {
-        String value = client.getAttribute(MAX_SESSION_DURATION_ATTRIBUTE);
+        return clampedMaxSessionDuration(client.getAttribute(MAX_SESSION_DURATION_ATTRIBUTE));
+    }
+
+    static int clampedMaxSessionDuration(String stored) {
+        long value;
         try {
-            return value == null ? DEFAULT_MAX_SESSION_DURATION : Integer.parseInt(value);
+            value = stored == null ? DEFAULT_MAX_SESSION_DURATION : Long.parseLong(stored.trim());
         } catch (NumberFormatException e) {
             return DEFAULT_MAX_SESSION_DURATION;
         }
+        return (int) Math.max(MIN_MAX_SESSION_DURATION, Math.min(MAX_MAX_SESSION_DURATION, value));
     }
 
     public Long createdEpochMillis() {

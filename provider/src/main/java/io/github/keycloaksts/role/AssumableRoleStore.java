@@ -22,8 +22,20 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
  */
 public final class AssumableRoleStore {
 
-    /** Client authentication that no credential satisfies: nobody can log in as a role client. */
-    private static final String UNUSABLE_CLIENT_AUTHENTICATOR = "client-jwt";
+    /**
+     * Client authentication that no credential satisfies: no client authenticator has this ID, so Keycloak's client
+     * authentication flow never accepts the role client, whatever secret, certificate or JWKS an administrator gives
+     * it (with {@code client-jwt}, uploading a certificate through Keycloak's client screens was enough to obtain
+     * client-credentials tokens of the role principal, which holds the attached policies).
+     */
+    public static final String UNUSABLE_CLIENT_AUTHENTICATOR = "sts-role-no-client-authentication";
+
+    /** Grant switches kept in client attributes; a role client has them all off. */
+    public static final java.util.List<String> GRANT_ATTRIBUTES = java.util.List.of(
+            "oauth2.device.authorization.grant.enabled", "oidc.ciba.grant.enabled", "standard.token.exchange.enabled",
+            "oauth2.jwt.authorization.grant.enabled");
+
+    private static final String DELETING = AssumableRoleStore.class.getName() + ".deleting:";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -70,17 +82,9 @@ public final class AssumableRoleStore {
                 : realm.addClient(id, AssumableRole.clientIdOf(roleName));
         client.setName("Assumable role " + roleName);
         client.setDescription(description);
-        client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        client.setPublicClient(false);
-        client.setBearerOnly(false);
-        client.setStandardFlowEnabled(false);
-        client.setImplicitFlowEnabled(false);
-        client.setDirectAccessGrantsEnabled(false);
-        client.setFullScopeAllowed(false);
-        client.setClientAuthenticatorType(UNUSABLE_CLIENT_AUTHENTICATOR);
         client.setSecret(KeycloakModelUtils.generateSecret(client));
-        client.setServiceAccountsEnabled(true);
         client.setEnabled(true);
+        lock(client);
         client.setAttribute(AssumableRole.ROLE_NAME_ATTRIBUTE, roleName);
         client.setAttribute(AssumableRole.CREATED_ATTRIBUTE, Long.toString(System.currentTimeMillis()));
 
@@ -143,8 +147,53 @@ public final class AssumableRoleStore {
     public void delete(AssumableRole role) {
         String roleName = role.name();
         new RoleSessionPrincipals(session, realm).revoke(role, null);
-        realm.removeClient(role.client().getId());
+        session.setAttribute(DELETING + role.client().getId(), Boolean.TRUE);
+        try {
+            realm.removeClient(role.client().getId());
+        } finally {
+            session.removeAttribute(DELETING + role.client().getId());
+        }
         changed(roleName);
+    }
+
+    /** True while this store removes the client {@code clientId} (a removal that did its own revocation and event). */
+    public static boolean isDeleting(KeycloakSession session, String clientId) {
+        return session.getAttribute(DELETING + clientId) != null;
+    }
+
+    /**
+     * Puts a role client in the only shape it may have: confidential with a client authentication nothing satisfies,
+     * every flow and grant off, full scope off, service account on (its user is the role's principal). Returns true
+     * when something had to change (an imported role client, or one from an older version).
+     */
+    public static boolean lock(ClientModel client) {
+        boolean changed = false;
+        if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol())) {
+            client.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+            changed = true;
+        }
+        if (client.isPublicClient() || client.isBearerOnly() || client.isStandardFlowEnabled() || client.isImplicitFlowEnabled()
+                || client.isDirectAccessGrantsEnabled() || client.isFullScopeAllowed() || !client.isServiceAccountsEnabled()) {
+            client.setPublicClient(false);
+            client.setBearerOnly(false);
+            client.setStandardFlowEnabled(false);
+            client.setImplicitFlowEnabled(false);
+            client.setDirectAccessGrantsEnabled(false);
+            client.setFullScopeAllowed(false);
+            client.setServiceAccountsEnabled(true);
+            changed = true;
+        }
+        if (!UNUSABLE_CLIENT_AUTHENTICATOR.equals(client.getClientAuthenticatorType())) {
+            client.setClientAuthenticatorType(UNUSABLE_CLIENT_AUTHENTICATOR);
+            changed = true;
+        }
+        for (String attribute : GRANT_ATTRIBUTES) {
+            if (client.getAttribute(attribute) != null && !"false".equals(client.getAttribute(attribute))) {
+                client.removeAttribute(attribute);
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     private void changed(String roleName) {

@@ -1,7 +1,9 @@
 package io.github.keycloaksts.role;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,6 +72,7 @@ public final class RoleSessionPrincipals {
         String username = consoleUsername(role, accountId);
         UserModel existing = session.users().getUserByUsername(realm, username);
         if (existing != null) {
+            heal(role, existing, accountId);
             return existing;
         }
         String roleClientId = role.client().getId();
@@ -115,8 +118,37 @@ public final class RoleSessionPrincipals {
     /** True when {@code user} is a role-session principal (used to refuse role chaining). */
     public static boolean isPrincipal(UserModel user) {
         String link = user.getServiceAccountClientLink();
+        String username = user.getUsername();
         return link != null && link.startsWith(LINK_PREFIX)
+                || username != null && (username.startsWith(TOKEN_PREFIX) || username.startsWith(CONSOLE_PREFIX))
                 || user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE) != null && user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE) != null;
+    }
+
+    /**
+     * The source account of a principal of {@code role}, read from its username, which the server made and which an
+     * administrator cannot change (Keycloak lets admins rename users only where the realm allows editing usernames),
+     * unlike its attributes, which an administrator with {@code manage-users} can rewrite. Null when the username is
+     * not one of {@code role}'s principals.
+     */
+    static String accountOf(AssumableRole role, UserModel user) {
+        String username = user.getUsername();
+        for (String prefix : List.of(TOKEN_PREFIX, CONSOLE_PREFIX)) {
+            String start = prefix + role.client().getId() + ".";
+            if (username != null && username.startsWith(start) && username.length() > start.length()) {
+                return username.substring(start.length());
+            }
+        }
+        return null;
+    }
+
+    /** Puts back the attributes of a principal that an administrator rewrote. */
+    private static void heal(AssumableRole role, UserModel user, String accountId) {
+        if (!role.client().getId().equals(user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE))) {
+            user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, role.client().getId());
+        }
+        if (!accountId.equals(user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE))) {
+            user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+        }
     }
 
     public Optional<UserModel> find(AssumableRole role, String accountId) {
@@ -131,6 +163,7 @@ public final class RoleSessionPrincipals {
         Optional<UserModel> existing = find(role, accountId);
         if (existing.isPresent()) {
             UserModel user = existing.get();
+            heal(role, user, accountId);
             String link = user.getServiceAccountClientLink();
             if (link == null || !link.startsWith(LINK_PREFIX)) {
                 // A realm export cannot name a link to no client, so an imported principal arrives unlinked:
@@ -144,12 +177,26 @@ public final class RoleSessionPrincipals {
                 user -> user.setServiceAccountClientLink(LINK_PREFIX + roleClientId));
     }
 
-    /** Every principal of {@code role}: one per source account that has held a session. */
+    /**
+     * Every principal of {@code role}: one per source account that has held a session. Found by the usernames the
+     * server gave them (an administrator with {@code manage-users} can rewrite a principal's attributes, which would
+     * otherwise move it out of reach of revocation), and by attribute (an imported principal may not be linked yet).
+     */
     public List<UserModel> of(AssumableRole role) {
-        // By attribute, not by link: an imported principal may not be linked yet, and must still be revocable.
-        return session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
-                .filter(user -> username(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername())
-                        || consoleUsername(role, user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE)).equals(user.getUsername()))
+        Map<String, UserModel> principals = new LinkedHashMap<>();
+        session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
+                .forEach(user -> principals.put(user.getId(), user));
+        for (String prefix : List.of(TOKEN_PREFIX, CONSOLE_PREFIX)) {
+            session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, prefix + role.client().getId() + ".",
+                            UserModel.INCLUDE_SERVICE_ACCOUNT, "true"), null, null)
+                    .forEach(user -> principals.put(user.getId(), user));
+        }
+        return principals.values().stream()
+                .filter(user -> {
+                    String account = accountOf(role, user);
+                    return account != null && (username(role, account).equals(user.getUsername())
+                            || consoleUsername(role, account).equals(user.getUsername()));
+                })
                 .toList();
     }
 
@@ -157,7 +204,7 @@ public final class RoleSessionPrincipals {
     public List<String> revoke(AssumableRole role, String accountId) {
         List<String> revoked = new ArrayList<>();
         for (UserModel principal : of(role)) {
-            String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
+            String account = accountOf(role, principal);
             if (accountId == null || accountId.equals(account)) {
                 new UserManager(session).removeUser(realm, principal);
                 if (!revoked.contains(account)) {
@@ -177,7 +224,7 @@ public final class RoleSessionPrincipals {
     public List<String> revokeChangedAccounts(AssumableRole role, PolicyDocument before, PolicyDocument after) {
         List<String> revoked = new ArrayList<>();
         for (UserModel principal : of(role)) {
-            String account = principal.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE);
+            String account = accountOf(role, principal);
             if (before == null || after == null || !Objects.equals(concerning(before, account), concerning(after, account))) {
                 new UserManager(session).removeUser(realm, principal);
                 if (!revoked.contains(account)) {

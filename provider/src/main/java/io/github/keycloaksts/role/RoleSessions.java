@@ -55,7 +55,7 @@ public final class RoleSessions {
 
     private boolean alive(String userId) {
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
-        return user != null && user.getFirstAttribute(RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE) != null;
+        return user != null && RoleSessionPrincipals.isPrincipal(user);
     }
 
     private static long expiresAt(Event event) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.github.keycloaksts.admin.AdminRequest;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
@@ -25,6 +26,7 @@ import org.keycloak.Config;
 import org.keycloak.common.Profile;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -38,6 +40,8 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.ErrorResponseException;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
 /**
@@ -310,7 +314,9 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
                 Integer.parseInt(PageEntry.first(config, PageEntry.MAX_SESSION_DURATION)));
         List<String> references = PageEntry.values(config, PageEntry.ATTACHED_POLICIES);
         for (int i = 0; i < references.size(); i++) {
-            roles.attach(role, policy(current, validation, references, i));
+            RoleModel policy = policy(current, validation, references, i);
+            requireMayGrant(session, current, role.name(), policy, true);
+            roles.attach(role, policy);
         }
     }
 
@@ -347,12 +353,15 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         role.attachedRoles().forEach(r -> attached.put(AttachedPolicy.of(r).qualifiedName(), r));
         for (String reference : was) {
             if (!is.contains(reference) && attached.containsKey(reference)) {
+                requireMayGrant(session, current, role.name(), attached.get(reference), false);
                 roles.detach(role, attached.get(reference));
             }
         }
         for (int i = 0; i < is.size(); i++) {
             if (!was.contains(is.get(i)) && !attached.containsKey(is.get(i))) {
-                roles.attach(role, policy(current, validation, is, i));
+                RoleModel policy = policy(current, validation, is, i);
+                requireMayGrant(session, current, role.name(), policy, true);
+                roles.attach(role, policy);
             }
         }
     }
@@ -385,6 +394,39 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * The check of {@code POST/DELETE /sts/roles/{roleName}/policies} for the page: Keycloak's component endpoints
+     * check only {@code manage-realm}, so the page rebuilds the administrator's permissions from the request's bearer
+     * token ({@link AdminRequest}) and needs the map-role right on the policy and, when attaching, on every role it
+     * contains. Without an administrator behind the request it refuses (fail closed); a realm being created (an
+     * import by whoever may create realms) is not checked. A refusal is a 403 and an admin event with the reason;
+     * the whole save is rolled back.
+     */
+    private static void requireMayGrant(KeycloakSession session, RealmModel realm, String roleName, RoleModel policy, boolean attach) {
+        if (RoleMirror.isRealmBeingCreated(session, realm)) {
+            return;
+        }
+        Optional<AdminPermissionEvaluator> auth = AdminRequest.permissions(session, realm);
+        Optional<RoleModel> refused = auth.isEmpty() ? Optional.of(policy)
+                : attach ? AdminRequest.firstUnmappable(auth.get(), policy)
+                : (auth.get().roles().canMapRole(policy) ? Optional.empty() : Optional.of(policy));
+        if (refused.isEmpty()) {
+            return;
+        }
+        String name = AdminRequest.qualifiedName(policy);
+        String reason = (attach ? "attaching " + name + " to" : "detaching " + name + " from") + " role " + roleName
+                + " on page \"" + PROVIDER_ID + "\" needs the right to map role " + AdminRequest.qualifiedName(refused.get())
+                + (refused.get().equals(policy) ? "" : " (contained in " + name + ")")
+                + (auth.isEmpty() ? "; no administrator behind the request" : "");
+        AdminEventBuilder event = AdminRequest.eventBuilder(session, realm).orElse(null);
+        if (event == null) {
+            throw new ErrorResponseException("Forbidden.Policy", "you may not grant policy " + name, Response.Status.FORBIDDEN);
+        }
+        event.operation(attach ? OperationType.CREATE : OperationType.DELETE).resource("STS_ROLE_POLICY")
+                .resourcePath(session.getContext().getUri()).representation(AttachedPolicy.of(policy));
+        throw AdminRequest.refuse(session, realm, event, "Forbidden.Policy", "you may not grant policy " + name, reason);
+    }
 
     /**
      * A refusal with {@code message} as the admin sees it. Keycloak answers a {@link ComponentValidationException}
