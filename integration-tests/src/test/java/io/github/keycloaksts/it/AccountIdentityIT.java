@@ -125,7 +125,7 @@ class AccountIdentityIT {
         });
         assertThat(refusals).as("refused renumbering in the admin events").hasSize(4);
         assertThat(refusals).allSatisfy(event -> {
-            assertThat(event.get("error").asText()).isEqualTo("forbidden");
+            assertThat(event.get("error").asText()).isEqualTo("not_allowed");
             assertThat(event.get("details").get("reason").asText()).contains("master realm");
         });
         assertThat(malloryAssumes().status()).isEqualTo(403);

@@ -40,7 +40,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -128,29 +127,12 @@ public class StsAdminResource {
         AdminAuth caller = auth.adminAuth();
         if (master == null || !master.getId().equals(caller.getRealm().getId())
                 || !AdminPermissions.evaluator(session, master, caller).realm().canManageRealm()) {
-            recordRefusal(OperationType.UPDATE, ACCOUNT_RESOURCE, "account IDs are assigned by administrators of the master realm; "
-                    + caller.getUser().getUsername() + " of realm " + caller.getRealm().getName() + " is not one");
-            throw StsAdminException.of(Response.Status.FORBIDDEN, "NoPermission.AccountId",
-                    "account IDs are assigned by administrators of the master realm");
+            throw AdminRequest.refuse(session, realm, adminEvent.operation(OperationType.UPDATE).resource(ACCOUNT_RESOURCE)
+                            .resourcePath(session.getContext().getUri()), "NoPermission.AccountId",
+                    "account IDs are assigned by administrators of the master realm",
+                    "account IDs are assigned by administrators of the master realm; " + caller.getUser().getUsername()
+                            + " of realm " + caller.getRealm().getName() + " is not one");
         }
-    }
-
-    /**
-     * An admin event with an error, for an insider's refused change. Written in a transaction of its own: the
-     * refusal rolls back the request's.
-     */
-    private void recordRefusal(OperationType operation, String resource, String reason) {
-        String path = session.getContext().getUri().getPath();
-        String realmId = realm.getId();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
-            RealmModel txRealm = tx.realms().getRealm(realmId);
-            tx.getContext().setRealm(txRealm);
-            AdminEventBuilder refused = adminEvent.clone(tx).realm(txRealm)
-                    .operation(operation).resource(resource).resourcePath(path.substring(path.indexOf("/sts/") + 1))
-                    .detail("reason", reason);
-            refused.getEvent().setError("forbidden");
-            refused.success();
-        });
     }
 
     // ---------------------------------------------------------------- roles

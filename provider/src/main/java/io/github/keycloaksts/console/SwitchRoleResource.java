@@ -12,6 +12,7 @@ import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.exchange.AssumeRoleAudit;
 import io.github.keycloaksts.exchange.AssumeRoleAuthorizer;
 import io.github.keycloaksts.exchange.ExchangeFailure;
+import io.github.keycloaksts.exchange.SourceMfa;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -96,7 +97,7 @@ final class SwitchRoleResource {
             }
             AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                     realm, sso.user(), false, target.get(), RoleArn.of(targetAccount.accountId(), roleInput), null, null, null, null,
-                    ConsoleSupport.CONSOLE_CLIENT_ID, null,
+                    ConsoleSupport.CONSOLE_CLIENT_ID, SourceMfa.present(session, realm, sso.session()),
                     AssumeRoleAudit.address(session.getContext().getConnection().getRemoteAddr())));
             int duration = grant.role().maxSessionDuration(); // a console session lasts the role's session duration
             String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);

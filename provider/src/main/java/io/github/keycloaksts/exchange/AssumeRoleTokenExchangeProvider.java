@@ -1,11 +1,9 @@
 package io.github.keycloaksts.exchange;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
@@ -56,7 +54,6 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     static final String AUTH_METHOD = "sts-assume-role";
     private static final Logger LOG = Logger.getLogger(AssumeRoleTokenExchangeProvider.class);
     private static final PolicyReader POLICY_READER = AssumeRoleAuthorizer.POLICY_READER;
-    private static final Set<String> MFA_METHODS = Set.of("otp", "mfa", "hwk", "swk", "sms", "webauthn");
 
     private final KeycloakSession session;
 
@@ -114,7 +111,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                 subject.realm(), sourceUser, subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN),
                 context.getRealm(), params.roleArn, params.sessionName, params.durationSeconds, params.externalId,
-                params.sessionPolicy, subjectToken.getIssuedFor(), mfaPresent(subjectToken), AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
+                params.sessionPolicy, subjectToken.getIssuedFor(), SourceMfa.present(session, subject.realm(), subject.userSession()), AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
         RealmModel target = context.getRealm();
         Account sourceAccount = grant.sourceAccount();
         RoleArn roleArn = grant.roleArn();
@@ -210,19 +207,6 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             return OAuth2Constants.SCOPE_OPENID;
         }
         return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
-    }
-
-    /** MFA is present when the source sign-in reports a second factor (amr) or a level of assurance of 2 or more. */
-    static Boolean mfaPresent(AccessToken token) {
-        Object amr = token.getOtherClaims().get("amr");
-        if (amr instanceof Collection<?> methods && methods.stream().anyMatch(m -> MFA_METHODS.contains(String.valueOf(m)))) {
-            return true;
-        }
-        try {
-            return token.getAcr() != null && Integer.parseInt(token.getAcr()) >= 2;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private void audit(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn, ExchangeFailure failure) {

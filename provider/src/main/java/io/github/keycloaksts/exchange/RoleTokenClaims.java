@@ -29,6 +29,10 @@ public final class RoleTokenClaims {
      */
     public static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                       String sessionName, UserArn source, String sourceUserId, String sourceIssuer) {
+        // No username: Keycloak finds the user of a stateless token by `sub`, then by `preferred_username`. A revoked
+        // principal's token would come back to life as soon as any user got that username again (a re-created
+        // principal, a self-registered user); by `sub` alone a deleted principal stays deleted.
+        token.setPreferredUsername(null);
         token.setRealmAccess(null);
         token.setResourceAccess(new LinkedHashMap<>());
         Set<String> roleClients = new LinkedHashSet<>();

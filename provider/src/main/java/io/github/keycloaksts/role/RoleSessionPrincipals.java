@@ -72,6 +72,7 @@ public final class RoleSessionPrincipals {
         String username = consoleUsername(role, accountId);
         UserModel existing = session.users().getUserByUsername(realm, username);
         if (existing != null) {
+            requireGenuine(existing);
             heal(role, existing, accountId);
             return existing;
         }
@@ -142,6 +143,22 @@ public final class RoleSessionPrincipals {
     }
 
     /** Puts back the attributes of a principal that an administrator rewrote. */
+    /**
+     * A user holding a principal's username must be one the server made: never adopt a user that has credentials,
+     * a linked identity provider account or a user-federation link (a self-registered user who learnt the username,
+     * or one an administrator gave a password). Such a user would become the {@code sub} of every role token of the
+     * account. Fail closed; the exchange records the reason, and deleting that user restores the role.
+     */
+    private void requireGenuine(UserModel user) {
+        boolean credentials = user.credentialManager().getStoredCredentialsStream().findAny().isPresent();
+        boolean brokered = session.users().getFederatedIdentitiesStream(realm, user).findAny().isPresent();
+        if (credentials || brokered || user.getFederationLink() != null) {
+            throw new IllegalStateException("user " + user.getUsername() + " (" + user.getId() + ") holds a role-session principal's"
+                    + " username but is not a principal (it has " + (credentials ? "credentials" : brokered ? "a linked identity provider account"
+                    : "a federation link") + "): delete it to let the role be assumed again");
+        }
+    }
+
     private static void heal(AssumableRole role, UserModel user, String accountId) {
         if (!role.client().getId().equals(user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE))) {
             user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, role.client().getId());
@@ -163,6 +180,7 @@ public final class RoleSessionPrincipals {
         Optional<UserModel> existing = find(role, accountId);
         if (existing.isPresent()) {
             UserModel user = existing.get();
+            requireGenuine(user);
             heal(role, user, accountId);
             String link = user.getServiceAccountClientLink();
             if (link == null || !link.startsWith(LINK_PREFIX)) {
