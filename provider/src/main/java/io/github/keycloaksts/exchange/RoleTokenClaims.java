@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class RoleTokenClaims {
         if (!requestedAudience.isEmpty()) {
             for (String audience : requestedAudience) {
                 if (!roleClients.contains(audience)) {
-                    throw ExchangeFailure.invalidRequest("audience: " + audience + " is not an audience of the role's policies");
+                    throw AssumeRoleRefusal.invalidRequest("audience: " + audience + " is not an audience of the role's policies");
                 }
             }
             token.audience(requestedAudience.toArray(String[]::new));

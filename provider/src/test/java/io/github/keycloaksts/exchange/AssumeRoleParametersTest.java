@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,9 +33,9 @@ class AssumeRoleParametersTest {
                 "duration_seconds", "audience"}) {
             String value = "role_arn".equals(name) ? ARN + control : "x" + control + "y";
             assertThatThrownBy(() -> AssumeRoleParameters.read(form(name, value), PolicyReader.defaults()))
-                    .as(name).isInstanceOfSatisfying(ExchangeFailure.class, f -> {
-                        assertThat(f.oauthError).isEqualTo("invalid_request");
-                        assertThat(f.status).isEqualTo(400);
+                    .as(name).isInstanceOfSatisfying(AssumeRoleRefusal.class, f -> {
+                        assertThat(f.oauthError()).isEqualTo("invalid_request");
+                        assertThat(f.status()).isEqualTo(400);
                         assertThat(f.reason()).startsWith(name + ": control characters");
                     });
         }
@@ -46,15 +47,15 @@ class AssumeRoleParametersTest {
         assertThat(AssumeRoleParameters.read(form("policy", policy), PolicyReader.defaults()).sessionPolicy).isNotNull();
 
         assertThatThrownBy(() -> AssumeRoleParameters.read(form("policy", policy.replace("\"1\"", "\"1\u0000\"")), PolicyReader.defaults()))
-                .isInstanceOf(ExchangeFailure.class).hasMessageStartingWith("policy: control characters");
+                .isInstanceOf(AssumeRoleRefusal.class).hasMessageStartingWith("policy: control characters");
         assertThatThrownBy(() -> AssumeRoleParameters.read(form("policy", policy.replace("\"1\"", "\"1\n\"")), PolicyReader.defaults()))
-                .as("a line break inside a JSON string").isInstanceOf(ExchangeFailure.class).hasMessageStartingWith("policy:");
+                .as("a line break inside a JSON string").isInstanceOf(AssumeRoleRefusal.class).hasMessageStartingWith("policy:");
     }
 
     @Test
     void controlCharactersInParameterNamesAreRefused() {
         assertThatThrownBy(() -> AssumeRoleParameters.read(form("role_arn\u0000", "x"), PolicyReader.defaults()))
-                .isInstanceOf(ExchangeFailure.class).hasMessageContaining("parameter names");
+                .isInstanceOf(AssumeRoleRefusal.class).hasMessageContaining("parameter names");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.assume;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -36,11 +36,13 @@ import org.keycloak.models.utils.RoleUtils;
 
 /**
  * The two-sided AssumeRole decision, shared by the token exchange and the Switch Role page: the source account's
- * grant to its user AND the target role's trust policy, with every condition. Throws {@link ExchangeFailure} on
+ * grant to its user AND the target role's trust policy, with every condition. Throws {@link AssumeRoleRefusal} on
  * any refusal, with the full reason for the audit.
  */
 public final class AssumeRoleAuthorizer {
 
+    /** Duration of a role session when the caller names none, capped at the role's maximum. */
+    public static final int DEFAULT_DURATION = 3600;
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
     private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
@@ -71,15 +73,15 @@ public final class AssumeRoleAuthorizer {
         RealmModel target = request.target();
         UserModel sourceUser = request.sourceUser();
         if (request.subjectIsRoleSession() || RoleSessionPrincipals.isPrincipal(sourceUser)) {
-            throw ExchangeFailure.denied("role chaining refused: the subject is itself a role session");
+            throw AssumeRoleRefusal.denied("role chaining refused: the subject is itself a role session");
         }
         Account sourceAccount = Account.of(session, source)
-                .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
+                .orElseThrow(() -> AssumeRoleRefusal.denied("source realm " + source.getName() + " is not an account"));
         Account targetAccount = Account.of(session, target)
-                .orElseThrow(() -> ExchangeFailure.deniedByTarget("target realm " + target.getName() + " is not an account"));
+                .orElseThrow(() -> AssumeRoleRefusal.deniedByTarget("target realm " + target.getName() + " is not an account"));
         RoleArn roleArn = request.roleArn();
         if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
-            throw ExchangeFailure.deniedByTarget("role ARN account " + roleArn.accountId() + " is not the account "
+            throw AssumeRoleRefusal.deniedByTarget("role ARN account " + roleArn.accountId() + " is not the account "
                     + targetAccount.accountId() + " of realm " + target.getName());
         }
 
@@ -100,10 +102,10 @@ public final class AssumeRoleAuthorizer {
         }
 
         Integer requestedDuration = request.durationSeconds();
-        int maxDuration = found.map(AssumableRole::maxSessionDuration).orElse(AssumeRoleParameters.DEFAULT_DURATION);
-        int duration = requestedDuration != null ? requestedDuration : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
+        int maxDuration = found.map(AssumableRole::maxSessionDuration).orElse(DEFAULT_DURATION);
+        int duration = requestedDuration != null ? requestedDuration : Math.min(DEFAULT_DURATION, maxDuration);
         String sessionName = request.sessionName() != null ? request.sessionName()
-                : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
+                : sessionNameFrom(sourceUser.getUsername());
 
         RequestContext conditions = RequestContext.builder()
                 .externalId(request.externalId())
@@ -118,18 +120,18 @@ public final class AssumeRoleAuthorizer {
         Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
-                throw ExchangeFailure.denied(sourceSideReason(decision));
+                throw AssumeRoleRefusal.denied(sourceSideReason(decision));
             }
-            throw ExchangeFailure.deniedByTarget(unusable != null ? unusable : decision.reason());
+            throw AssumeRoleRefusal.deniedByTarget(unusable != null ? unusable : decision.reason());
         }
         if (unusable != null) {
-            throw ExchangeFailure.deniedByTarget(unusable); // unreachable: TRUSTS_NOBODY allows no one
+            throw AssumeRoleRefusal.deniedByTarget(unusable); // unreachable: TRUSTS_NOBODY allows no one
         }
         AssumableRole role = found.get();
 
         // Only now, to a caller the role trusts, the role's own limits.
         if (requestedDuration != null && requestedDuration > role.maxSessionDuration()) {
-            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + role.maxSessionDuration() + " for this role");
+            throw AssumeRoleRefusal.invalidRequest("duration_seconds: at most " + role.maxSessionDuration() + " for this role");
         }
         List<RoleModel> granted = narrow(role.attachedRoles().toList(), request.sessionPolicy(), conditions);
         return new Grant(sourceAccount, targetAccount, role, roleArn, sourceArn, sessionName, duration, granted, decision);
@@ -183,8 +185,20 @@ public final class AssumeRoleAuthorizer {
         attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
         SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(sessionPolicy, byName.keySet(), conditions);
         if (result.failed()) {
-            throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
+            throw AssumeRoleRefusal.denied("session policy could not be evaluated: " + result.reasons());
         }
         return result.allowed().stream().map(byName::get).toList();
+    }
+
+    /** The session name derived from a username: invalid characters become '-', padded/truncated to 2..64. */
+    public static String sessionNameFrom(String username) {
+        String name = username == null ? "" : username.replaceAll("[^A-Za-z0-9_.@=,-]", "-");
+        if (name.length() > 64) {
+            name = name.substring(0, 64);
+        }
+        while (name.length() < 2) {
+            name = name + "-";
+        }
+        return name;
     }
 }
