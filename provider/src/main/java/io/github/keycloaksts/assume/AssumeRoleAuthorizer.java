@@ -26,6 +26,7 @@ import io.github.keycloaksts.policy.eval.StatementRef;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.role.ParsedDocuments;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -46,8 +47,6 @@ public final class AssumeRoleAuthorizer {
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
     private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
-    /** Trust policies by realm and role. */
-    private static final ParsedDocuments TRUST_POLICIES = new ParsedDocuments(20_000);
     /** {@code sts.assume-role} values by realm and text. */
     private static final ParsedDocuments GRANT_PATTERNS = new ParsedDocuments(20_000);
     /** The trust policy evaluated for a role that does not exist or cannot be read: it names no principal. */
@@ -94,8 +93,7 @@ public final class AssumeRoleAuthorizer {
         if (found.isPresent()) {
             AssumableRole role = found.get();
             try {
-                trustPolicy = TRUST_POLICIES.get(target.getId() + '/' + role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(),
-                        POLICY_READER::readTrustPolicy);
+                trustPolicy = role.trustPolicy();
             } catch (PolicyValidationException e) {
                 unusable = "stored trust policy of " + roleArn + " is invalid: " + e.getMessage();
             }

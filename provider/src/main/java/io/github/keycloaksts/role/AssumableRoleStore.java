@@ -147,11 +147,11 @@ public final class AssumableRoleStore {
     public void delete(AssumableRole role) {
         String roleName = role.name();
         new RoleSessionPrincipals(session, realm).revoke(role, null);
-        session.setAttribute(DELETING + role.client().getId(), Boolean.TRUE);
+        session.setAttribute(DELETING + role.id(), Boolean.TRUE);
         try {
-            realm.removeClient(role.client().getId());
+            realm.removeClient(role.id());
         } finally {
-            session.removeAttribute(DELETING + role.client().getId());
+            session.removeAttribute(DELETING + role.id());
         }
         changed(roleName);
     }
