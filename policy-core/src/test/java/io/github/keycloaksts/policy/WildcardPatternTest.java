@@ -62,7 +62,9 @@ class WildcardPatternTest {
         for (int i = 0; i < 50; i++) {
             assertThat(p.matches(text)).isFalse();
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // Not a speed target (benchmarks measure speed): backtracking on this input would not end in hours; linear ends in
+        // milliseconds. The bound is loose so a loaded machine never fails it.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     /** The segment algorithm agrees with a textbook dynamic-programming matcher. */

@@ -69,7 +69,9 @@ class ArnPatternTest {
         for (int i = 0; i < 100; i++) {
             assertThat(p.matches(arn)).isFalse();
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // Not a speed target (benchmarks measure speed): backtracking on this input would not end in hours; linear ends in
+        // milliseconds. The bound is loose so a loaded machine never fails it.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

@@ -8,17 +8,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.policy.PolicyLimits;
 import io.github.keycloaksts.policy.PolicyValidationException;
-import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Hostile and oversized documents are refused, fast, with the documented messages. */
+/** Hostile and oversized documents are refused by the documented limits, with the documented messages. */
 class PolicyLimitsTest {
 
     private static final PolicyReader READER = PolicyReader.defaults();
-    private static final Duration FAST = Duration.ofMillis(500);
 
     private static String trust(String statements) {
         return "{\"Version\":\"1\",\"Statement\":[" + statements + "]}";
@@ -28,10 +26,13 @@ class PolicyLimitsTest {
         return "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":" + principals + "}}";
     }
 
-    private static void refusedFast(Executable read, String messageStart) {
-        long start = System.nanoTime();
+    /**
+     * Refused with the message of the limit that stops it. No wall-clock assertion (speed is for benchmarks): the
+     * message shows the limit acted before the whole input was read (size before parsing, depth and number length
+     * inside the parser).
+     */
+    private static void refused(Executable read, String messageStart) {
         assertThatThrownBy(read::execute).isInstanceOf(PolicyValidationException.class).hasMessageStartingWith(messageStart);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAST);
     }
 
     @Test
@@ -46,40 +47,40 @@ class PolicyLimitsTest {
     @Test
     void documentSizeIsCheckedBeforeParsing() {
         String huge = "[".repeat(131_073);
-        refusedFast(() -> READER.readTrustPolicy(huge), "$: document too large (131073 > 131072 characters)");
+        refused(() -> READER.readTrustPolicy(huge), "$: document too large (131073 > 131072 characters)");
     }
 
     @Test
     void nestingBombIsRefusedByTheParser() {
         String bomb = "{\"Version\":\"1\",\"Statement\":" + "[".repeat(100_000) + "]".repeat(20_000);
-        refusedFast(() -> READER.readTrustPolicy(bomb), "$: document exceeds parser limits: Document nesting depth (17)");
+        refused(() -> READER.readTrustPolicy(bomb), "$: document exceeds parser limits: Document nesting depth (17)");
         String inCondition = trust("{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":\"12345678\"},"
                 + "\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":" + "[".repeat(12) + "\"x\"" + "]".repeat(12) + "}}}");
-        refusedFast(() -> READER.readTrustPolicy(inCondition), "$: document exceeds parser limits: Document nesting depth (17)");
+        refused(() -> READER.readTrustPolicy(inCondition), "$: document exceeds parser limits: Document nesting depth (17)");
     }
 
     @Test
     void hugeNumbersAreRefused() {
         String json = trust("{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":\"12345678\"},"
                 + "\"Condition\":{\"NumericEquals\":{\"sts:DurationSeconds\":" + "9".repeat(5_000) + "}}}");
-        refusedFast(() -> READER.readTrustPolicy(json), "$: document exceeds parser limits: Number value length (5000)");
+        refused(() -> READER.readTrustPolicy(json), "$: document exceeds parser limits: Number value length (5000)");
         String big = trust("{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":\"12345678\"},"
                 + "\"Condition\":{\"NumericEquals\":{\"sts:DurationSeconds\":1e999999999}}}");
-        refusedFast(() -> READER.readTrustPolicy(big),
+        refused(() -> READER.readTrustPolicy(big),
                 "Statement[0].Condition.NumericEquals.sts:DurationSeconds: number out of range");
     }
 
     @Test
     void tooManyStatements() {
         String statements = IntStream.range(0, 101).mapToObj(i -> allowFrom("\"12345678\"")).collect(Collectors.joining(","));
-        refusedFast(() -> READER.readTrustPolicy(trust(statements)), "Statement: too many statements (101 > 100)");
+        refused(() -> READER.readTrustPolicy(trust(statements)), "Statement: too many statements (101 > 100)");
     }
 
     @Test
     void tooManyPrincipals() {
         String principals = IntStream.range(0, 5_001).mapToObj(i -> "\"" + (10_000_000 + i) + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
-        refusedFast(() -> READER.readTrustPolicy(trust(allowFrom(principals))),
+        refused(() -> READER.readTrustPolicy(trust(allowFrom(principals))),
                 "Statement[0].Principal.RAM: too many principals (5001 > 5000)");
     }
 
@@ -87,16 +88,16 @@ class PolicyLimitsTest {
     void tooManyValues() {
         String actions = IntStream.range(0, 5_001).mapToObj(i -> "\"*\"").collect(Collectors.joining(",", "[", "]"));
         String json = trust("{\"Effect\":\"Allow\",\"Action\":" + actions + ",\"Principal\":{\"RAM\":\"12345678\"}}");
-        refusedFast(() -> READER.readTrustPolicy(json), "Statement[0].Action: too many values (5001 > 5000)");
+        refused(() -> READER.readTrustPolicy(json), "Statement[0].Action: too many values (5001 > 5000)");
     }
 
     @Test
     void tooLongStrings() {
         String json = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":\""
                 + "a".repeat(1_025) + "\"}]}";
-        refusedFast(() -> READER.readSessionPolicy(json), "Statement[0].Resource: too long (1025 > 1024 characters)");
+        refused(() -> READER.readSessionPolicy(json), "Statement[0].Resource: too long (1025 > 1024 characters)");
         String longName = "{\"Version\":\"1\",\"Statement\":[],\"" + "N".repeat(5_000) + "\":1}";
-        refusedFast(() -> READER.readSessionPolicy(longName), "$: document exceeds parser limits: Name length (5000)");
+        refused(() -> READER.readSessionPolicy(longName), "$: document exceeds parser limits: Name length (5000)");
     }
 
     @Test
