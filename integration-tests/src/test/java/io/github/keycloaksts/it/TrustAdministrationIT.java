@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,48 @@ class TrustAdministrationIT {
                 }
             }
             assertThat(create.get("representation").asText()).contains("acs:ram::" + ACCOUNT_ID + ":role/ops-audited");
+        }
+    }
+
+    /**
+     * Issue 16, item 3: {@code GET /grants} judges each {@code sts.assume-role} value by the check the exchange runs.
+     * A concrete ARN that is not a role's (a user's, an account root) grants nothing in the exchange, so the listing
+     * must show it as {@code invalid}, not under {@code allows}; the values it lists under {@code allows} are the ones
+     * the exchange honours.
+     */
+    @Nested
+    class Grants {
+
+        static final String SOURCE = "it-admin-grants-src";
+        static final String SOURCE_ID = "55443322";
+        static final String USER_ARN = "acs:ram::" + ACCOUNT_ID + ":user/alice";
+        static final String ROOT_ARN = "acs:ram::" + ACCOUNT_ID + ":root";
+        static final String ROLE_ARN = "acs:ram::" + ACCOUNT_ID + ":role/grant-check";
+
+        @Test
+        void aValueTheExchangeIgnoresIsListedAsInvalid() {
+            assertThat(createRole("grant-check", """
+                    {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+                     "Principal":{"RAM":["%s"]}}]}""".formatted(SOURCE_ID)).status()).isEqualTo(201);
+            admin.createSourceAccount(SOURCE, SOURCE_ID, "gina", "gina-secret-1", List.of(USER_ARN, ROLE_ARN, ROOT_ARN));
+
+            JsonNode grants = Http.get(server.adminUrl(SOURCE) + "/sts/grants", token).json();
+
+            assertThat(grants).hasSize(1);
+            JsonNode assumer = grants.get(0);
+            assertThat(assumer.get("roleName").asText()).isEqualTo("assumer");
+            assertThat(texts(assumer.get("allows"))).as("only what the exchange honours").containsExactly(ROLE_ARN);
+            Map<String, String> invalid = new java.util.HashMap<>();
+            assumer.get("invalid").forEach(v -> invalid.put(v.get("value").asText(), v.get("error").asText()));
+            assertThat(invalid).containsOnlyKeys(USER_ARN, ROOT_ARN);
+            assertThat(invalid.get(USER_ARN)).isEqualTo("not a role ARN: \"" + USER_ARN + "\"");
+
+            // ... and the exchange agrees: the valid value next to them still grants, and only it.
+            Sts sts = new Sts(server);
+            String gina = sts.signIn(SOURCE, "app", "gina", "gina-secret-1");
+            Http.Response allowed = sts.assumeRole(REALM, gina, ROLE_ARN);
+            assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
+            admin.deleteRealmIfExists(SOURCE);
         }
     }
 
