@@ -78,9 +78,12 @@ class TrustAdministrationIT {
 
         @Test
         void companyBGrantsEcsOperatorTheEcsAdminRole() {
-            JsonNode grants = Http.get(server.adminUrl("company-b") + "/sts/grants", token).json();
+            Http.Response response = Http.get(server.adminUrl("company-b") + "/sts/grants", token);
+            JsonNode grants = response.json();
 
             assertThat(grants).hasSize(1);
+            assertThat(response.body()).as("a realm role without invalid values: no clientId, no invalid")
+                    .isEqualTo("[{\"roleName\":\"ecs-operator\",\"allows\":[\"acs:ram::11223344:role/ecs-admin\"]}]");
             assertThat(grants.get(0).get("roleName").asText()).isEqualTo("ecs-operator");
             assertThat(texts(grants.get(0).get("allows"))).containsExactly("acs:ram::11223344:role/ecs-admin");
         }
@@ -141,6 +144,24 @@ class TrustAdministrationIT {
             assertThat(Http.delete(sts("/roles/ops-lifecycle"), token).status()).isEqualTo(204);
             assertError(Http.get(sts("/roles/ops-lifecycle"), token), 404, "EntityNotExist.Role");
             assertThat(Http.get(server.adminUrl(REALM) + "/clients?clientId=sts-role:ops-lifecycle", token).json()).isEmpty();
+        }
+
+        @Test
+        void representationsKeepTheirShape() {
+            Http.Response created = Http.sendJson("POST", sts("/roles"), "{\"roleName\":\"ops-shape\",\"trustPolicy\":" + TRUST_B + "}", token);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+            JsonNode role = Http.get(sts("/roles/ops-shape"), token).json();
+            List<String> fields = new ArrayList<>();
+            role.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("roleName", "arn", "description", "maxSessionDuration", "createDate", "trustPolicy",
+                    "trustedPrincipals", "attachedPolicies");
+            assertThat(role.get("description").isNull()).as("present, null: no description given").isTrue();
+            assertThat(role.get("attachedPolicies").toString()).isEqualTo("[]");
+            assertThat(Http.get(sts("/account"), token).body())
+                    .isEqualTo("{\"accountId\":\"" + ACCOUNT_ID + "\",\"alias\":\"" + REALM + "\",\"arn\":\"acs:ram::" + ACCOUNT_ID + ":root\"}");
+            assertThat(Http.delete(sts("/roles/ops-shape/sessions"), token).body())
+                    .isEqualTo("{\"roleName\":\"ops-shape\",\"revokedAccounts\":[]}");
         }
 
         @Test
