@@ -184,10 +184,10 @@ final class RoleClientGuard {
         String fullReason = reason + " (client " + clientId + ")";
         Optional<AdminEventBuilder> event = AdminRequest.eventBuilder(session, realm);
         if (event.isEmpty()) {
-            return AdminRequest.refuseUnattributed(session, realm, operation, StsAdminResource.ROLE_RESOURCE, "Forbidden.RoleClient",
+            return AdminRequest.refuseUnattributed(session, realm, operation, RoleResource.ROLE_RESOURCE, "Forbidden.RoleClient",
                     message, fullReason);
         }
-        event.get().operation(operation).resource(StsAdminResource.ROLE_RESOURCE)
+        event.get().operation(operation).resource(RoleResource.ROLE_RESOURCE)
                 .resourcePath(session.getContext().getUri()).detail("client_id", clientId);
         return AdminRequest.refuse(session, realm, event.get(), "Forbidden.RoleClient", message, fullReason);
     }
@@ -209,7 +209,7 @@ final class RoleClientGuard {
             return; // the realm goes away with everything in it
         }
         AdminRequest.eventBuilder(session, realm).ifPresent(event -> event.operation(OperationType.DELETE)
-                .resource(StsAdminResource.ROLE_RESOURCE).resourcePath("sts", "roles", role.get().name())
+                .resource(RoleResource.ROLE_RESOURCE).resourcePath("sts", "roles", role.get().name())
                 .detail("revoked_accounts", String.join(",", revoked))
                 .detail("client_id", client.getClientId()).success());
         LOG.infof("Role %s of realm %s deleted through Keycloak's client endpoints; sessions of accounts %s revoked",

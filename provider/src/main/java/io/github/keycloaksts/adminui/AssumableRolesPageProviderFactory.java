@@ -1,4 +1,4 @@
-package io.github.keycloaksts.admin.console;
+package io.github.keycloaksts.adminui;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.admin.AdminRequest;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -20,7 +21,6 @@ import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleValidationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.common.Profile;
@@ -384,11 +384,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             // Not an IllegalArgumentException (which Keycloak would swallow here): the removal and its admin event
             // are rolled back. The body is the REST API's plus error_description, which the admin console shows
             // under the code.
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("error", e.code());
-            body.put("errorMessage", e.getMessage());
-            body.put("error_description", e.getMessage());
-            throw new ErrorResponseException(Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build());
+            throw AdminApiException.shownByConsole(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
         }
         roles.delete(role);
     }
