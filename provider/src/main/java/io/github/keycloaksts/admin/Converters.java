@@ -2,10 +2,8 @@ package io.github.keycloaksts.admin;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
@@ -17,10 +15,8 @@ import io.github.keycloaksts.admin.representation.RoleRepresentation;
 import io.github.keycloaksts.admin.representation.RoleSessionRepresentation;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyWriter;
-import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AttachedPolicy;
 import org.keycloak.models.RoleModel;
@@ -39,30 +35,14 @@ final class Converters {
         Long created = role.createdEpochMillis();
         JsonNode trustPolicy = null;
         String trustPolicyError = null;
-        Set<String> trusted = new LinkedHashSet<>();
         try {
-            PolicyDocument document = storedTrustPolicy(role);
-            trustPolicy = trustPolicy(document);
-            for (Statement statement : document.statements()) {
-                if (statement.effect() == Effect.ALLOW) {
-                    statement.principals().arns().forEach(arn -> trusted.add(arn.toString()));
-                }
-            }
+            trustPolicy = trustPolicy(role.trustPolicy());
         } catch (PolicyValidationException e) {
-            trustPolicyError = e.getMessage();
+            trustPolicyError = e.getMessage(); // a hand-edited import: the exchange treats the role as trusting nobody
         }
         return new RoleRepresentation(role.name(), role.arn(account.accountId()).toString(), role.description(),
                 role.maxSessionDuration(), created == null ? null : Instant.ofEpochMilli(created).toString(),
-                trustPolicy, trustPolicyError, List.copyOf(trusted), policies(role.attachedPolicies()));
-    }
-
-    /**
-     * The role's stored trust policy, parsed. Only a hand-edited import stores one that does not parse; the exchange
-     * treats such a role as trusting nobody.
-     */
-    static PolicyDocument storedTrustPolicy(AssumableRole role) {
-        String stored = role.trustPolicyJson();
-        return AdminContext.POLICY_READER.readTrustPolicy(stored == null ? "" : stored);
+                trustPolicy, trustPolicyError, role.trustedPrincipals(), policies(role.attachedPolicies()));
     }
 
     static JsonNode trustPolicy(PolicyDocument trustPolicy) {

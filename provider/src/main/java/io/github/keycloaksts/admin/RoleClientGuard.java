@@ -106,7 +106,7 @@ final class RoleClientGuard {
 
         /** True when {@code clientId} or an {@code sts.*} attribute makes the client look like a role's. */
         boolean looksLikeRole() {
-            return clientId != null && clientId.startsWith(AssumableRole.CLIENT_ID_PREFIX)
+            return AssumableRole.isRoleClientId(clientId)
                     || attributes.keySet().stream().anyMatch(key -> key.startsWith("sts."));
         }
 
@@ -220,9 +220,9 @@ final class RoleClientGuard {
 
     private static void lockAll(KeycloakSession session, RealmModel realm) {
         new AssumableRoleStore(session, realm).list().forEach(role -> {
-            if (AssumableRoleStore.lock(role.client())) {
+            if (AssumableRoleStore.lock(role)) {
                 LOG.infof("Locked role client %s of realm %s (client authentication, flows and grants off)",
-                        role.client().getClientId(), realm.getName());
+                        AssumableRole.clientIdOf(role.name()), realm.getName());
             }
         });
     }

@@ -35,7 +35,7 @@ public final class TrustPolicyResource {
         context.auth.realm().requireViewRealm();
         AssumableRole role = context.role(roleName);
         try {
-            return Converters.trustPolicy(Converters.storedTrustPolicy(role));
+            return Converters.trustPolicy(role.trustPolicy());
         } catch (PolicyValidationException e) {
             throw AdminApiException.conflict("MalformedPolicyDocument.Stored",
                     "the stored trust policy of role " + role.name() + " is invalid (" + e.getMessage() + "): PUT a new one");
@@ -51,7 +51,7 @@ public final class TrustPolicyResource {
         PolicyDocument trustPolicy = context.trustPolicy(RequestBody.object(body, null), "");
         PolicyDocument before;
         try {
-            before = Converters.storedTrustPolicy(role);
+            before = role.trustPolicy();
         } catch (PolicyValidationException e) {
             before = null; // unreadable before: revoke every account's sessions
         }

@@ -73,7 +73,7 @@ final class RoleMirror {
         syncing(session, () -> {
             Map<String, ComponentModel> entries = entries(realm);
             for (AssumableRole role : new AssumableRoleStore(session, realm).list().toList()) {
-                write(realm, role, entries.remove(role.client().getId()));
+                write(realm, role, entries.remove(role.id()));
             }
             for (ComponentModel orphan : entries.values()) {
                 realm.removeComponent(orphan);
@@ -94,8 +94,8 @@ final class RoleMirror {
             for (String roleName : roleNames) {
                 Optional<AssumableRole> role = store.find(roleName);
                 if (role.isPresent()) {
-                    if (done.add(role.get().client().getId())) {
-                        write(realm, role.get(), entry(realm, role.get().client().getId()));
+                    if (done.add(role.get().id())) {
+                        write(realm, role.get(), entry(realm, role.get().id()));
                     }
                     continue;
                 }
@@ -137,7 +137,7 @@ final class RoleMirror {
         MultivaluedHashMap<String, String> shown = PageEntry.configOf(role);
         if (entry == null) {
             ComponentModel added = new ComponentModel();
-            added.setId(role.client().getId());
+            added.setId(role.id());
             added.setName(role.name());
             added.setParentId(realm.getId());
             added.setProviderType(PROVIDER_TYPE);

@@ -2,7 +2,6 @@ package io.github.keycloaksts.assume;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +25,11 @@ import io.github.keycloaksts.policy.eval.StatementRef;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
-import io.github.keycloaksts.role.ParsedDocuments;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
-import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.RoleUtils;
 
 /**
  * The two-sided AssumeRole decision, shared by the token exchange and the Switch Role page: the source account's
@@ -46,9 +42,6 @@ public final class AssumeRoleAuthorizer {
     public static final int DEFAULT_DURATION = 3600;
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
-    private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
-    /** {@code sts.assume-role} values by realm and text. */
-    private static final ParsedDocuments GRANT_PATTERNS = new ParsedDocuments(20_000);
     /** The trust policy evaluated for a role that does not exist or cannot be read: it names no principal. */
     static final PolicyDocument TRUSTS_NOBODY = POLICY_READER.readTrustPolicy(
             "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::00000000:root\"]}}]}");
@@ -115,7 +108,7 @@ public final class AssumeRoleAuthorizer {
                 .mfaPresent(request.mfaPresent())
                 .build();
         UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
-        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(source, sourceUser), trustPolicy);
+        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), SourceGrants.of(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
                 throw AssumeRoleRefusal.denied(sourceSideReason(decision));
@@ -152,27 +145,6 @@ public final class AssumeRoleAuthorizer {
             }
         }
         return reason.toString();
-    }
-
-    /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
-    private static List<PolicyDocument> sourceGrants(RealmModel source, UserModel user) {
-        List<PolicyDocument> grants = new ArrayList<>();
-        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
-            for (String pattern : SourceGrants.patternsOf(role)) {
-                try {
-                    grants.add(grantOf(source, pattern));
-                } catch (PolicyValidationException e) {
-                    // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
-                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
-                }
-            }
-        }
-        return grants;
-    }
-
-    private static PolicyDocument grantOf(RealmModel source, String pattern) {
-        return GRANT_PATTERNS.get(source.getId() + '/' + pattern, pattern,
-                text -> io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(text)));
     }
 
     private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {

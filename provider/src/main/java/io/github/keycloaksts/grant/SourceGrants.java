@@ -1,12 +1,17 @@
 package io.github.keycloaksts.grant;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.role.ParsedDocuments;
+import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
 
 /**
  * The source side of an assumption: roles of an account whose attribute {@code sts.assume-role} lists the role
@@ -16,6 +21,10 @@ import org.keycloak.models.RoleModel;
 public final class SourceGrants {
 
     public static final String ASSUME_ROLE_ATTRIBUTE = "sts.assume-role";
+
+    private static final Logger LOG = Logger.getLogger(SourceGrants.class);
+    /** Parsed values by realm and text: see {@link ParsedDocuments}. */
+    private static final ParsedDocuments PARSED = new ParsedDocuments(20_000);
 
     private SourceGrants() {
     }
@@ -46,6 +55,25 @@ public final class SourceGrants {
         } catch (PolicyValidationException e) {
             throw new PolicyValidationException("", e.detail()); // the path of the generated document means nothing to an admin
         }
+    }
+
+    /**
+     * What {@code user} of {@code source} is granted: one document per valid {@code sts.assume-role} value of its
+     * effective roles (direct, through groups, through composites). Invalid values grant nothing (fail closed);
+     * {@code GET /sts/grants} shows them to the admin. Each value is parsed once per node while it is unchanged.
+     */
+    public static List<PolicyDocument> of(RealmModel source, UserModel user) {
+        List<PolicyDocument> grants = new ArrayList<>();
+        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+            for (String pattern : patternsOf(role)) {
+                try {
+                    grants.add(PARSED.get(source.getId() + '/' + pattern, pattern, SourceGrants::grantOf));
+                } catch (PolicyValidationException e) {
+                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
+                }
+            }
+        }
+        return grants;
     }
 
     /** Every realm and client role of {@code realm} that grants assuming something. */

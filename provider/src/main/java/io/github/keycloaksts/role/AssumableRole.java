@@ -1,15 +1,12 @@
 package io.github.keycloaksts.role;
 
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.RoleArn;
-import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import org.keycloak.models.ClientModel;
@@ -49,6 +46,11 @@ public final class AssumableRole {
 
     public static String clientIdOf(String roleName) {
         return CLIENT_ID_PREFIX + roleName;
+    }
+
+    /** True when {@code clientId} is in the namespace of role clients ({@value #CLIENT_ID_PREFIX}…), carrier or not. */
+    public static boolean isRoleClientId(String clientId) {
+        return clientId != null && clientId.startsWith(CLIENT_ID_PREFIX);
     }
 
     /** True when {@code client} is the carrier of an assumable role (and not a client that merely looks like one). */
@@ -102,11 +104,8 @@ public final class AssumableRole {
 
     /** Principals named by the trust policy's Allow statements, each once, in order; none when it does not parse. */
     public List<String> trustedPrincipals() {
-        Set<String> trusted = new LinkedHashSet<>();
-        readableTrustPolicy().ifPresent(policy -> policy.statements().stream()
-                .filter(statement -> statement.effect() == Effect.ALLOW)
-                .forEach(statement -> statement.principals().arns().forEach(arn -> trusted.add(arn.toString()))));
-        return List.copyOf(trusted);
+        return readableTrustPolicy().map(policy -> policy.allowedPrincipals().stream().map(Object::toString).toList())
+                .orElse(List.of());
     }
 
     /**
@@ -137,7 +136,7 @@ public final class AssumableRole {
         }
     }
 
-    public ClientModel client() {
+    ClientModel client() {
         return client;
     }
 
