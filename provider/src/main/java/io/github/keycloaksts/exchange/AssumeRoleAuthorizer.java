@@ -172,7 +172,7 @@ public final class AssumeRoleAuthorizer {
 
     private static PolicyDocument grantOf(RealmModel source, String pattern) {
         return GRANT_PATTERNS.get(source.getId() + '/' + pattern, pattern,
-                text -> io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(text)));
+                text -> PolicyDocument.allowAssumeRole(List.of(text)));
     }
 
     private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
@@ -181,7 +181,7 @@ public final class AssumeRoleAuthorizer {
         }
         Map<String, RoleModel> byName = new LinkedHashMap<>();
         attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
-        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(sessionPolicy, byName.keySet(), conditions);
+        SessionPolicyNarrowing.Result result = SessionPolicyNarrowing.narrow(sessionPolicy, byName.keySet(), conditions);
         if (result.failed()) {
             throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
         }
