@@ -153,7 +153,7 @@ public final class AssumeRoleAuthorizer {
         }
         Map<String, RoleModel> byName = new LinkedHashMap<>();
         attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
-        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(sessionPolicy, byName.keySet(), conditions);
+        SessionPolicyNarrowing.Result result = SessionPolicyNarrowing.narrow(sessionPolicy, byName.keySet(), conditions);
         if (result.failed()) {
             throw AssumeRoleRefusal.denied("session policy could not be evaluated: " + result.reasons());
         }

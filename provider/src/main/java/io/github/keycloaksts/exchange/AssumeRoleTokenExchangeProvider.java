@@ -50,8 +50,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 /**
- * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: PRODUCT.md,
- * "Token exchange"). A new instance per request: it keeps per-request state.
+ * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: docs/api.md,
+ * "Token exchange"). Created for each request, bound to that request's session.
  */
 final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
@@ -63,11 +63,6 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
     AssumeRoleTokenExchangeProvider(KeycloakSession session) {
         this.session = session;
-    }
-
-    /** Keycloak 26.5/26.6 call this (removed from the SPI in 26.7); no {@code @Override} so both compile. */
-    public int getVersion() {
-        return 2;
     }
 
     /** Claims every request with {@code role_arn}, from any client: refusing a client is ours to do, not a fallthrough. */

@@ -13,7 +13,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 
-/** The claims that make an access token a role token (PRODUCT.md, "Token exchange"). */
+/** The claims that make an access token a role token (docs/api.md, "Token exchange"). */
 public final class RoleTokenClaims {
 
     public static final String ROLE_ARN = "role_arn";

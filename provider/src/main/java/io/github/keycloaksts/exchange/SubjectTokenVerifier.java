@@ -79,15 +79,8 @@ final class SubjectTokenVerifier {
     }
 
     private static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {
-        if (issuer == null) {
-            return null;
-        }
-        int at = issuer.lastIndexOf("/realms/");
-        if (at < 0) {
-            return null;
-        }
-        String name = issuer.substring(at + "/realms/".length());
-        if (name.isEmpty() || name.contains("/")) {
+        String name = realmNameOfIssuer(issuer);
+        if (name == null) {
             return null;
         }
         RealmModel realm = session.realms().getRealmByName(name);
@@ -96,6 +89,22 @@ final class SubjectTokenVerifier {
         }
         String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
         return expected.equals(issuer) ? realm : null;
+    }
+
+    /**
+     * The realm name an issuer claims ({@code …/realms/<name>}), or null. Only a candidate: the caller accepts the
+     * realm only if the issuer is exactly that realm's issuer URL on this server.
+     */
+    static String realmNameOfIssuer(String issuer) {
+        if (issuer == null) {
+            return null;
+        }
+        int at = issuer.lastIndexOf("/realms/");
+        if (at < 0) {
+            return null;
+        }
+        String name = issuer.substring(at + "/realms/".length());
+        return name.isEmpty() || name.contains("/") ? null : name;
     }
 
     /** What the unverified token already shows, for the audit reason only. */

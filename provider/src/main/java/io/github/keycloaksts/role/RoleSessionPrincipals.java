@@ -258,7 +258,7 @@ public final class RoleSessionPrincipals {
      * naming the account reduced to the account's own principals, so removing another account from a shared
      * statement does not touch this account's standing.
      */
-    private static Set<String> concerning(PolicyDocument document, String accountId) {
+    static Set<String> concerning(PolicyDocument document, String accountId) {
         Set<String> parts = new java.util.HashSet<>();
         for (Statement statement : document.statements()) {
             if (statement.effect() != Effect.DENY && !names(statement, accountId)) {
