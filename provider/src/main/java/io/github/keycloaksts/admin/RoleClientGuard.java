@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
@@ -228,20 +229,6 @@ final class RoleClientGuard {
     }
 
     private static void lockAllRealms(KeycloakSessionFactory factory) {
-        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
-        for (String realmId : realmIds) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    RealmModel realm = session.realms().getRealm(realmId);
-                    if (realm != null) {
-                        session.getContext().setRealm(realm);
-                        lockAll(session, realm);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not lock the role clients of realm %s: %s", realmId, e.toString());
-            }
-        }
+        EveryRealm.each(factory, "lock the role clients", RoleClientGuard::lockAll);
     }
 }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What {@link AssumeRoleParameters#read} takes from a well-formed form, and the fault it names in a malformed one. */
 class AssumeRoleParametersParsingTest {
@@ -33,6 +34,13 @@ class AssumeRoleParametersParsingTest {
                 form.add(extra[i], extra[i + 1]);
             }
         }
+        return form;
+    }
+
+    /** The base form with one parameter set to {@code value} (replacing it if the base form has it). */
+    static MultivaluedMap<String, String> replaced(String name, String value) {
+        MultivaluedMap<String, String> form = form();
+        form.putSingle(name, value);
         return form;
     }
 
@@ -162,5 +170,44 @@ class AssumeRoleParametersParsingTest {
         assertThat(AssumeRoleParameters.printable("y".repeat(1000))).hasSize(300);
         assertThat(List.of(AssumeRoleParameters.hasControlCharacter("a\tb", true), AssumeRoleParameters.hasControlCharacter("a\tb", false)))
                 .containsExactly(false, true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0000", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085"})
+    void controlCharactersAreRefusedInEveryParameter(String control) {
+        for (String name : new String[] {"role_arn", "role_session_name", "external_id", "subject_token", "client_id", "scope",
+                "duration_seconds", "audience"}) {
+            String value = "role_arn".equals(name) ? ARN + control : "x" + control + "y";
+            assertThatThrownBy(() -> AssumeRoleParameters.read(replaced(name, value), PolicyReader.defaults()))
+                    .as(name).isInstanceOfSatisfying(AssumeRoleRefusal.class, f -> {
+                        assertThat(f.oauthError()).isEqualTo("invalid_request");
+                        assertThat(f.status()).isEqualTo(400);
+                        assertThat(f.reason()).startsWith(name + ": control characters");
+                    });
+        }
+    }
+
+    @Test
+    void aSessionPolicyMayBeLaidOutOnSeveralLines() {
+        String policy = "{\n\t\"Version\": \"1\",\r\n\t\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]\n}";
+        assertThat(AssumeRoleParameters.read(replaced("policy", policy), PolicyReader.defaults()).sessionPolicy).isNotNull();
+
+        assertThatThrownBy(() -> AssumeRoleParameters.read(replaced("policy", policy.replace("\"1\"", "\"1\u0000\"")), PolicyReader.defaults()))
+                .isInstanceOf(AssumeRoleRefusal.class).hasMessageStartingWith("policy: control characters");
+        assertThatThrownBy(() -> AssumeRoleParameters.read(replaced("policy", policy.replace("\"1\"", "\"1\n\"")), PolicyReader.defaults()))
+                .as("a line break inside a JSON string").isInstanceOf(AssumeRoleRefusal.class).hasMessageStartingWith("policy:");
+    }
+
+    @Test
+    void controlCharactersInParameterNamesAreRefused() {
+        assertThatThrownBy(() -> AssumeRoleParameters.read(replaced("role_arn\u0000", "x"), PolicyReader.defaults()))
+                .isInstanceOf(AssumeRoleRefusal.class).hasMessageContaining("parameter names");
+    }
+
+    @Test
+    void theAuditShowsControlCharactersEscaped() {
+        assertThat(AssumeRoleParameters.printable(ARN + "\u0000\t")).isEqualTo(ARN + "\\u0000\\u0009");
+        assertThat(AssumeRoleParameters.printable("x".repeat(1000))).hasSize(300);
+        assertThat(AssumeRoleParameters.printable(null)).isNull();
     }
 }
