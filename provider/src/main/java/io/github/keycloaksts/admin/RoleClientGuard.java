@@ -105,10 +105,14 @@ final class RoleClientGuard {
                     client.getSecret(), client.isFullScopeAllowed(), attributes);
         }
 
-        /** True when {@code clientId} or an {@code sts.*} attribute makes the client look like a role's. */
+        /**
+         * True when {@code clientId} or an attribute that stores a role makes the client look like a role's. Other
+         * {@code sts.*} attributes are not a role's: {@code sts.assume-role.enabled} opts an ordinary client in to
+         * AssumeRole.
+         */
         boolean looksLikeRole() {
             return AssumableRole.isRoleClientId(clientId)
-                    || attributes.keySet().stream().anyMatch(key -> key.startsWith("sts."));
+                    || attributes.keySet().stream().anyMatch(AssumableRole.STORAGE_ATTRIBUTES::contains);
         }
 
         /** The guarded properties that differ between {@code this} (before) and {@code after}. */
@@ -159,7 +163,7 @@ final class RoleClientGuard {
             if (after.looksLikeRole()) {
                 throw refuse(session, realm, OperationType.CREATE, after.clientId(),
                         "client " + after.clientId() + " would be an assumable role: roles are created through /sts/roles",
-                        "creating a client named " + AssumableRole.CLIENT_ID_PREFIX + "* or with sts.* attributes");
+                        "creating a client named " + AssumableRole.CLIENT_ID_PREFIX + "* or with the attributes that store a role");
             }
             return;
         }
@@ -167,7 +171,7 @@ final class RoleClientGuard {
             if (after.looksLikeRole()) {
                 throw refuse(session, realm, OperationType.UPDATE, before.clientId(),
                         "client " + before.clientId() + " cannot become an assumable role: roles are created through /sts/roles",
-                        "turning client " + before.clientId() + " into " + after.clientId() + " with sts.* attributes");
+                        "turning client " + before.clientId() + " into " + after.clientId() + " with the attributes that store a role");
             }
             return;
         }

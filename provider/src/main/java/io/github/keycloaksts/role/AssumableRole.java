@@ -27,6 +27,9 @@ public final class AssumableRole {
     public static final String TRUST_POLICY_ATTRIBUTE = "sts.trust-policy";
     public static final String MAX_SESSION_DURATION_ATTRIBUTE = "sts.max-session-duration";
     public static final String CREATED_ATTRIBUTE = "sts.created";
+    /** The attributes that store a role on its client: a client that has any of them would be taken for a role. */
+    public static final java.util.Set<String> STORAGE_ATTRIBUTES = java.util.Set.of(ROLE_NAME_ATTRIBUTE, TRUST_POLICY_ATTRIBUTE,
+            MAX_SESSION_DURATION_ATTRIBUTE, CREATED_ATTRIBUTE);
 
     public static final int MIN_MAX_SESSION_DURATION = 3600;
     public static final int MAX_MAX_SESSION_DURATION = 43200;
