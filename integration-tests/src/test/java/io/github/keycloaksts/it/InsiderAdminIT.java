@@ -443,6 +443,14 @@ class InsiderAdminIT {
             assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:squat", master).json()).isEmpty();
             assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:imported", master).json()).isEmpty();
             assertThat(sts.assumeRole(TARGET, malloryToken(), arn("imported")).status()).isEqualTo(403);
+
+            // Another name with a role's storage attributes is refused too; the opt-in attribute alone is no role's.
+            Http.Response disguised = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "disguised",
+                    "attributes", Map.of("sts.trust-policy", TRUST_SOURCE.replace("\n", ""))), tokenOf("client-mgr"));
+            assertForbidden(disguised, "Forbidden.RoleClient");
+            Http.Response optedIn = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "opted-in",
+                    "publicClient", false, "attributes", Map.of("sts.assume-role.enabled", "true")), tokenOf("client-mgr"));
+            assertThat(optedIn.status()).as(optedIn.toString()).isEqualTo(201);
         }
 
         @Test
