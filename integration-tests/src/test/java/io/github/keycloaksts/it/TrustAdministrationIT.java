@@ -12,6 +12,7 @@ import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,6 +30,12 @@ class TrustAdministrationIT {
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     String token;
+
+    /** A fresh master admin token for each test: one fetched once would expire during a slow run (60 s). */
+    @BeforeEach
+    void freshAdminToken() {
+        token = admin.token();
+    }
 
     @BeforeAll
     void createAccount() {

@@ -34,6 +34,7 @@ public final class RoleTokenClaims {
         // principal's token would come back to life as soon as any user got that username again (a re-created
         // principal, a self-registered user); by `sub` alone a deleted principal stays deleted.
         token.setPreferredUsername(null);
+        token.getOtherClaims().remove("preferred_username"); // where Keycloak's username mapper puts it
         token.setRealmAccess(null);
         token.setResourceAccess(new LinkedHashMap<>());
         Set<String> roleClients = new LinkedHashSet<>();
