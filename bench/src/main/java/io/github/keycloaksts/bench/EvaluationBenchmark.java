@@ -6,7 +6,6 @@ import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
-import io.github.keycloaksts.policy.eval.SourceGrants;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ public class EvaluationBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        grants = List.of(SourceGrants.fromPatterns(List.of("acs:ram::11223344:role/ecs-admin")));
+        grants = List.of(PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/ecs-admin")));
         trust = Fixtures.trustPolicy(principals, statements);
         context = RequestContext.builder().externalId("a1b2c3").sourceIp("10.1.2.3").roleSessionName("bob")
                 .currentTime(Instant.parse("2026-01-01T00:00:00Z")).mfaPresent(false).sourceClientId("app").build();

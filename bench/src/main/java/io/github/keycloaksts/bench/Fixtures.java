@@ -8,7 +8,7 @@ import java.util.StringJoiner;
 /** Documents shared by the benchmarks. */
 final class Fixtures {
 
-    /** The trust policy of the seed scenario (PRODUCT.md, step 1). */
+    /** The trust policy of the seed scenario (README, "The seed scenario, step by step"). */
     static final String SEED_TRUST = "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
             + "\"Principal\":{\"RAM\":[\"acs:ram::12345678:root\"]}}]}";
 

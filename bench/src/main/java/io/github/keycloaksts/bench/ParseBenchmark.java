@@ -3,7 +3,6 @@ package io.github.keycloaksts.bench;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.document.PolicyWriter;
-import io.github.keycloaksts.policy.eval.SourceGrants;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,7 +34,7 @@ public class ParseBenchmark {
 
     @Benchmark
     public PolicyDocument sourceGrantsFromAttributeValues() {
-        return SourceGrants.fromPatterns(grantValues);
+        return PolicyDocument.allowAssumeRole(grantValues);
     }
 
     @Benchmark

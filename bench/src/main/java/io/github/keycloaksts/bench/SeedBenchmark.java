@@ -7,7 +7,6 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
-import io.github.keycloaksts.policy.eval.SourceGrants;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public class SeedBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        grants = List.of(SourceGrants.fromPatterns(List.of("acs:ram::11223344:role/ecs-admin")));
+        grants = List.of(PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/ecs-admin")));
         trust = PolicyReader.defaults().readTrustPolicy(Fixtures.SEED_TRUST);
         trustWithConditions = PolicyReader.defaults().readTrustPolicy(Fixtures.SEED_TRUST_WITH_CONDITIONS);
         context = RequestContext.builder().externalId("a1b2c3").sourceIp("10.1.2.3").roleSessionName("bob")

@@ -17,6 +17,7 @@ import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -48,6 +49,12 @@ class AdminConsolePageIT {
     final Admin admin = new Admin(server);
     String token;
     String realmId;
+
+    /** A fresh master admin token for each test: one fetched once would expire during a slow run (60 s). */
+    @BeforeEach
+    void freshAdminToken() {
+        token = admin.token();
+    }
 
     @BeforeAll
     void createAccount() {

@@ -2,6 +2,8 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.Jwts;
 import io.github.keycloaksts.it.support.KeycloakServer;
@@ -107,7 +110,14 @@ class AssumeRoleHostileInputIT {
 
         admin.createSourceAccount(SHORT, "66667777", "sam", "sam-pass-1", List.of("*"), Map.of("accessTokenLifespan", 1));
         expired = sts.signIn(SHORT, "app", "sam", "sam-pass-1");
-        Thread.sleep(2500);
+        Http.Response introspector = Http.sendJson("POST", server.adminUrl(SHORT) + "/clients", Map.of("clientId", "introspector",
+                "publicClient", false, "secret", "introspector-secret", "standardFlowEnabled", false,
+                "attributes", Map.of("allow.token.introspection.without.audience.check", "true")), token);
+        assertThat(introspector.status()).as(introspector.toString()).isEqualTo(201);
+        long exp = Http.claims(expired).get("exp").asLong();
+        Await.until("the 1-second token of " + SHORT + " to expire", Duration.ofSeconds(15),
+                () -> Instant.now().getEpochSecond() > exp && !sts.introspect(SHORT, "introspector", "introspector-secret", expired)
+                        .json().path("active").asBoolean(true));
 
         // A role whose policy is a client role of the target's own sts client: its tokens carry aud "sts", so they
         // pass subject-token verification and must be stopped by the role-chaining check itself.

@@ -442,15 +442,23 @@ class ConsoleBrowserIT {
 
     @Test
     void revokingCompanyBsTrustEndsBobsRoleSessionInCompanyAsApps() {
-        Browser browser = browser();
-        signInBob(browser);
-        switchRole(browser, "company-a", "ecs-admin");
-        assertOnEcsAdminConsole(browser);
-        assertThat(authorizeEcsConsole(browser)).as("signed in before the revocation").isNotNull();
-
-        String trustPolicy = server.adminUrl("company-a") + "/sts/roles/ecs-admin/trust-policy";
+        // A role of this test's own, so the demo role's trust policy is never edited.
+        String role = "it-browser-revoke";
+        String roles = server.adminUrl("company-a") + "/sts/roles";
+        Http.Response created = Http.sendJson("POST", roles, "{\"roleName\":\"" + role + "\",\"trustPolicy\":" + SEED_TRUST + "}",
+                server.adminToken());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String grant = grantBob("acs:ram::11223344:role/" + role);
         try {
-            Http.Response revoked = Http.sendJson("PUT", trustPolicy, TRUST_OTHER_ONLY, server.adminToken());
+            Browser browser = browser();
+            signInBob(browser);
+            switchRole(browser, "company-a", role);
+            browser.until(d -> browser.url().startsWith(consoleUrl("company-a")) && browser.present(ACTING_AS),
+                    "company-a's console at " + consoleUrl("company-a"));
+            assertThat(browser.find(ACTING_AS).getText()).contains(role + " @ company-a (11223344)");
+            assertThat(authorizeEcsConsole(browser)).as("signed in before the revocation").isNotNull();
+
+            Http.Response revoked = Http.sendJson("PUT", roles + "/" + role + "/trust-policy", TRUST_OTHER_ONLY, server.adminToken());
             assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
 
             String code = authorizeEcsConsole(browser);
@@ -461,9 +469,23 @@ class ConsoleBrowserIT {
                 assertThat(browser.visible(USERNAME)).as("company-a's login form").isTrue();
             }
         } finally {
-            Http.Response restored = Http.sendJson("PUT", trustPolicy, SEED_TRUST, server.adminToken());
-            assertThat(restored.status()).as("seed trust policy restored: " + restored).isEqualTo(200);
+            Http.delete(roles + "/" + role, server.adminToken());
+            Http.delete(server.adminUrl("company-b") + "/roles/" + grant, server.adminToken());
         }
+    }
+
+    /** Gives bob a new company-b role granting {@code arn}; returns the role's name. */
+    String grantBob(String arn) {
+        String role = "it-grant-" + Long.toHexString(System.nanoTime());
+        String token = server.adminToken();
+        Http.Response created = Http.sendJson("POST", server.adminUrl("company-b") + "/roles",
+                Map.of("name", role, "attributes", Map.of("sts.assume-role", List.of(arn))), token);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String bobId = Http.get(server.adminUrl("company-b") + "/users?username=bob&exact=true", token).json().get(0).get("id").asText();
+        JsonNode roleRep = Http.get(server.adminUrl("company-b") + "/roles/" + role, token).json();
+        assertThat(Http.sendJson("POST", server.adminUrl("company-b") + "/users/" + bobId + "/role-mappings/realm", List.of(roleRep),
+                token).status()).isEqualTo(204);
+        return role;
     }
 
     @Test

@@ -66,28 +66,41 @@ class ExchangeAuditAndSessionsIT {
 
     @Test
     void liveSessionsAreListedAndEndedPerSourceAccount() {
-        String token = sts.exchange("company-a", Map.of("grant_type", Sts.TOKEN_EXCHANGE, "client_id", "sts", "subject_token", sts.bobToken(),
-                "subject_token_type", Sts.ACCESS_TOKEN_TYPE, "role_arn", ECS_ADMIN, "role_session_name", "to-be-ended")).accessToken();
-        String sessions = server.adminUrl("company-a") + "/sts/roles/ecs-admin/sessions";
+        // A role of this test's own: ending company-b's sessions of the demo role would end other tests' tokens.
+        String url = server.adminUrl("company-a") + "/sts/roles";
+        Http.Response created = Http.sendJson("POST", url, Map.of("roleName", "it-sessions",
+                "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of("12345678")))))), admin.token());
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String arn = "acs:ram::11223344:role/it-sessions";
+        String granted = grantBob(arn);
+        try {
+            String token = sts.exchange("company-a", Map.of("grant_type", Sts.TOKEN_EXCHANGE, "client_id", "sts", "subject_token", sts.bobToken(),
+                    "subject_token_type", Sts.ACCESS_TOKEN_TYPE, "role_arn", arn, "role_session_name", "to-be-ended")).accessToken();
+            String sessions = url + "/it-sessions/sessions";
 
-        JsonNode live = Http.get(sessions, admin.token()).json();
-        assertThat(live.findValuesAsText("roleSessionName")).contains("to-be-ended");
-        assertThat(live.findValuesAsText("sourceAccountId")).contains("12345678");
+            JsonNode live = Http.get(sessions, admin.token()).json();
+            assertThat(live.findValuesAsText("roleSessionName")).contains("to-be-ended");
+            assertThat(live.findValuesAsText("sourceAccountId")).contains("12345678");
 
-        Http.Response wrongAccount = Http.delete(sessions + "?sourceAccountId=99999999", admin.token());
-        assertThat(wrongAccount.json().get("revokedAccounts")).isEmpty();
-        assertThat(active(token)).isTrue();
+            Http.Response wrongAccount = Http.delete(sessions + "?sourceAccountId=99999999", admin.token());
+            assertThat(wrongAccount.json().get("revokedAccounts")).isEmpty();
+            assertThat(active(token)).isTrue();
 
-        Http.Response ended = Http.delete(sessions + "?sourceAccountId=12345678", admin.token());
-        assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
-        assertThat(ended.json().get("revokedAccounts").toString()).isEqualTo("[\"12345678\"]");
-        assertThat(active(token)).isFalse();
-        assertThat(Http.get(sessions, admin.token()).json().findValuesAsText("roleSessionName")).doesNotContain("to-be-ended");
+            Http.Response ended = Http.delete(sessions + "?sourceAccountId=12345678", admin.token());
+            assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
+            assertThat(ended.json().get("revokedAccounts").toString()).isEqualTo("[\"12345678\"]");
+            assertThat(active(token)).isFalse();
+            assertThat(Http.get(sessions, admin.token()).json().findValuesAsText("roleSessionName")).doesNotContain("to-be-ended");
 
-        // Ending sessions is not revoking trust: Bob may assume the role again.
-        String again = sts.assumeRole("company-a", sts.bobToken(), ECS_ADMIN).accessToken();
-        assertThat(active(again)).isTrue();
-        assertThat(Http.delete(sessions + "?sourceAccountId=12x", admin.token()).status()).isEqualTo(400);
+            // Ending sessions is not revoking trust: Bob may assume the role again.
+            String again = sts.assumeRole("company-a", sts.bobToken(), arn).accessToken();
+            assertThat(active(again)).isTrue();
+            assertThat(Http.delete(sessions + "?sourceAccountId=12x", admin.token()).status()).isEqualTo(400);
+        } finally {
+            Http.delete(url + "/it-sessions", admin.token());
+            Http.delete(server.adminUrl("company-b") + "/roles/" + granted, admin.token());
+        }
     }
 
     @Test

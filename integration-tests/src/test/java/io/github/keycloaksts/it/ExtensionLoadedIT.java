@@ -47,6 +47,17 @@ class ExtensionLoadedIT {
             info.at("/themes/login").forEach(theme -> loginThemes.add(theme.get("name").asText()));
             assertThat(loginThemes).contains("sts");
         }
+
+        @Test
+        void serverInfoShowsTheVersionOfTheInstalledJar() {
+            String expected = System.getProperty("sts.version");
+            assertThat(expected).as("sts.version (failsafe system property)").isNotBlank();
+
+            JsonNode info = Http.get(server.baseUrl() + "/admin/serverinfo", server.adminToken()).json();
+
+            assertThat(info.at("/providers/realm-restapi-extension/providers/sts/operationalInfo/version").asText())
+                    .isEqualTo(expected);
+        }
     }
 
     @Nested

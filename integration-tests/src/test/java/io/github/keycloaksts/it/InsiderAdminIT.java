@@ -48,25 +48,23 @@ class InsiderAdminIT {
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     final Sts sts = new Sts(server);
-    String master;
     String realmId;
 
     @BeforeAll
     void setUp() {
         admin.createAccountRealm(TARGET, TARGET_ID);
-        master = admin.token();
-        assertThat(Http.sendJson("PUT", server.adminUrl(TARGET) + "/sts/account", Map.of("accountId", TARGET_ID), master).status())
+        assertThat(Http.sendJson("PUT", server.adminUrl(TARGET) + "/sts/account", Map.of("accountId", TARGET_ID), master()).status())
                 .isEqualTo(200);
-        realmId = Http.get(server.adminUrl(TARGET), master).json().get("id").asText();
+        realmId = Http.get(server.adminUrl(TARGET), master()).json().get("id").asText();
         admin.createRealmRole(TARGET, "Ordinary");
         // A composite that carries full administration inside an innocent name, made by a full administrator.
         admin.createRealmRole(TARGET, "SupportBundle");
         JsonNode realmAdmin = clientRole("realm-management", "realm-admin");
-        assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/SupportBundle/composites", List.of(realmAdmin), master)
+        assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/SupportBundle/composites", List.of(realmAdmin), master())
                 .status()).isEqualTo(204);
         Http.Response introspector = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of(
                 "clientId", "introspector", "publicClient", false, "secret", "introspector-secret",
-                "standardFlowEnabled", false, "attributes", Map.of("allow.token.introspection.without.audience.check", "true")), master);
+                "standardFlowEnabled", false, "attributes", Map.of("allow.token.introspection.without.audience.check", "true")), master());
         assertThat(introspector.status()).as(introspector.toString()).isEqualTo(201);
 
         insider("realm-mgr", "manage-realm");
@@ -92,13 +90,18 @@ class InsiderAdminIT {
         admin.createUser(TARGET, username, username + "-pass-1", "realm-management", List.of(realmManagementRoles));
     }
 
+    /** A fresh token of the master realm's admin: a token fetched once would expire during a slow run (60 s). */
+    String master() {
+        return admin.token();
+    }
+
     /** The insider's own admin token: a direct grant through the target realm's public admin-cli client. */
     String tokenOf(String username) {
         return Http.passwordGrant(server, TARGET, "admin-cli", username, username + "-pass-1").accessToken();
     }
 
     JsonNode clientRole(String clientId, String role) {
-        return Http.get(server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, clientId) + "/roles/" + role, master).json();
+        return Http.get(server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, clientId) + "/roles/" + role, master()).json();
     }
 
     String sts(String path) {
@@ -111,7 +114,7 @@ class InsiderAdminIT {
 
     void createRole(String roleName) {
         Http.Response created = Http.sendJson("POST", sts("/roles"),
-                "{\"roleName\":\"" + roleName + "\",\"trustPolicy\":" + TRUST_SOURCE + "}", master);
+                "{\"roleName\":\"" + roleName + "\",\"trustPolicy\":" + TRUST_SOURCE + "}", master());
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 
@@ -126,7 +129,7 @@ class InsiderAdminIT {
     }
 
     JsonNode attachedPolicies(String roleName) {
-        return Http.get(sts("/roles/" + roleName + "/policies"), master).json();
+        return Http.get(sts("/roles/" + roleName + "/policies"), master()).json();
     }
 
     String malloryToken() {
@@ -141,7 +144,7 @@ class InsiderAdminIT {
 
     /** The target realm's admin events of {@code resourceType}, newest first. */
     List<JsonNode> adminEvents(String resourceType) {
-        JsonNode events = Http.get(server.adminUrl(TARGET) + "/admin-events?max=500", master).json();
+        JsonNode events = Http.get(server.adminUrl(TARGET) + "/admin-events?max=500", master()).json();
         List<JsonNode> matching = new ArrayList<>();
         events.forEach(e -> {
             if (resourceType.equals(e.path("resourceType").asText())) {
@@ -228,14 +231,14 @@ class InsiderAdminIT {
             String roleToken = sts.assumeRole(TARGET, malloryToken(), arn("full-admin-role")).accessToken();
             assertThat(Http.claims(roleToken).at("/resource_access/realm-management/roles").toString())
                     .as("the role grants what it was given by someone entitled to").contains("realm-admin");
-            assertThat(Http.delete(sts("/roles/full-admin-role/policies/realm-admin?clientId=realm-management"), master).status())
+            assertThat(Http.delete(sts("/roles/full-admin-role/policies/realm-admin?clientId=realm-management"), master()).status())
                     .isEqualTo(204);
         }
 
         @Test
         void detachingNeedsTheMapRoleRightAsKeycloaksRoleMappingRemoval() {
             createRole("detach-me");
-            assertThat(attach(master, "detach-me", "Ordinary").status()).isEqualTo(201);
+            assertThat(attach(master(), "detach-me", "Ordinary").status()).isEqualTo(201);
 
             Http.Response detached = Http.delete(sts("/roles/detach-me/policies/Ordinary"), tokenOf("realm-mgr"));
 
@@ -261,7 +264,7 @@ class InsiderAdminIT {
 
         JsonNode entry(String roleName) {
             JsonNode entries = Http.get(server.adminUrl(TARGET) + "/components?parent=" + realmId + "&type=" + PAGE_TYPE
-                    + "&providerId=" + URLEncoder.encode(PAGE, StandardCharsets.UTF_8).replace("+", "%20"), master).json();
+                    + "&providerId=" + URLEncoder.encode(PAGE, StandardCharsets.UTF_8).replace("+", "%20"), master()).json();
             for (JsonNode entry : entries) {
                 if (roleName.equals(entry.at("/config/roleName/0").asText())) {
                     return entry;
@@ -275,7 +278,7 @@ class InsiderAdminIT {
             Http.Response created = createEntry(tokenOf("realm-mgr"), "page-escalate", List.of("realm-management/realm-admin"));
 
             assertForbidden(created, "Forbidden.Policy");
-            assertThat(Http.get(sts("/roles/page-escalate"), master).status()).as("nothing written").isEqualTo(404);
+            assertThat(Http.get(sts("/roles/page-escalate"), master()).status()).as("nothing written").isEqualTo(404);
             assertThat(refusal("STS_ROLE_POLICY", "role page-escalate on page")).isPresent();
         }
 
@@ -314,7 +317,7 @@ class InsiderAdminIT {
         }
 
         ObjectNode client(String roleName) {
-            return (ObjectNode) Http.get(clientUrl(roleName), master).json();
+            return (ObjectNode) Http.get(clientUrl(roleName), master()).json();
         }
 
         Http.Response put(String roleName, ObjectNode client, String asToken) {
@@ -331,7 +334,7 @@ class InsiderAdminIT {
 
             assertForbidden(put, "Forbidden.RoleClient");
             assertThat(client("side-duration").at("/attributes/sts.max-session-duration").asText()).isEqualTo("3600");
-            assertThat(Http.get(sts("/roles/side-duration"), master).json().get("maxSessionDuration").asInt()).isEqualTo(3600);
+            assertThat(Http.get(sts("/roles/side-duration"), master()).json().get("maxSessionDuration").asInt()).isEqualTo(3600);
             assertThat(refusal("STS_ROLE", "sts.max-session-duration")).isPresent();
             Http.Response longToken = sts.exchange(TARGET, withDuration(sts.form(malloryToken(), arn("side-duration")), "200000"));
             assertThat(longToken.status()).as(longToken.toString()).isEqualTo(400);
@@ -352,7 +355,7 @@ class InsiderAdminIT {
             Http.Response put = put("side-trust", client, tokenOf("client-mgr"));
 
             assertForbidden(put, "Forbidden.RoleClient");
-            assertThat(Http.get(sts("/roles/side-trust/trust-policy"), master).json().toString()).contains(SOURCE_ID);
+            assertThat(Http.get(sts("/roles/side-trust/trust-policy"), master()).json().toString()).contains(SOURCE_ID);
             assertThat(refusal("STS_ROLE", "sts.trust-policy")).isPresent();
             assertThat(active(roleToken)).isTrue();
         }
@@ -388,8 +391,8 @@ class InsiderAdminIT {
 
             assertForbidden(put("side-rename", client, tokenOf("client-mgr")), "Forbidden.RoleClient");
 
-            assertThat(Http.get(sts("/roles/side-rename"), master).status()).isEqualTo(200);
-            assertThat(Http.get(sts("/roles/side-renamed"), master).status()).isEqualTo(404);
+            assertThat(Http.get(sts("/roles/side-rename"), master()).status()).isEqualTo(200);
+            assertThat(Http.get(sts("/roles/side-renamed"), master()).status()).isEqualTo(404);
         }
 
         @Test
@@ -400,14 +403,14 @@ class InsiderAdminIT {
 
             assertThat(put("side-description", client, tokenOf("client-mgr")).status()).isEqualTo(204);
 
-            assertThat(Http.get(sts("/roles/side-description"), master).json().get("description").asText())
+            assertThat(Http.get(sts("/roles/side-description"), master()).json().get("description").asText())
                     .isEqualTo("edited on the client screen");
         }
 
         @Test
         void deletingTheRoleClientEndsItsLiveTokensWithAnAdminEvent() {
             createRole("side-delete");
-            assertThat(attach(master, "side-delete", "Ordinary").status()).isEqualTo(201);
+            assertThat(attach(master(), "side-delete", "Ordinary").status()).isEqualTo(201);
             String roleToken = sts.assumeRole(TARGET, malloryToken(), arn("side-delete")).accessToken();
             assertThat(active(roleToken)).isTrue();
 
@@ -440,9 +443,17 @@ class InsiderAdminIT {
             assertThat(refusal("STS_ROLE", "(client sts-role:squat)")).isPresent();
             assertThat(refusal("STS_ROLE", "(client sts-role:imported)"))
                     .as("partial import runs without the admin's token: unattributed; events " + adminEvents("STS_ROLE")).isPresent();
-            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:squat", master).json()).isEmpty();
-            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:imported", master).json()).isEmpty();
+            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:squat", master()).json()).isEmpty();
+            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=sts-role:imported", master()).json()).isEmpty();
             assertThat(sts.assumeRole(TARGET, malloryToken(), arn("imported")).status()).isEqualTo(403);
+
+            // Another name with a role's storage attributes is refused too; the opt-in attribute alone is no role's.
+            Http.Response disguised = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "disguised",
+                    "attributes", Map.of("sts.trust-policy", TRUST_SOURCE.replace("\n", ""))), tokenOf("client-mgr"));
+            assertForbidden(disguised, "Forbidden.RoleClient");
+            Http.Response optedIn = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "opted-in",
+                    "publicClient", false, "attributes", Map.of("sts.assume-role.enabled", "true")), tokenOf("client-mgr"));
+            assertThat(optedIn.status()).as(optedIn.toString()).isEqualTo(201);
         }
 
         @Test
@@ -457,7 +468,7 @@ class InsiderAdminIT {
                                     "sts.trust-policy", TRUST_SOURCE.replace("\n", ""))))), tokenOf("realm-mgr"));
 
             assertThat(imported.status()).as(imported.toString()).isEqualTo(403);
-            assertThat(Http.get(sts("/roles/side-overwrite"), master).json().get("maxSessionDuration").asInt()).isEqualTo(3600);
+            assertThat(Http.get(sts("/roles/side-overwrite"), master()).json().get("maxSessionDuration").asInt()).isEqualTo(3600);
             assertThat(active(roleToken)).as("nothing changed, nothing revoked").isTrue();
         }
     }
@@ -478,8 +489,8 @@ class InsiderAdminIT {
                     "attributes", Map.of("sts.source-account", List.of("99999999"), "sts.role-client", List.of("elsewhere"))), usersOnly);
 
             assertThat(edited.status()).as(edited.toString()).isNotEqualTo(500);
-            String after = Http.get(server.adminUrl(TARGET) + "/users/" + principalId, master).toString();
-            Http.Response revoked = Http.delete(sts("/roles/principal-attrs/sessions?sourceAccountId=" + SOURCE_ID), master);
+            String after = Http.get(server.adminUrl(TARGET) + "/users/" + principalId, master()).toString();
+            Http.Response revoked = Http.delete(sts("/roles/principal-attrs/sessions?sourceAccountId=" + SOURCE_ID), master());
             assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
             assertThat(active(roleToken)).as("mallory's token after her account's sessions were revoked; edit " + edited
                     + "; user after " + after + "; revoked " + revoked).isFalse();
@@ -488,9 +499,9 @@ class InsiderAdminIT {
         @Test
         void aManageUsersAdminCannotSignInAsTheRolePrincipalThatHoldsThePolicies() {
             createRole("principal-login");
-            assertThat(attach(master, "principal-login", "realm-management/view-users").status()).isEqualTo(201);
+            assertThat(attach(master(), "principal-login", "realm-management/view-users").status()).isEqualTo(201);
             String principalId = Http.get(server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, "sts-role:principal-login")
-                    + "/service-account-user", master).json().get("id").asText();
+                    + "/service-account-user", master()).json().get("id").asText();
             String usersOnly = tokenOf("users-only");
 
             Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + principalId + "/reset-password",
@@ -516,12 +527,12 @@ class InsiderAdminIT {
                     "clients", List.of(Map.of("clientId", "sts-role:long", "serviceAccountsEnabled", true, "publicClient", false,
                             "clientAuthenticatorType", "client-secret", "secret", "known-secret", "directAccessGrantsEnabled", true,
                             "attributes", Map.of("sts.role-name", "long", "sts.max-session-duration", "2000000000",
-                                    "sts.trust-policy", TRUST_SOURCE.replace("\n", ""))))), master);
+                                    "sts.trust-policy", TRUST_SOURCE.replace("\n", ""))))), master());
             assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
-            assertThat(Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", "44556699"), master)
+            assertThat(Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", "44556699"), master())
                     .status()).isEqualTo(200);
 
-            JsonNode role = Http.get(server.adminUrl(realm) + "/sts/roles/long", master).json();
+            JsonNode role = Http.get(server.adminUrl(realm) + "/sts/roles/long", master()).json();
             assertThat(role.get("maxSessionDuration").asInt()).isEqualTo(43200);
             Http.Response tooLong = sts.exchange(realm, withDuration(sts.form(malloryToken(), "acs:ram::44556699:role/long"), "43201"));
             assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(400);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code acs:MFAPresent} comes from what Keycloak recorded about the source sign-in, not from the subject token's
- * claims: a source administrator holding only {@code manage-clients} who adds hardcoded {@code amr}/{@code acr}
- * claims to the app's tokens does not make a password-only sign-in count as MFA; a real OTP sign-in does count.
+ * claims: a source administrator holding only {@code manage-clients} who adds a hardcoded {@code amr}
+ * claim to the app's tokens does not make a password-only sign-in count as MFA; a real OTP sign-in does count.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SourceMfaIT {
@@ -69,13 +69,14 @@ class SourceMfaIT {
     }
 
     @Test
-    void hardcodedAmrAndAcrClaimsAddedByAManageClientsAdminDoNotCountAsMfa() {
+    void aHardcodedAmrClaimAddedByAManageClientsAdminDoesNotCountAsMfa() {
         admin.createUser(SOURCE, "clara", "clara-pass-1", "realm-management", List.of("manage-clients"));
         String clara = Http.passwordGrant(server, SOURCE, "admin-cli", "clara", "clara-pass-1").accessToken();
         String app = admin.clientUuid(SOURCE, "app");
+        // amr only: Keycloak's own acr mapper (client scope "acr") overwrites a hardcoded acr. Before this fix an amr
+        // naming "otp" counted as MFA.
         for (Map<String, String> claim : List.of(
-                Map.of("claim.name", "amr", "claim.value", "[\"pwd\",\"otp\"]", "jsonType.label", "JSON"),
-                Map.of("claim.name", "acr", "claim.value", "2", "jsonType.label", "String"))) {
+                Map.of("claim.name", "amr", "claim.value", "[\"pwd\",\"otp\"]", "jsonType.label", "JSON"))) {
             Map<String, String> config = new LinkedHashMap<>(claim);
             config.put("access.token.claim", "true");
             Http.Response mapper = Http.sendJson("POST", server.adminUrl(SOURCE) + "/clients/" + app + "/protocol-mappers/models",
@@ -85,8 +86,7 @@ class SourceMfaIT {
         }
         String pia = sts.signIn(SOURCE, "app", "pia", "pia-pass-1");
         JsonNode claims = Http.claims(pia);
-        assertThat(claims.get("acr").asText()).as("the forged acr is in the token").isEqualTo("2");
-        assertThat(claims.get("amr").toString()).contains("otp");
+        assertThat(claims.get("amr").toString()).as("the forged amr is in the token").contains("otp");
 
         Http.Response exchange = sts.assumeRole(TARGET, pia, ROLE_ARN);
         assertThat(exchange.status()).as(exchange.toString()).isEqualTo(403);
@@ -99,7 +99,8 @@ class SourceMfaIT {
     @Test
     void aRealOtpSignInCountsAsMfa() throws Exception {
         Http.Response withoutCode = Http.passwordGrant(server, SOURCE, "app", "otto", "otto-pass-1");
-        assertThat(withoutCode.status()).as("the OTP is required: " + withoutCode).isEqualTo(401);
+        assertThat(withoutCode.status()).as("the OTP is required: " + withoutCode).isIn(400, 401);
+        assertThat(withoutCode.json().has("access_token")).isFalse();
 
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -28,6 +30,12 @@ class TrustAdministrationIT {
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     String token;
+
+    /** A fresh master admin token for each test: one fetched once would expire during a slow run (60 s). */
+    @BeforeEach
+    void freshAdminToken() {
+        token = admin.token();
+    }
 
     @BeforeAll
     void createAccount() {
@@ -77,9 +85,12 @@ class TrustAdministrationIT {
 
         @Test
         void companyBGrantsEcsOperatorTheEcsAdminRole() {
-            JsonNode grants = Http.get(server.adminUrl("company-b") + "/sts/grants", token).json();
+            Http.Response response = Http.get(server.adminUrl("company-b") + "/sts/grants", token);
+            JsonNode grants = response.json();
 
             assertThat(grants).hasSize(1);
+            assertThat(response.body()).as("a realm role without invalid values: no clientId, no invalid")
+                    .isEqualTo("[{\"roleName\":\"ecs-operator\",\"allows\":[\"acs:ram::11223344:role/ecs-admin\"]}]");
             assertThat(grants.get(0).get("roleName").asText()).isEqualTo("ecs-operator");
             assertThat(texts(grants.get(0).get("allows"))).containsExactly("acs:ram::11223344:role/ecs-admin");
         }
@@ -140,6 +151,24 @@ class TrustAdministrationIT {
             assertThat(Http.delete(sts("/roles/ops-lifecycle"), token).status()).isEqualTo(204);
             assertError(Http.get(sts("/roles/ops-lifecycle"), token), 404, "EntityNotExist.Role");
             assertThat(Http.get(server.adminUrl(REALM) + "/clients?clientId=sts-role:ops-lifecycle", token).json()).isEmpty();
+        }
+
+        @Test
+        void representationsKeepTheirShape() {
+            Http.Response created = Http.sendJson("POST", sts("/roles"), "{\"roleName\":\"ops-shape\",\"trustPolicy\":" + TRUST_B + "}", token);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+            JsonNode role = Http.get(sts("/roles/ops-shape"), token).json();
+            List<String> fields = new ArrayList<>();
+            role.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("roleName", "arn", "description", "maxSessionDuration", "createDate", "trustPolicy",
+                    "trustedPrincipals", "attachedPolicies");
+            assertThat(role.get("description").isNull()).as("present, null: no description given").isTrue();
+            assertThat(role.get("attachedPolicies").toString()).isEqualTo("[]");
+            assertThat(Http.get(sts("/account"), token).body())
+                    .isEqualTo("{\"accountId\":\"" + ACCOUNT_ID + "\",\"alias\":\"" + REALM + "\",\"arn\":\"acs:ram::" + ACCOUNT_ID + ":root\"}");
+            assertThat(Http.delete(sts("/roles/ops-shape/sessions"), token).body())
+                    .isEqualTo("{\"roleName\":\"ops-shape\",\"revokedAccounts\":[]}");
         }
 
         @Test
@@ -253,6 +282,48 @@ class TrustAdministrationIT {
                 }
             }
             assertThat(create.get("representation").asText()).contains("acs:ram::" + ACCOUNT_ID + ":role/ops-audited");
+        }
+    }
+
+    /**
+     * Issue 16, item 3: {@code GET /grants} judges each {@code sts.assume-role} value by the check the exchange runs.
+     * A concrete ARN that is not a role's (a user's, an account root) grants nothing in the exchange, so the listing
+     * must show it as {@code invalid}, not under {@code allows}; the values it lists under {@code allows} are the ones
+     * the exchange honours.
+     */
+    @Nested
+    class Grants {
+
+        static final String SOURCE = "it-admin-grants-src";
+        static final String SOURCE_ID = "55443322";
+        static final String USER_ARN = "acs:ram::" + ACCOUNT_ID + ":user/alice";
+        static final String ROOT_ARN = "acs:ram::" + ACCOUNT_ID + ":root";
+        static final String ROLE_ARN = "acs:ram::" + ACCOUNT_ID + ":role/grant-check";
+
+        @Test
+        void aValueTheExchangeIgnoresIsListedAsInvalid() {
+            assertThat(createRole("grant-check", """
+                    {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+                     "Principal":{"RAM":["%s"]}}]}""".formatted(SOURCE_ID)).status()).isEqualTo(201);
+            admin.createSourceAccount(SOURCE, SOURCE_ID, "gina", "gina-secret-1", List.of(USER_ARN, ROLE_ARN, ROOT_ARN));
+
+            JsonNode grants = Http.get(server.adminUrl(SOURCE) + "/sts/grants", token).json();
+
+            assertThat(grants).hasSize(1);
+            JsonNode assumer = grants.get(0);
+            assertThat(assumer.get("roleName").asText()).isEqualTo("assumer");
+            assertThat(texts(assumer.get("allows"))).as("only what the exchange honours").containsExactly(ROLE_ARN);
+            Map<String, String> invalid = new java.util.HashMap<>();
+            assumer.get("invalid").forEach(v -> invalid.put(v.get("value").asText(), v.get("error").asText()));
+            assertThat(invalid).containsOnlyKeys(USER_ARN, ROOT_ARN);
+            assertThat(invalid.get(USER_ARN)).isEqualTo("not a role ARN: \"" + USER_ARN + "\"");
+
+            // ... and the exchange agrees: the valid value next to them still grants, and only it.
+            Sts sts = new Sts(server);
+            String gina = sts.signIn(SOURCE, "app", "gina", "gina-secret-1");
+            Http.Response allowed = sts.assumeRole(REALM, gina, ROLE_ARN);
+            assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
+            admin.deleteRealmIfExists(SOURCE);
         }
     }
 

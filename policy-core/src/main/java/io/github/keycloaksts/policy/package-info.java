@@ -7,11 +7,12 @@
  *       {@code ArnPattern} (globs over ARNs).</li>
  *   <li>{@link io.github.keycloaksts.policy.document}: {@code PolicyReader} (strict, limited by
  *       {@link io.github.keycloaksts.policy.PolicyLimits}), {@code PolicyDocument},
- *       {@code Statement}, {@code PolicyWriter} (canonical JSON).</li>
+ *       {@code Statement} ({@code PolicyDocument.allowAssumeRole} builds a source grant),
+ *       {@code PolicyWriter} (canonical JSON).</li>
  *   <li>{@link io.github.keycloaksts.policy.condition}: operators, keys, and the
  *       {@code RequestContext} holding a request's key values.</li>
  *   <li>{@link io.github.keycloaksts.policy.eval}: {@code AssumeRoleEvaluator} (both sides must
- *       allow; explicit Deny wins; fail closed), {@code Decision}, {@code SourceGrants},
+ *       allow; explicit Deny wins; fail closed), {@code Decision},
  *       {@code SessionPolicyNarrowing}.</li>
  * </ul>
  *
@@ -20,7 +21,7 @@
  *
  * <pre>{@code
  * PolicyDocument trust = PolicyReader.defaults().readTrustPolicy(storedJson);      // cache it
- * PolicyDocument grant = SourceGrants.fromPatterns(stsAssumeRoleAttributeValues);  // cache it
+ * PolicyDocument grant = PolicyDocument.allowAssumeRole(stsAssumeRoleAttributeValues); // cache it
  * AssumeRoleRequest request = AssumeRoleRequest.forUser(sourceAccountId, username,
  *         RoleArn.parse(roleArnParameter),
  *         RequestContext.builder().externalId(externalId).sourceIp(remoteAddress)

@@ -15,7 +15,6 @@ import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
-import io.github.keycloaksts.policy.eval.SourceGrants;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -46,7 +45,7 @@ class PolicyReaderFuzzTest {
     private static final PolicyReader READER = PolicyReader.defaults();
     private static final ObjectMapper LENIENT = new ObjectMapper();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
-    private static final PolicyDocument ANY_SOURCE = SourceGrants.fromPatterns(List.of("*"));
+    private static final PolicyDocument ANY_SOURCE = PolicyDocument.allowAssumeRole(List.of("*"));
     private static final RequestContext CONTEXT = RequestContext.builder()
             .externalId("a1b2c3").roleSessionName("bob").sourceIp("10.1.2.3").currentTime(Instant.EPOCH)
             .mfaPresent(true).sourceClientId("app").durationSeconds(3600L).build();
@@ -76,7 +75,7 @@ class PolicyReaderFuzzTest {
                     }
                     checkDocument(READER.read(PolicyKind.values()[mode % 8 - 3], node));
                 }
-                case 6 -> SourceGrants.fromPatterns(Arrays.asList(text.split("\n", -1)));
+                case 6 -> PolicyDocument.allowAssumeRole(Arrays.asList(text.split("\n", -1)));
                 default -> {
                     try {
                         Arn.parsePrincipal(text);

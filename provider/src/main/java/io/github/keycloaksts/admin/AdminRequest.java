@@ -1,11 +1,9 @@
 package io.github.keycloaksts.admin;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -97,7 +95,7 @@ public final class AdminRequest {
      * Records the refusal described by {@code event} (operation, resource, path and representation set by the
      * caller) with {@code reason}, and returns the 403 to throw. Terse to the caller, full reason in the event.
      */
-    public static ErrorResponseException refuse(KeycloakSession session, RealmModel realm, AdminEventBuilder event,
+    public static AdminApiException refuse(KeycloakSession session, RealmModel realm, AdminEventBuilder event,
                                                 String code, String message, String reason) {
         event.detail(Details.REASON, reason);
         AdminEvent refused = new AdminEvent(event.getEvent());
@@ -107,12 +105,7 @@ public final class AdminRequest {
         LOG.warnf("Refused admin request in realm %s by user %s: %s", realm.getName(),
                 refused.getAuthDetails() == null ? null : refused.getAuthDetails().getUserId(), reason);
         store(session, realm.getId(), refused);
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", code);
-        body.put("errorMessage", message);
-        body.put("error_description", message);
-        return new ErrorResponseException(Response.status(Response.Status.FORBIDDEN).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body).build());
+        return AdminApiException.shownByConsole(Response.Status.FORBIDDEN, code, message);
     }
 
     /**

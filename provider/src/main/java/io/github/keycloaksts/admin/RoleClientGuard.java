@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
@@ -110,7 +111,7 @@ final class RoleClientGuard {
          * AssumeRole.
          */
         boolean looksLikeRole() {
-            return clientId != null && clientId.startsWith(AssumableRole.CLIENT_ID_PREFIX)
+            return AssumableRole.isRoleClientId(clientId)
                     || attributes.keySet().stream().anyMatch(AssumableRole.STORAGE_ATTRIBUTES::contains);
         }
 
@@ -188,10 +189,10 @@ final class RoleClientGuard {
         String fullReason = reason + " (client " + clientId + ")";
         Optional<AdminEventBuilder> event = AdminRequest.eventBuilder(session, realm);
         if (event.isEmpty()) {
-            return AdminRequest.refuseUnattributed(session, realm, operation, StsAdminResource.ROLE_RESOURCE, "Forbidden.RoleClient",
+            return AdminRequest.refuseUnattributed(session, realm, operation, RoleResource.ROLE_RESOURCE, "Forbidden.RoleClient",
                     message, fullReason);
         }
-        event.get().operation(operation).resource(StsAdminResource.ROLE_RESOURCE)
+        event.get().operation(operation).resource(RoleResource.ROLE_RESOURCE)
                 .resourcePath(session.getContext().getUri()).detail("client_id", clientId);
         return AdminRequest.refuse(session, realm, event.get(), "Forbidden.RoleClient", message, fullReason);
     }
@@ -213,7 +214,7 @@ final class RoleClientGuard {
             return; // the realm goes away with everything in it
         }
         AdminRequest.eventBuilder(session, realm).ifPresent(event -> event.operation(OperationType.DELETE)
-                .resource(StsAdminResource.ROLE_RESOURCE).resourcePath("sts", "roles", role.get().name())
+                .resource(RoleResource.ROLE_RESOURCE).resourcePath("sts", "roles", role.get().name())
                 .detail("revoked_accounts", String.join(",", revoked))
                 .detail("client_id", client.getClientId()).success());
         LOG.infof("Role %s of realm %s deleted through Keycloak's client endpoints; sessions of accounts %s revoked",
@@ -224,28 +225,14 @@ final class RoleClientGuard {
 
     private static void lockAll(KeycloakSession session, RealmModel realm) {
         new AssumableRoleStore(session, realm).list().forEach(role -> {
-            if (AssumableRoleStore.lock(role.client())) {
+            if (AssumableRoleStore.lock(role)) {
                 LOG.infof("Locked role client %s of realm %s (client authentication, flows and grants off)",
-                        role.client().getClientId(), realm.getName());
+                        AssumableRole.clientIdOf(role.name()), realm.getName());
             }
         });
     }
 
     private static void lockAllRealms(KeycloakSessionFactory factory) {
-        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
-        for (String realmId : realmIds) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    RealmModel realm = session.realms().getRealm(realmId);
-                    if (realm != null) {
-                        session.getContext().setRealm(realm);
-                        lockAll(session, realm);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not lock the role clients of realm %s: %s", realmId, e.toString());
-            }
-        }
+        EveryRealm.each(factory, "lock the role clients", RoleClientGuard::lockAll);
     }
 }

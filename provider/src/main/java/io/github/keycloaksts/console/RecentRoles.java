@@ -36,12 +36,17 @@ final class RecentRoles {
     }
 
     static List<Entry> read(Cookie cookie) {
+        return parse(cookie == null ? null : cookie.getValue());
+    }
+
+    /** The entries of a cookie value as a browser sent it; anything malformed is dropped, never an error. */
+    static List<Entry> parse(String value) {
         List<Entry> entries = new ArrayList<>();
-        if (cookie == null || cookie.getValue() == null) {
+        if (value == null) {
             return entries;
         }
         try {
-            JsonNode list = JSON.readTree(Base64.getUrlDecoder().decode(cookie.getValue()));
+            JsonNode list = JSON.readTree(Base64.getUrlDecoder().decode(value));
             for (JsonNode e : list) {
                 if (entries.size() == MAX) {
                     break;
@@ -59,6 +64,12 @@ final class RecentRoles {
     }
 
     static NewCookie write(List<Entry> previous, Entry latest, String path, boolean secure) {
+        return new NewCookie.Builder(COOKIE).value(encode(previous, latest)).path(path).maxAge(90 * 24 * 3600)
+                .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.LAX).build();
+    }
+
+    /** The cookie value after switching to {@code latest}: it first, then the previous others, at most {@link #MAX}. */
+    static String encode(List<Entry> previous, Entry latest) {
         List<Entry> entries = new ArrayList<>();
         entries.add(latest);
         for (Entry e : previous) {
@@ -76,8 +87,6 @@ final class RecentRoles {
                 node.put("c", e.color());
             }
         }
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(list.toString().getBytes(StandardCharsets.UTF_8));
-        return new NewCookie.Builder(COOKIE).value(value).path(path).maxAge(90 * 24 * 3600)
-                .httpOnly(true).secure(secure).sameSite(NewCookie.SameSite.LAX).build();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(list.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -9,10 +9,10 @@ import java.util.Set;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountService;
-import io.github.keycloaksts.exchange.AssumeRoleAudit;
-import io.github.keycloaksts.exchange.AssumeRoleAuthorizer;
-import io.github.keycloaksts.exchange.ExchangeFailure;
-import io.github.keycloaksts.exchange.SourceMfa;
+import io.github.keycloaksts.assume.AssumeRoleAudit;
+import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.SourceMfa;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -89,11 +89,11 @@ final class SwitchRoleResource {
                 : new AccountService(session).findByAliasOrAccountId(accountInput);
         try {
             if (target.isEmpty()) {
-                throw ExchangeFailure.denied("account " + accountInput + " does not exist");
+                throw AssumeRoleRefusal.denied("account " + accountInput + " does not exist");
             }
             Account targetAccount = Account.of(session, target.get()).orElseThrow();
             if (roleInput == null || !RoleArn.isValidRoleName(roleInput)) {
-                throw ExchangeFailure.denied("role name " + roleInput + " is not valid");
+                throw AssumeRoleRefusal.denied("role name " + roleInput + " is not valid");
             }
             AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                     realm, sso.user(), false, target.get(), RoleArn.of(targetAccount.accountId(), roleInput), null, null, null, null,
@@ -109,7 +109,7 @@ final class SwitchRoleResource {
             return Response.seeOther(enter)
                     .cookie(RecentRoles.write(recent, entry, "/realms/" + realm.getName() + "/sts/", "https".equals(selfUrl().getScheme())))
                     .build();
-        } catch (ExchangeFailure failure) {
+        } catch (AssumeRoleRefusal failure) {
             String roleArn = target.flatMap(t -> Account.of(session, t)).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
                     .map(a -> RoleArn.of(a.accountId(), roleInput).toString()).orElse(accountInput + "/" + roleInput);
             audit(target.orElse(null), sso, roleArn, null, failure, failure.reason());
@@ -117,7 +117,7 @@ final class SwitchRoleResource {
             return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Switch Role of %s to %s/%s failed", sso.user().getUsername(), accountInput, roleInput);
-            audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, ExchangeFailure.denied("internal error: " + e), "internal error");
+            audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, AssumeRoleRefusal.denied("internal error: " + e), "internal error");
             return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
         }
     }
@@ -182,7 +182,7 @@ final class SwitchRoleResource {
 
     /** The switch, seen by both companies: TOKEN_EXCHANGE events in the source and the target realm. */
     private void audit(RealmModel target, AuthenticationManager.AuthResult sso, String roleArn, String sessionName,
-                       ExchangeFailure failure, String reason) {
+                       AssumeRoleRefusal failure, String reason) {
         EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
                 .detail(Details.REASON, failure == null ? reason : failure.sourceReason()); // the target's reasons stay with the target

@@ -6,7 +6,7 @@ import io.github.keycloaksts.account.AccountService;
 import org.keycloak.models.ClientModel;
 
 /**
- * Which clients of the target account may run AssumeRole at its token endpoint (PRODUCT.md, "Token exchange",
+ * Which clients of the target account may run AssumeRole at its token endpoint (docs/api.md, "Token exchange",
  * {@code client_id}): the public client {@code sts}, or a client that opts in with the attribute
  * {@value #OPT_IN_ATTRIBUTE} = {@code true} — in the spirit of Keycloak's {@code standard.token.exchange.enabled} —
  * and authenticates itself (confidential). Any other client would otherwise shape role tokens with its own

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,7 +22,6 @@ final class AssumeRoleParameters {
 
     static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     static final int MIN_DURATION = 900;
-    static final int DEFAULT_DURATION = 3600;
     static final int MAX_SUBJECT_TOKEN_CHARS = 16 * 1024;
     static final int MAX_PARAMETER_CHARS = 2048;
     static final int MAX_POLICY_CHARS = 16 * 1024;
@@ -61,26 +61,26 @@ final class AssumeRoleParameters {
     static AssumeRoleParameters read(MultivaluedMap<String, String> form, PolicyReader policyReader) {
         for (String name : form.keySet()) {
             if (hasControlCharacter(name, false)) {
-                throw ExchangeFailure.invalidRequest("control characters are not allowed in parameter names");
+                throw AssumeRoleRefusal.invalidRequest("control characters are not allowed in parameter names");
             }
             for (String value : form.get(name)) {
                 // JSON may be laid out with tabs and line breaks between tokens (inside strings the JSON reader refuses them).
                 if (hasControlCharacter(value, POLICY.equals(name))) {
-                    throw ExchangeFailure.invalidRequest(name + ": control characters are not allowed");
+                    throw AssumeRoleRefusal.invalidRequest(name + ": control characters are not allowed");
                 }
             }
         }
         for (String name : SINGLE_VALUED) {
             List<String> values = form.get(name);
             if (values != null && values.size() > 1) {
-                throw ExchangeFailure.invalidRequest(name + ": repeated parameter");
+                throw AssumeRoleRefusal.invalidRequest(name + ": repeated parameter");
             }
         }
         for (String name : form.keySet()) {
             for (String value : form.get(name)) {
                 int limit = "subject_token".equals(name) ? MAX_SUBJECT_TOKEN_CHARS : POLICY.equals(name) ? MAX_POLICY_CHARS : MAX_PARAMETER_CHARS;
                 if (value != null && value.length() > limit) {
-                    throw ExchangeFailure.invalidRequest(name + ": longer than " + limit + " characters");
+                    throw AssumeRoleRefusal.invalidRequest(name + ": longer than " + limit + " characters");
                 }
             }
         }
@@ -90,30 +90,30 @@ final class AssumeRoleParameters {
         try {
             roleArn = RoleArn.parse(roleArnText);
         } catch (PolicyValidationException e) {
-            throw ExchangeFailure.invalidRequest("role_arn: not a role ARN (acs:ram::<accountId>:role/<roleName>)");
+            throw AssumeRoleRefusal.invalidRequest("role_arn: not a role ARN (acs:ram::<accountId>:role/<roleName>)");
         }
 
         String subjectToken = required(form, "subject_token");
         String subjectTokenType = required(form, "subject_token_type");
         if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
-            throw ExchangeFailure.invalidRequest("subject_token_type: only " + ACCESS_TOKEN_TYPE + " is supported");
+            throw AssumeRoleRefusal.invalidRequest("subject_token_type: only " + ACCESS_TOKEN_TYPE + " is supported");
         }
         String requestedType = form.getFirst("requested_token_type");
         if (requestedType != null && !ACCESS_TOKEN_TYPE.equals(requestedType)) {
-            throw ExchangeFailure.invalidRequest("requested_token_type: only " + ACCESS_TOKEN_TYPE + " can be issued");
+            throw AssumeRoleRefusal.invalidRequest("requested_token_type: only " + ACCESS_TOKEN_TYPE + " can be issued");
         }
         if (form.containsKey("actor_token") || form.containsKey("actor_token_type")) {
-            throw ExchangeFailure.invalidRequest("actor_token: not supported by AssumeRole");
+            throw AssumeRoleRefusal.invalidRequest("actor_token: not supported by AssumeRole");
         }
         for (String unsupported : List.of("requested_subject", "requested_issuer", "subject_issuer")) {
             if (form.containsKey(unsupported)) {
-                throw ExchangeFailure.invalidRequest(unsupported + ": not supported by AssumeRole");
+                throw AssumeRoleRefusal.invalidRequest(unsupported + ": not supported by AssumeRole");
             }
         }
 
         String sessionName = form.getFirst(ROLE_SESSION_NAME);
         if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
-            throw ExchangeFailure.invalidRequest("role_session_name: 2 to 64 characters of letters, digits and _.@=,-");
+            throw AssumeRoleRefusal.invalidRequest("role_session_name: 2 to 64 characters of letters, digits and _.@=,-");
         }
 
         Integer duration = null;
@@ -122,16 +122,16 @@ final class AssumeRoleParameters {
             try {
                 duration = Integer.valueOf(durationText);
             } catch (NumberFormatException e) {
-                throw ExchangeFailure.invalidRequest("duration_seconds: not an integer");
+                throw AssumeRoleRefusal.invalidRequest("duration_seconds: not an integer");
             }
             if (duration < MIN_DURATION) {
-                throw ExchangeFailure.invalidRequest("duration_seconds: at least " + MIN_DURATION);
+                throw AssumeRoleRefusal.invalidRequest("duration_seconds: at least " + MIN_DURATION);
             }
         }
 
         String externalId = form.getFirst(EXTERNAL_ID);
         if (externalId != null && !EXTERNAL_ID_CHARS.matcher(externalId).matches()) {
-            throw ExchangeFailure.invalidRequest("external_id: 2 to 1224 characters of letters, digits and _+=,.@:/-");
+            throw AssumeRoleRefusal.invalidRequest("external_id: 2 to 1224 characters of letters, digits and _+=,.@:/-");
         }
 
         PolicyDocument sessionPolicy = null;
@@ -140,7 +140,7 @@ final class AssumeRoleParameters {
             try {
                 sessionPolicy = policyReader.readSessionPolicy(policy);
             } catch (PolicyValidationException e) {
-                throw ExchangeFailure.invalidRequest("policy: " + e.getMessage());
+                throw AssumeRoleRefusal.invalidRequest("policy: " + e.getMessage());
             }
         }
 
@@ -149,7 +149,7 @@ final class AssumeRoleParameters {
         if (audiences != null) {
             for (String value : audiences) {
                 if (value == null || value.isBlank()) {
-                    throw ExchangeFailure.invalidRequest("audience: empty value");
+                    throw AssumeRoleRefusal.invalidRequest("audience: empty value");
                 }
                 audience.add(value);
             }
@@ -191,20 +191,8 @@ final class AssumeRoleParameters {
     private static String required(MultivaluedMap<String, String> form, String name) {
         String value = form.getFirst(name);
         if (value == null || value.isBlank()) {
-            throw ExchangeFailure.invalidRequest(name + ": required");
+            throw AssumeRoleRefusal.invalidRequest(name + ": required");
         }
         return value;
-    }
-
-    /** The session name derived from a username: invalid characters become '-', padded/truncated to 2..64. */
-    static String sessionNameFrom(String username) {
-        String name = username == null ? "" : username.replaceAll("[^A-Za-z0-9_.@=,-]", "-");
-        if (name.length() > 64) {
-            name = name.substring(0, 64);
-        }
-        while (name.length() < 2) {
-            name = name + "-";
-        }
-        return name;
     }
 }

@@ -1,5 +1,9 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
+import io.github.keycloaksts.assume.AssumeRoleAudit;
+import io.github.keycloaksts.assume.SourceMfa;
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,24 +50,19 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 /**
- * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: PRODUCT.md,
- * "Token exchange"). A new instance per request: it keeps per-request state.
+ * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: docs/api.md,
+ * "Token exchange"). Created for each request, bound to that request's session.
  */
 final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
     static final String AUTH_METHOD = "sts-assume-role";
     private static final Logger LOG = Logger.getLogger(AssumeRoleTokenExchangeProvider.class);
-    private static final PolicyReader POLICY_READER = AssumeRoleAuthorizer.POLICY_READER;
+    private static final PolicyReader POLICY_READER = PolicyReader.defaults();
 
     private final KeycloakSession session;
 
     AssumeRoleTokenExchangeProvider(KeycloakSession session) {
         this.session = session;
-    }
-
-    /** Keycloak 26.5/26.6 call this (removed from the SPI in 26.7); no {@code @Override} so both compile. */
-    public int getVersion() {
-        return 2;
     }
 
     /** Claims every request with {@code role_arn}, from any client: refusing a client is ours to do, not a fallthrough. */
@@ -82,25 +81,25 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         try {
             Optional<String> clientRefusal = AssumeRoleClients.refusal(context.getClient());
             if (clientRefusal.isPresent()) {
-                throw ExchangeFailure.unauthorizedClient(clientRefusal.get());
+                throw AssumeRoleRefusal.unauthorizedClient(clientRefusal.get());
             }
             AssumeRoleParameters params = AssumeRoleParameters.read(form, POLICY_READER);
             event.detail("role_arn", params.roleArn.toString());
             subject = SubjectTokenVerifier.verify(session, context, params.subjectToken);
             SenderConstraint.requireProof(session, subject.token());
             return assume(context, params, subject);
-        } catch (ExchangeFailure failure) {
+        } catch (AssumeRoleRefusal failure) {
             audit(context, subject, roleArn, failure);
-            throw new CorsErrorResponseException(context.getCors(), failure.oauthError, failure.callerDescription,
-                    Response.Status.fromStatusCode(failure.status));
+            throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
+                    Response.Status.fromStatusCode(failure.status()));
         } catch (CorsErrorResponseException e) {
             throw e;
         } catch (RuntimeException e) {
             // Fail closed: anything unexpected is a denial, with the cause in the server log and the events.
             LOG.warnf(e, "AssumeRole of %s failed", roleArn);
-            ExchangeFailure failure = ExchangeFailure.denied("internal error: " + e);
+            AssumeRoleRefusal failure = AssumeRoleRefusal.denied("internal error: " + e);
             audit(context, subject, roleArn, failure);
-            throw new CorsErrorResponseException(context.getCors(), failure.oauthError, failure.callerDescription,
+            throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
                     Response.Status.FORBIDDEN);
         }
     }
@@ -162,7 +161,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                                      java.util.function.Consumer<TokenManager.AccessTokenResponseBuilder> customize) {
         RealmModel realm = context.getRealm();
         if (scope != null && !TokenManager.isValidScope(session, scope, client)) {
-            throw ExchangeFailure.invalidRequest("scope: not a scope of client " + client.getClientId());
+            throw AssumeRoleRefusal.invalidRequest("scope: not a scope of client " + client.getClientId());
         }
         RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         try {
@@ -209,7 +208,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
     }
 
-    private void audit(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn, ExchangeFailure failure) {
+    private void audit(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn, AssumeRoleRefusal failure) {
         EventBuilder event = context.getEvent();
         if (roleArn != null) {
             event.detail("role_arn", roleArn);
@@ -226,7 +225,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
     /** The same assumption, seen from the source account: an event in its own realm. */
     private void mirrorInSource(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn,
-                                String sessionName, ExchangeFailure failure) {
+                                String sessionName, AssumeRoleRefusal failure) {
         EventBuilder mirror = AssumeRoleAudit.sourceEvent(session, context.getClientConnection(), subject.realm(), subject.user(),
                 subject.token().getIssuedFor(), subject.token().getSessionId(), AUTH_METHOD, context.getRealm(), roleArn, sessionName);
         if (failure != null) {

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 
-/** The claims that make an access token a role token (PRODUCT.md, "Token exchange"). */
+/** The claims that make an access token a role token (docs/api.md, "Token exchange"). */
 public final class RoleTokenClaims {
 
     public static final String ROLE_ARN = "role_arn";
@@ -33,6 +34,7 @@ public final class RoleTokenClaims {
         // principal's token would come back to life as soon as any user got that username again (a re-created
         // principal, a self-registered user); by `sub` alone a deleted principal stays deleted.
         token.setPreferredUsername(null);
+        token.getOtherClaims().remove("preferred_username"); // where Keycloak's username mapper puts it
         token.setRealmAccess(null);
         token.setResourceAccess(new LinkedHashMap<>());
         Set<String> roleClients = new LinkedHashSet<>();
@@ -54,7 +56,7 @@ public final class RoleTokenClaims {
         if (!requestedAudience.isEmpty()) {
             for (String audience : requestedAudience) {
                 if (!roleClients.contains(audience)) {
-                    throw ExchangeFailure.invalidRequest("audience: " + audience + " is not an audience of the role's policies");
+                    throw AssumeRoleRefusal.invalidRequest("audience: " + audience + " is not an audience of the role's policies");
                 }
             }
             token.audience(requestedAudience.toArray(String[]::new));

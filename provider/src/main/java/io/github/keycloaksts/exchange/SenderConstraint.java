@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.function.Predicate;
 
 import org.keycloak.common.VerificationException;
@@ -29,7 +30,7 @@ final class SenderConstraint {
     private SenderConstraint() {
     }
 
-    /** Throws {@link ExchangeFailure} unless this request proves possession of the key {@code subject} is bound to. */
+    /** Throws {@link AssumeRoleRefusal} unless this request proves possession of the key {@code subject} is bound to. */
     static void requireProof(KeycloakSession session, AccessToken subject) {
         if (subject.getConfirmation() == null) {
             return;
@@ -48,26 +49,26 @@ final class SenderConstraint {
             return;
         }
         if (cnf.getKeyThumbprint() == null && cnf.getCertThumbprint() == null) {
-            throw ExchangeFailure.proofMissing(Errors.INVALID_REQUEST, "Sender-constrained subject_token not supported",
+            throw AssumeRoleRefusal.proofMissing(Errors.INVALID_REQUEST, "Sender-constrained subject_token not supported",
                     REASON_PREFIX + " by an unsupported confirmation method (cnf without jkt or x5t#S256)");
         }
         if (cnf.getCertThumbprint() != null && !certificateMatches.test(subject)) {
-            throw ExchangeFailure.proofMissing(Errors.INVALID_REQUEST, MtlsHoKTokenUtil.CERT_VERIFY_ERROR_DESC,
+            throw AssumeRoleRefusal.proofMissing(Errors.INVALID_REQUEST, MtlsHoKTokenUtil.CERT_VERIFY_ERROR_DESC,
                     REASON_PREFIX + " (cnf.x5t#S256, mTLS): " + MtlsHoKTokenUtil.CERT_VERIFY_ERROR_DESC);
         }
         if (cnf.getKeyThumbprint() != null) {
             if (cnf.getJktType() != null && !DPoPUtil.DPOP_JKT_TYPE.equals(cnf.getJktType())) {
-                throw ExchangeFailure.proofMissing(Errors.INVALID_REQUEST, "Sender-constrained subject_token not supported",
+                throw AssumeRoleRefusal.proofMissing(Errors.INVALID_REQUEST, "Sender-constrained subject_token not supported",
                         REASON_PREFIX + " (cnf.jkt) with key type " + cnf.getJktType() + ", not DPoP");
             }
             if (proof == null) {
-                throw ExchangeFailure.proofMissing(Errors.INVALID_DPOP_PROOF, "DPoP proof is missing",
+                throw AssumeRoleRefusal.proofMissing(Errors.INVALID_DPOP_PROOF, "DPoP proof is missing",
                         REASON_PREFIX + " (cnf.jkt, DPoP): DPoP proof is missing");
             }
             try {
                 DPoPUtil.validateBinding(subject, proof);
             } catch (VerificationException e) {
-                throw ExchangeFailure.proofMissing(Errors.INVALID_DPOP_PROOF, e.getMessage(),
+                throw AssumeRoleRefusal.proofMissing(Errors.INVALID_DPOP_PROOF, e.getMessage(),
                         REASON_PREFIX + " (cnf.jkt, DPoP): " + e.getMessage());
             }
         }

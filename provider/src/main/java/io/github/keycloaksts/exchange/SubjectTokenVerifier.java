@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.Set;
 
 import org.keycloak.jose.jws.JWSInput;
@@ -39,17 +40,17 @@ final class SubjectTokenVerifier {
             jws = new JWSInput(subjectToken);
             unverified = jws.readJsonContent(AccessToken.class);
         } catch (Exception e) {
-            throw ExchangeFailure.invalidToken("subject_token is not a signed JWT");
+            throw AssumeRoleRefusal.invalidToken("subject_token is not a signed JWT");
         }
         String algorithm = jws.getHeader().getRawAlgorithm();
         if (algorithm == null || !ASYMMETRIC.contains(algorithm)) {
             // Tokens of a realm are signed with its asymmetric keys; "none" and HMAC are never accepted here.
-            throw ExchangeFailure.invalidToken("subject_token algorithm " + algorithm + " is not accepted");
+            throw AssumeRoleRefusal.invalidToken("subject_token algorithm " + algorithm + " is not accepted");
         }
         String issuer = unverified == null ? null : unverified.getIssuer();
         RealmModel source = realmOfIssuer(session, issuer);
         if (source == null) {
-            throw ExchangeFailure.invalidToken("subject_token issuer " + issuer + " is not a realm of this server");
+            throw AssumeRoleRefusal.invalidToken("subject_token issuer " + issuer + " is not a realm of this server");
         }
 
         KeycloakContext context = session.getContext();
@@ -72,21 +73,14 @@ final class SubjectTokenVerifier {
             context.setBearerToken(bearer);
         }
         if (result == null) {
-            throw ExchangeFailure.invalidToken("subject_token rejected by realm " + source.getName() + hints(unverified));
+            throw AssumeRoleRefusal.invalidToken("subject_token rejected by realm " + source.getName() + hints(unverified));
         }
         return new VerifiedSubject(source, result.user(), result.session(), result.token(), issuer);
     }
 
     private static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {
-        if (issuer == null) {
-            return null;
-        }
-        int at = issuer.lastIndexOf("/realms/");
-        if (at < 0) {
-            return null;
-        }
-        String name = issuer.substring(at + "/realms/".length());
-        if (name.isEmpty() || name.contains("/")) {
+        String name = realmNameOfIssuer(issuer);
+        if (name == null) {
             return null;
         }
         RealmModel realm = session.realms().getRealmByName(name);
@@ -95,6 +89,22 @@ final class SubjectTokenVerifier {
         }
         String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
         return expected.equals(issuer) ? realm : null;
+    }
+
+    /**
+     * The realm name an issuer claims ({@code …/realms/<name>}), or null. Only a candidate: the caller accepts the
+     * realm only if the issuer is exactly that realm's issuer URL on this server.
+     */
+    static String realmNameOfIssuer(String issuer) {
+        if (issuer == null) {
+            return null;
+        }
+        int at = issuer.lastIndexOf("/realms/");
+        if (at < 0) {
+            return null;
+        }
+        String name = issuer.substring(at + "/realms/".length());
+        return name.isEmpty() || name.contains("/") ? null : name;
     }
 
     /** What the unverified token already shows, for the audit reason only. */

@@ -1,10 +1,17 @@
 package io.github.keycloaksts.grant;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.role.ParsedDocuments;
+import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.RoleUtils;
 
 /**
  * The source side of an assumption: roles of an account whose attribute {@code sts.assume-role} lists the role
@@ -15,6 +22,10 @@ public final class SourceGrants {
 
     public static final String ASSUME_ROLE_ATTRIBUTE = "sts.assume-role";
 
+    private static final Logger LOG = Logger.getLogger(SourceGrants.class);
+    /** Parsed values by realm and text: see {@link ParsedDocuments}. */
+    private static final ParsedDocuments PARSED = new ParsedDocuments(20_000);
+
     private SourceGrants() {
     }
 
@@ -24,6 +35,45 @@ public final class SourceGrants {
                 .map(String::trim)
                 .filter(value -> !value.isEmpty())
                 .toList();
+    }
+
+    /**
+     * What one {@code sts.assume-role} value grants: a permission policy allowing {@code sts:AssumeRole} on the role
+     * ARN pattern it holds. The one check of a value, for the exchange (which ignores a value that fails it: fail
+     * closed) and for {@code GET /sts/grants} (which lists such a value as {@code invalid}), so the admin never sees
+     * as granted what the exchange ignores. A concrete ARN must be a role's ({@code acs:ram::<id>:user/alice} grants
+     * nothing); a pattern with wildcards must be a valid ARN pattern.
+     *
+     * @throws PolicyValidationException with no path and a message saying what is wrong, if the value grants nothing
+     */
+    public static PolicyDocument grantOf(String value) {
+        if (value == null) {
+            throw new PolicyValidationException("", "not an ARN pattern: null");
+        }
+        try {
+            return PolicyDocument.allowAssumeRole(List.of(value));
+        } catch (PolicyValidationException e) {
+            throw new PolicyValidationException("", e.detail()); // the path of the generated document means nothing to an admin
+        }
+    }
+
+    /**
+     * What {@code user} of {@code source} is granted: one document per valid {@code sts.assume-role} value of its
+     * effective roles (direct, through groups, through composites). Invalid values grant nothing (fail closed);
+     * {@code GET /sts/grants} shows them to the admin. Each value is parsed once per node while it is unchanged.
+     */
+    public static List<PolicyDocument> of(RealmModel source, UserModel user) {
+        List<PolicyDocument> grants = new ArrayList<>();
+        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+            for (String pattern : patternsOf(role)) {
+                try {
+                    grants.add(PARSED.get(source.getId() + '/' + pattern, pattern, SourceGrants::grantOf));
+                } catch (PolicyValidationException e) {
+                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
+                }
+            }
+        }
+        return grants;
     }
 
     /** Every realm and client role of {@code realm} that grants assuming something. */

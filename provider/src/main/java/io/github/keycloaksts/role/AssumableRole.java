@@ -2,9 +2,13 @@ package io.github.keycloaksts.role;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
@@ -31,6 +35,10 @@ public final class AssumableRole {
     public static final int MAX_MAX_SESSION_DURATION = 43200;
     public static final int DEFAULT_MAX_SESSION_DURATION = 3600;
 
+    private static final PolicyReader POLICY_READER = PolicyReader.defaults();
+    /** Trust policies by realm and role: see {@link ParsedDocuments}. */
+    private static final ParsedDocuments TRUST_POLICIES = new ParsedDocuments(20_000);
+
     private final KeycloakSession session;
     private final ClientModel client;
 
@@ -41,6 +49,11 @@ public final class AssumableRole {
 
     public static String clientIdOf(String roleName) {
         return CLIENT_ID_PREFIX + roleName;
+    }
+
+    /** True when {@code clientId} is in the namespace of role clients ({@value #CLIENT_ID_PREFIX}…), carrier or not. */
+    public static boolean isRoleClientId(String clientId) {
+        return clientId != null && clientId.startsWith(CLIENT_ID_PREFIX);
     }
 
     /** True when {@code client} is the carrier of an assumable role (and not a client that merely looks like one). */
@@ -67,9 +80,35 @@ public final class AssumableRole {
         return client.getDescription();
     }
 
-    /** The stored trust policy, canonical JSON as written by the admin API or realm import. */
+    /** The stored trust policy, canonical JSON as written by the admin API or realm import; null when none is stored. */
     public String trustPolicyJson() {
         return client.getAttribute(TRUST_POLICY_ATTRIBUTE);
+    }
+
+    /**
+     * The stored trust policy, parsed (once per node while the stored text stays the same). Validated when read:
+     * what an import or a hand-edited client stored may not parse.
+     *
+     * @throws PolicyValidationException when the stored text is not a valid trust policy; such a role trusts nobody
+     */
+    public PolicyDocument trustPolicy() {
+        String json = trustPolicyJson();
+        return TRUST_POLICIES.get(client.getRealm().getId() + '/' + id(), json == null ? "" : json, POLICY_READER::readTrustPolicy);
+    }
+
+    /** The stored trust policy, or empty when it does not parse (see {@link #trustPolicy()}). */
+    public Optional<PolicyDocument> readableTrustPolicy() {
+        try {
+            return Optional.of(trustPolicy());
+        } catch (PolicyValidationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Principals named by the trust policy's Allow statements, each once, in order; none when it does not parse. */
+    public List<String> trustedPrincipals() {
+        return readableTrustPolicy().map(policy -> policy.allowedPrincipals().stream().map(Object::toString).toList())
+                .orElse(List.of());
     }
 
     /**
@@ -100,7 +139,7 @@ public final class AssumableRole {
         }
     }
 
-    public ClientModel client() {
+    ClientModel client() {
         return client;
     }
 

@@ -147,11 +147,11 @@ public final class AssumableRoleStore {
     public void delete(AssumableRole role) {
         String roleName = role.name();
         new RoleSessionPrincipals(session, realm).revoke(role, null);
-        session.setAttribute(DELETING + role.client().getId(), Boolean.TRUE);
+        session.setAttribute(DELETING + role.id(), Boolean.TRUE);
         try {
-            realm.removeClient(role.client().getId());
+            realm.removeClient(role.id());
         } finally {
-            session.removeAttribute(DELETING + role.client().getId());
+            session.removeAttribute(DELETING + role.id());
         }
         changed(roleName);
     }
@@ -166,6 +166,11 @@ public final class AssumableRoleStore {
      * every flow and grant off, full scope off, service account on (its user is the role's principal). Returns true
      * when something had to change (an imported role client, or one from an older version).
      */
+    /** {@link #lock(ClientModel)} for the client that carries {@code role}. */
+    public static boolean lock(AssumableRole role) {
+        return lock(role.client());
+    }
+
     public static boolean lock(ClientModel client) {
         boolean changed = false;
         if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol())) {

@@ -56,11 +56,11 @@ public final class RoleSessionPrincipals {
     static final String CONSOLE_PREFIX = "sts-role-console.";
 
     static String username(AssumableRole role, String accountId) {
-        return TOKEN_PREFIX + role.client().getId() + "." + accountId;
+        return TOKEN_PREFIX + role.id() + "." + accountId;
     }
 
     static String consoleUsername(AssumableRole role, String accountId) {
-        return CONSOLE_PREFIX + role.client().getId() + "." + accountId;
+        return CONSOLE_PREFIX + role.id() + "." + accountId;
     }
 
     /**
@@ -76,7 +76,7 @@ public final class RoleSessionPrincipals {
             heal(role, existing, accountId);
             return existing;
         }
-        String roleClientId = role.client().getId();
+        String roleClientId = role.id();
         return create(username, role, accountId, user -> {
             // Plain words only: Keycloak's default person-name validator refuses characters like ( ) = ,
             user.setFirstName("Role session");
@@ -92,7 +92,7 @@ public final class RoleSessionPrincipals {
      */
     private UserModel create(String username, AssumableRole role, String accountId, Consumer<UserModel> init) {
         String realmId = realm.getId();
-        String roleClientId = role.client().getId();
+        String roleClientId = role.id();
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), tx -> {
                 RealmModel txRealm = tx.realms().getRealm(realmId);
@@ -134,7 +134,7 @@ public final class RoleSessionPrincipals {
     static String accountOf(AssumableRole role, UserModel user) {
         String username = user.getUsername();
         for (String prefix : List.of(TOKEN_PREFIX, CONSOLE_PREFIX)) {
-            String start = prefix + role.client().getId() + ".";
+            String start = prefix + role.id() + ".";
             if (username != null && username.startsWith(start) && username.length() > start.length()) {
                 return username.substring(start.length());
             }
@@ -160,8 +160,8 @@ public final class RoleSessionPrincipals {
     }
 
     private static void heal(AssumableRole role, UserModel user, String accountId) {
-        if (!role.client().getId().equals(user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE))) {
-            user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, role.client().getId());
+        if (!role.id().equals(user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE))) {
+            user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, role.id());
         }
         if (!accountId.equals(user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE))) {
             user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
@@ -186,11 +186,11 @@ public final class RoleSessionPrincipals {
             if (link == null || !link.startsWith(LINK_PREFIX)) {
                 // A realm export cannot name a link to no client, so an imported principal arrives unlinked:
                 // link it again so it stays hidden and unable to log in.
-                user.setServiceAccountClientLink(LINK_PREFIX + role.client().getId());
+                user.setServiceAccountClientLink(LINK_PREFIX + role.id());
             }
             return user;
         }
-        String roleClientId = role.client().getId();
+        String roleClientId = role.id();
         return create(username(role, accountId), role, accountId,
                 user -> user.setServiceAccountClientLink(LINK_PREFIX + roleClientId));
     }
@@ -202,10 +202,10 @@ public final class RoleSessionPrincipals {
      */
     public List<UserModel> of(AssumableRole role) {
         Map<String, UserModel> principals = new LinkedHashMap<>();
-        session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.client().getId())
+        session.users().searchForUserByUserAttributeStream(realm, ROLE_CLIENT_ATTRIBUTE, role.id())
                 .forEach(user -> principals.put(user.getId(), user));
         for (String prefix : List.of(TOKEN_PREFIX, CONSOLE_PREFIX)) {
-            session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, prefix + role.client().getId() + ".",
+            session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, prefix + role.id() + ".",
                             UserModel.INCLUDE_SERVICE_ACCOUNT, "true"), null, null)
                     .forEach(user -> principals.put(user.getId(), user));
         }
@@ -258,7 +258,7 @@ public final class RoleSessionPrincipals {
      * naming the account reduced to the account's own principals, so removing another account from a shared
      * statement does not touch this account's standing.
      */
-    private static Set<String> concerning(PolicyDocument document, String accountId) {
+    static Set<String> concerning(PolicyDocument document, String accountId) {
         Set<String> parts = new java.util.HashSet<>();
         for (Statement statement : document.statements()) {
             if (statement.effect() != Effect.DENY && !names(statement, accountId)) {

@@ -38,10 +38,10 @@ public final class StsRealmResourceProviderFactory implements RealmResourceProvi
         return PROVIDER_ID;
     }
 
+    /** The server info's entry for keycloak-sts: the version in the jar's manifest (provider/pom.xml), else "unknown". */
     @Override
     public Map<String, String> getOperationalInfo() {
-        Package pkg = getClass().getPackage();
-        String version = pkg.getImplementationVersion();
-        return Map.of("version", version == null ? "development" : version);
+        String version = StsRealmResourceProviderFactory.class.getPackage().getImplementationVersion();
+        return Map.of("version", version == null ? "unknown" : version);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,9 +30,9 @@ class SenderConstraintTest {
     }
 
     static void refused(Runnable check, String eventError, String reasonPart) {
-        assertThatThrownBy(check::run).isInstanceOfSatisfying(ExchangeFailure.class, f -> {
-            assertThat(f.oauthError).isEqualTo("invalid_request");
-            assertThat(f.status).isEqualTo(400);
+        assertThatThrownBy(check::run).isInstanceOfSatisfying(AssumeRoleRefusal.class, f -> {
+            assertThat(f.oauthError()).isEqualTo("invalid_request");
+            assertThat(f.status()).isEqualTo(400);
             assertThat(f.eventError()).isEqualTo(eventError);
             assertThat(f.reason()).startsWith(SenderConstraint.REASON_PREFIX).contains(reasonPart);
         });

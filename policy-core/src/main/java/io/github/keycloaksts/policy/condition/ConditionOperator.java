@@ -1,5 +1,7 @@
 package io.github.keycloaksts.policy.condition;
 
+import static io.github.keycloaksts.policy.internal.Texts.quote;
+
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -111,17 +113,13 @@ public enum ConditionOperator {
         }
         return switch (valueType) {
             case STRING -> null;
-            case NUMBER -> parseNumber(value) == null ? "not a number: " + quoteValue(value) : null;
+            case NUMBER -> parseNumber(value) == null ? "not a number: " + quote(value) : null;
             case DATE -> parseDate(value) == null
-                    ? "not an ISO-8601 date-time with offset (e.g. 2025-01-01T00:00:00Z): " + quoteValue(value) : null;
+                    ? "not an ISO-8601 date-time with offset (e.g. 2025-01-01T00:00:00Z): " + quote(value) : null;
             case BOOL -> value.equals("true") || value.equals("false") ? null
-                    : "not a boolean (true or false): " + quoteValue(value);
-            case IP -> IpRange.parse(value) == null ? "not an IP address or CIDR range: " + quoteValue(value) : null;
+                    : "not a boolean (true or false): " + quote(value);
+            case IP -> IpRange.parse(value) == null ? "not an IP address or CIDR range: " + quote(value) : null;
         };
-    }
-
-    private static String quoteValue(String value) {
-        return io.github.keycloaksts.policy.internal.Texts.quote(value);
     }
 
     /** Plain decimal: optional minus, 1-30 digits, optional fraction of 1-30 digits. */

@@ -1,5 +1,7 @@
 package io.github.keycloaksts.policy.condition;
 
+import static io.github.keycloaksts.policy.internal.Texts.quote;
+
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -179,7 +181,7 @@ public final class RequestContext {
             byte[] bytes = IpRange.parseAddress(address);
             if (bytes == null) {
                 throw new IllegalArgumentException("not an IP address: "
-                        + io.github.keycloaksts.policy.internal.Texts.quote(address));
+                        + quote(address));
             }
             return put(ConditionKey.SOURCE_IP, bytes);
         }

@@ -3,9 +3,11 @@ package io.github.keycloaksts.policy.document;
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.Arn;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -106,6 +108,20 @@ public final class PolicyDocument {
     /** @return the statements in document order */
     public List<Statement> statements() {
         return statements;
+    }
+
+    /**
+     * The principals this document's {@code Allow} statements name, each once, in document order: who a trust policy
+     * may let in, before conditions and {@code Deny} statements are considered.
+     */
+    public List<Arn> allowedPrincipals() {
+        Set<Arn> principals = new LinkedHashSet<>();
+        for (Statement statement : statements) {
+            if (statement.effect() == Effect.ALLOW) {
+                principals.addAll(statement.principals().arns());
+            }
+        }
+        return List.copyOf(principals);
     }
 
     @Override

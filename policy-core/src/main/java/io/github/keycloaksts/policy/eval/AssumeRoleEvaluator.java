@@ -50,7 +50,7 @@ public final class AssumeRoleEvaluator {
      * @param request                the request
      * @param sourceIdentityPolicies the source account's grants to the principal
      *                               ({@link PolicyKind#PERMISSION} documents, e.g. from
-     *                               {@link SourceGrants#fromPatterns(Collection)}); empty allows nothing
+     *                               {@link PolicyDocument#allowAssumeRole(Collection)}); empty allows nothing
      * @param trustPolicy            the target role's trust policy ({@link PolicyKind#TRUST})
      * @return the decision, never null
      */
@@ -96,20 +96,6 @@ public final class AssumeRoleEvaluator {
         }
     }
 
-    /**
-     * Applies a session policy to the role's attached policies; see
-     * {@link SessionPolicyNarrowing#narrow(PolicyDocument, Collection, RequestContext)}.
-     *
-     * @param sessionPolicy       the session policy ({@link PolicyKind#SESSION})
-     * @param attachedPolicyNames the role's attached policy names
-     * @param context             the request's condition key values
-     * @return the allowed subset and the reasons
-     */
-    public SessionPolicyNarrowing.Result narrowSession(PolicyDocument sessionPolicy,
-                                                      Collection<String> attachedPolicyNames,
-                                                      RequestContext context) {
-        return SessionPolicyNarrowing.narrow(sessionPolicy, attachedPolicyNames, context);
-    }
 
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
         if (doc.kind() != kind) {

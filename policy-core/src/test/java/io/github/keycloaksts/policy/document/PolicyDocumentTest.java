@@ -32,6 +32,20 @@ class PolicyDocumentTest {
     }
 
     @Test
+    void allowedPrincipalsAreThoseOfAllowStatementsOnceEachInDocumentOrder() {
+        PolicyDocument trust = READER.readTrustPolicy("""
+                {"Version":"1","Statement":[
+                 {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["87654321","acs:ram::12345678:user/alice"]}},
+                 {"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"RAM":"11112222"}},
+                 {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::87654321:root","33334444"]}}]}""");
+        assertThat(trust.allowedPrincipals()).extracting(Object::toString).containsExactly(
+                "acs:ram::87654321:root", "acs:ram::12345678:user/alice", "acs:ram::33334444:root");
+        assertThat(READER.readTrustPolicy("""
+                {"Version":"1","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"RAM":"11112222"}}]}""")
+                .allowedPrincipals()).isEmpty();
+    }
+
+    @Test
     void principalsRefuseRoleSessions() {
         assertThatThrownBy(() -> Principals.of(List.of(Arn.parse("acs:ram::12345678:role/ops/bob"))))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -28,7 +28,7 @@ class AssumeRoleEvaluatorTest {
     private static final PolicyDocument SEED_TRUST = READER.readTrustPolicy("""
             {"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow",
              "Principal":{"RAM":["acs:ram::12345678:root"]}}]}""");
-    private static final PolicyDocument BOB_GRANT = SourceGrants.fromPatterns(List.of("acs:ram::11223344:role/ecs-admin"));
+    private static final PolicyDocument BOB_GRANT = PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/ecs-admin"));
     private static final AssumeRoleRequest BOB = AssumeRoleRequest.forUser("12345678", "bob", ECS_ADMIN, RequestContext.empty());
 
     @Test
@@ -124,20 +124,20 @@ class AssumeRoleEvaluatorTest {
 
     @Test
     void sourceGrantsNameTheInvalidValue() {
-        assertThatThrownBy(() -> SourceGrants.fromPatterns(List.of("acs:ram::11223344:role/ecs-admin", "ecs-admin")))
+        assertThatThrownBy(() -> PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/ecs-admin", "ecs-admin")))
                 .isInstanceOf(PolicyValidationException.class)
                 .hasMessage("Statement[0].Resource[1]: not an ARN pattern: \"ecs-admin\" (expected acs:ram:... or *)");
-        assertThatThrownBy(() -> SourceGrants.fromPatterns(Arrays.asList((String) null)))
+        assertThatThrownBy(() -> PolicyDocument.allowAssumeRole(Arrays.asList((String) null)))
                 .hasMessage("Statement[0].Resource[0]: must be a string");
-        assertThatThrownBy(() -> SourceGrants.fromPatterns(null)).hasMessage("Statement[0].Resource: patterns are null");
-        assertThatThrownBy(() -> SourceGrants.fromPatterns(List.of("acs:ram::11223344:user/bob")))
+        assertThatThrownBy(() -> PolicyDocument.allowAssumeRole(null)).hasMessage("Statement[0].Resource: patterns are null");
+        assertThatThrownBy(() -> PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:user/bob")))
                 .hasMessage("Statement[0].Resource[0]: not a role ARN: \"acs:ram::11223344:user/bob\"");
-        PolicyDocument grant = SourceGrants.fromPatterns(List.of("acs:ram::11223344:role/*", "*"));
+        PolicyDocument grant = PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/*", "*"));
         assertThat(grant).isEqualTo(PolicyDocument.allowAssumeRole(List.of("acs:ram::11223344:role/*", "*")));
         assertThat(grant.toString()).isEqualTo("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
                 + "\"Action\":[\"sts:AssumeRole\"],\"Resource\":[\"acs:ram::11223344:role/*\",\"*\"]}]}");
         assertThat(READER.readPermissionPolicy(grant.toString())).isEqualTo(grant);
-        assertThat(SourceGrants.fromPatterns(List.of()).statements()).isEmpty();
+        assertThat(PolicyDocument.allowAssumeRole(List.of()).statements()).isEmpty();
     }
 
     @Test

@@ -69,7 +69,7 @@ class ScenarioTest {
         grantsNode.forEach(g -> grants.add(g.asText()));
         List<PolicyDocument> sources = new ArrayList<>();
         if (!grants.isEmpty()) {
-            sources.add(SourceGrants.fromPatterns(grants));
+            sources.add(PolicyDocument.allowAssumeRole(grants));
         }
         for (JsonNode p : c.path("sourcePolicies")) {
             sources.add(READER.readPermissionPolicy(p));

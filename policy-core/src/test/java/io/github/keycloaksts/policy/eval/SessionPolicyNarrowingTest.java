@@ -16,7 +16,7 @@ class SessionPolicyNarrowingTest {
 
     @Test
     void keepsOnlyAllowedNamesInInputOrder() {
-        SessionPolicyNarrowing.Result r = new AssumeRoleEvaluator().narrowSession(READ_ONLY,
+        SessionPolicyNarrowing.Result r = SessionPolicyNarrowing.narrow(READ_ONLY,
                 List.of("AliyunRDSReadOnlyAccess", "AliyunECSFullAccess", "AliyunECSReadOnlyAccess"), RequestContext.empty());
         assertThat(r.allowed()).containsExactly("AliyunRDSReadOnlyAccess", "AliyunECSReadOnlyAccess");
         assertThat(r.denied()).containsExactly("AliyunECSFullAccess");

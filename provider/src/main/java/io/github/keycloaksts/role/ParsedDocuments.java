@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.role;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ import io.github.keycloaksts.policy.document.PolicyDocument;
  * cheap even for a trust policy with thousands of principals: Keycloak's caches hand out the same attribute string
  * until it changes, and {@link String#equals} answers an identical reference at once. Bounded: when full, it starts over.
  */
-final class ParsedDocuments {
+public final class ParsedDocuments {
 
     private record Parsed(String text, PolicyDocument document) {
     }
@@ -21,12 +21,12 @@ final class ParsedDocuments {
     private final int maxEntries;
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
-    ParsedDocuments(int maxEntries) {
+    public ParsedDocuments(int maxEntries) {
         this.maxEntries = maxEntries;
     }
 
     /** @throws io.github.keycloaksts.policy.PolicyValidationException if {@code parser} refuses the text (not cached) */
-    PolicyDocument get(String key, String text, Function<String, PolicyDocument> parser) {
+    public PolicyDocument get(String key, String text, Function<String, PolicyDocument> parser) {
         Parsed cached = parsed.get(key);
         if (cached != null && cached.text().equals(text)) {
             return cached.document();

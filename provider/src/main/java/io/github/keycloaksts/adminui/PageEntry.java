@@ -1,4 +1,4 @@
-package io.github.keycloaksts.admin.console;
+package io.github.keycloaksts.adminui;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,12 +11,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
-import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.document.PolicyWriter;
-import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AttachedPolicy;
 import org.keycloak.common.util.MultivaluedHashMap;
@@ -43,12 +39,8 @@ final class PageEntry {
 
     /** The entry that shows {@code role} as it is stored. */
     static MultivaluedHashMap<String, String> configOf(AssumableRole role) {
-        PolicyDocument trustPolicy;
-        try {
-            trustPolicy = PolicyReader.defaults().readTrustPolicy(role.trustPolicyJson() == null ? "" : role.trustPolicyJson());
-        } catch (PolicyValidationException e) {
-            trustPolicy = null; // only a hand-edited import gets here; the raw text is shown so it can be fixed
-        }
+        // Unreadable only after a hand-edited import: then the raw text is shown so it can be fixed.
+        PolicyDocument trustPolicy = role.readableTrustPolicy().orElse(null);
         return config(role.name(), role.description(), trustPolicy, role.trustPolicyJson(), role.maxSessionDuration(),
                 role.attachedPolicies());
     }
@@ -78,13 +70,7 @@ final class PageEntry {
     }
 
     static List<String> trustedPrincipals(PolicyDocument trustPolicy) {
-        Set<String> trusted = new LinkedHashSet<>();
-        for (Statement statement : trustPolicy.statements()) {
-            if (statement.effect() == Effect.ALLOW) {
-                statement.principals().arns().forEach(arn -> trusted.add(arn.toString()));
-            }
-        }
-        return List.copyOf(trusted);
+        return trustPolicy.allowedPrincipals().stream().map(Object::toString).toList();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.admin.console;
+package io.github.keycloaksts.adminui;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.admin.AdminRequest;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -20,7 +21,6 @@ import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleValidationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.common.Profile;
@@ -260,11 +260,11 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
                 .orElseThrow(() -> invalid("roleName: entry " + roleName + " of page \""
                         + PROVIDER_ID + "\" names no assumable role of the imported realm (client "
                         + AssumableRole.CLIENT_ID_PREFIX + roleName + "); roles are imported from their clients, the page only shows them"));
-        ComponentModel twin = realm.getComponent(role.client().getId());
+        ComponentModel twin = realm.getComponent(role.id());
         if (twin != null && !Objects.equals(twin.getId(), model.getId())) {
             throw invalid("roleName: role " + roleName + " has two entries in page \"" + PROVIDER_ID + "\"");
         }
-        model.setId(role.client().getId());
+        model.setId(role.id());
         model.setName(role.name());
         model.setConfig(PageEntry.configOf(role)); // attached policies arrive with the users; rewritten after the import
     }
@@ -384,11 +384,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             // Not an IllegalArgumentException (which Keycloak would swallow here): the removal and its admin event
             // are rolled back. The body is the REST API's plus error_description, which the admin console shows
             // under the code.
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("error", e.code());
-            body.put("errorMessage", e.getMessage());
-            body.put("error_description", e.getMessage());
-            throw new ErrorResponseException(Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build());
+            throw AdminApiException.shownByConsole(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
         }
         roles.delete(role);
     }
@@ -440,8 +436,8 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
     /** The role an entry mirrors: the client with the entry's ID, else (an entry imported by hand) by name. */
     private static Optional<AssumableRole> roleOf(RealmModel realm, AssumableRoleStore roles, ComponentModel entry) {
         ClientModel client = entry.getId() == null ? null : realm.getClientById(entry.getId());
-        if (client != null && client.getClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX)) {
-            return roles.find(client.getClientId().substring(AssumableRole.CLIENT_ID_PREFIX.length()));
+        if (client != null && AssumableRole.isRoleClientId(client.getClientId())) {
+            return roles.ofClient(client);
         }
         String roleName = PageEntry.first(entry.getConfig(), PageEntry.ROLE_NAME);
         return roleName == null ? Optional.empty() : roles.find(roleName);
@@ -488,7 +484,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
                 clientChanged(removed.getKeycloakSession(), removed.getClient());
             }
         } else if (event instanceof ClientModel.ClientIdChangeEvent renamed) {
-            if (renamed.getPreviousClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX) || isRoleClient(renamed.getUpdatedClient())) {
+            if (AssumableRole.isRoleClientId(renamed.getPreviousClientId()) || isRoleClient(renamed.getUpdatedClient())) {
                 clientChanged(renamed.getKeycloakSession(), renamed.getUpdatedClient());
             }
         } else if (event instanceof RoleModel.RoleGrantedEvent granted) {
@@ -546,6 +542,6 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
     }
 
     private static boolean isRoleClient(ClientModel client) {
-        return client != null && client.getClientId() != null && client.getClientId().startsWith(AssumableRole.CLIENT_ID_PREFIX);
+        return client != null && AssumableRole.isRoleClientId(client.getClientId());
     }
 }

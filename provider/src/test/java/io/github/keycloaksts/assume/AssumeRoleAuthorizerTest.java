@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.assume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,11 +7,11 @@ import java.util.List;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.DecisionSide;
-import io.github.keycloaksts.policy.eval.SourceGrants;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,7 +24,7 @@ class AssumeRoleAuthorizerTest {
         RoleArn role = RoleArn.of("11223344", "nope");
         Decision decision = new AssumeRoleEvaluator().evaluate(
                 AssumeRoleRequest.of(UserArn.of(sourceAccount, "bob"), role, RequestContext.empty()),
-                List.of(SourceGrants.fromPatterns(List.of(grant))), AssumeRoleAuthorizer.TRUSTS_NOBODY);
+                List.of(PolicyDocument.allowAssumeRole(List.of(grant))), AssumeRoleAuthorizer.TRUSTS_NOBODY);
 
         assertThat(decision.isAllowed()).isFalse();
         assertThat(decision.side()).isEqualTo("*".equals(grant) ? DecisionSide.TRUST_POLICY : DecisionSide.SOURCE_GRANT);

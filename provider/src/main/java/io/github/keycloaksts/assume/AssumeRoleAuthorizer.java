@@ -1,8 +1,7 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.assume;
 
 import java.net.InetAddress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +26,22 @@ import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
-import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.RoleUtils;
 
 /**
  * The two-sided AssumeRole decision, shared by the token exchange and the Switch Role page: the source account's
- * grant to its user AND the target role's trust policy, with every condition. Throws {@link ExchangeFailure} on
+ * grant to its user AND the target role's trust policy, with every condition. Throws {@link AssumeRoleRefusal} on
  * any refusal, with the full reason for the audit.
  */
 public final class AssumeRoleAuthorizer {
 
+    /** Duration of a role session when the caller names none, capped at the role's maximum. */
+    public static final int DEFAULT_DURATION = 3600;
     static final PolicyReader POLICY_READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
-    private static final Logger LOG = Logger.getLogger(AssumeRoleAuthorizer.class);
-    /** Trust policies by realm and role. */
-    private static final ParsedDocuments TRUST_POLICIES = new ParsedDocuments(20_000);
-    /** {@code sts.assume-role} values by realm and text. */
-    private static final ParsedDocuments GRANT_PATTERNS = new ParsedDocuments(20_000);
     /** The trust policy evaluated for a role that does not exist or cannot be read: it names no principal. */
     static final PolicyDocument TRUSTS_NOBODY = POLICY_READER.readTrustPolicy(
             "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::00000000:root\"]}}]}");
@@ -71,15 +65,15 @@ public final class AssumeRoleAuthorizer {
         RealmModel target = request.target();
         UserModel sourceUser = request.sourceUser();
         if (request.subjectIsRoleSession() || RoleSessionPrincipals.isPrincipal(sourceUser)) {
-            throw ExchangeFailure.denied("role chaining refused: the subject is itself a role session");
+            throw AssumeRoleRefusal.denied("role chaining refused: the subject is itself a role session");
         }
         Account sourceAccount = Account.of(session, source)
-                .orElseThrow(() -> ExchangeFailure.denied("source realm " + source.getName() + " is not an account"));
+                .orElseThrow(() -> AssumeRoleRefusal.denied("source realm " + source.getName() + " is not an account"));
         Account targetAccount = Account.of(session, target)
-                .orElseThrow(() -> ExchangeFailure.deniedByTarget("target realm " + target.getName() + " is not an account"));
+                .orElseThrow(() -> AssumeRoleRefusal.deniedByTarget("target realm " + target.getName() + " is not an account"));
         RoleArn roleArn = request.roleArn();
         if (!roleArn.accountId().value().equals(targetAccount.accountId())) {
-            throw ExchangeFailure.deniedByTarget("role ARN account " + roleArn.accountId() + " is not the account "
+            throw AssumeRoleRefusal.deniedByTarget("role ARN account " + roleArn.accountId() + " is not the account "
                     + targetAccount.accountId() + " of realm " + target.getName());
         }
 
@@ -92,18 +86,17 @@ public final class AssumeRoleAuthorizer {
         if (found.isPresent()) {
             AssumableRole role = found.get();
             try {
-                trustPolicy = TRUST_POLICIES.get(target.getId() + '/' + role.id(), role.trustPolicyJson() == null ? "" : role.trustPolicyJson(),
-                        POLICY_READER::readTrustPolicy);
+                trustPolicy = role.trustPolicy();
             } catch (PolicyValidationException e) {
                 unusable = "stored trust policy of " + roleArn + " is invalid: " + e.getMessage();
             }
         }
 
         Integer requestedDuration = request.durationSeconds();
-        int maxDuration = found.map(AssumableRole::maxSessionDuration).orElse(AssumeRoleParameters.DEFAULT_DURATION);
-        int duration = requestedDuration != null ? requestedDuration : Math.min(AssumeRoleParameters.DEFAULT_DURATION, maxDuration);
+        int maxDuration = found.map(AssumableRole::maxSessionDuration).orElse(DEFAULT_DURATION);
+        int duration = requestedDuration != null ? requestedDuration : Math.min(DEFAULT_DURATION, maxDuration);
         String sessionName = request.sessionName() != null ? request.sessionName()
-                : AssumeRoleParameters.sessionNameFrom(sourceUser.getUsername());
+                : sessionNameFrom(sourceUser.getUsername());
 
         RequestContext conditions = RequestContext.builder()
                 .externalId(request.externalId())
@@ -115,21 +108,21 @@ public final class AssumeRoleAuthorizer {
                 .mfaPresent(request.mfaPresent())
                 .build();
         UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
-        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), sourceGrants(source, sourceUser), trustPolicy);
+        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), SourceGrants.of(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
-                throw ExchangeFailure.denied(sourceSideReason(decision));
+                throw AssumeRoleRefusal.denied(sourceSideReason(decision));
             }
-            throw ExchangeFailure.deniedByTarget(unusable != null ? unusable : decision.reason());
+            throw AssumeRoleRefusal.deniedByTarget(unusable != null ? unusable : decision.reason());
         }
         if (unusable != null) {
-            throw ExchangeFailure.deniedByTarget(unusable); // unreachable: TRUSTS_NOBODY allows no one
+            throw AssumeRoleRefusal.deniedByTarget(unusable); // unreachable: TRUSTS_NOBODY allows no one
         }
         AssumableRole role = found.get();
 
         // Only now, to a caller the role trusts, the role's own limits.
         if (requestedDuration != null && requestedDuration > role.maxSessionDuration()) {
-            throw ExchangeFailure.invalidRequest("duration_seconds: at most " + role.maxSessionDuration() + " for this role");
+            throw AssumeRoleRefusal.invalidRequest("duration_seconds: at most " + role.maxSessionDuration() + " for this role");
         }
         List<RoleModel> granted = narrow(role.attachedRoles().toList(), request.sessionPolicy(), conditions);
         return new Grant(sourceAccount, targetAccount, role, roleArn, sourceArn, sessionName, duration, granted, decision);
@@ -154,37 +147,28 @@ public final class AssumeRoleAuthorizer {
         return reason.toString();
     }
 
-    /** The source user's grants: every {@code sts.assume-role} pattern of its effective roles (direct, groups, composites). */
-    private static List<PolicyDocument> sourceGrants(RealmModel source, UserModel user) {
-        List<PolicyDocument> grants = new ArrayList<>();
-        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
-            for (String pattern : SourceGrants.patternsOf(role)) {
-                try {
-                    grants.add(grantOf(source, pattern));
-                } catch (PolicyValidationException e) {
-                    // An invalid pattern grants nothing (fail closed); GET /sts/grants shows it to the admin.
-                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
-                }
-            }
-        }
-        return grants;
-    }
-
-    private static PolicyDocument grantOf(RealmModel source, String pattern) {
-        return GRANT_PATTERNS.get(source.getId() + '/' + pattern, pattern,
-                text -> io.github.keycloaksts.policy.eval.SourceGrants.fromPatterns(List.of(text)));
-    }
-
     private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
         if (sessionPolicy == null) {
             return attached;
         }
         Map<String, RoleModel> byName = new LinkedHashMap<>();
         attached.forEach(role -> byName.put(AttachedPolicy.of(role).qualifiedName(), role));
-        SessionPolicyNarrowing.Result result = EVALUATOR.narrowSession(sessionPolicy, byName.keySet(), conditions);
+        SessionPolicyNarrowing.Result result = SessionPolicyNarrowing.narrow(sessionPolicy, byName.keySet(), conditions);
         if (result.failed()) {
-            throw ExchangeFailure.denied("session policy could not be evaluated: " + result.reasons());
+            throw AssumeRoleRefusal.denied("session policy could not be evaluated: " + result.reasons());
         }
         return result.allowed().stream().map(byName::get).toList();
+    }
+
+    /** The session name derived from a username: invalid characters become '-', padded/truncated to 2..64. */
+    public static String sessionNameFrom(String username) {
+        String name = username == null ? "" : username.replaceAll("[^A-Za-z0-9_.@=,-]", "-");
+        if (name.length() > 64) {
+            name = name.substring(0, 64);
+        }
+        while (name.length() < 2) {
+            name = name + "-";
+        }
+        return name;
     }
 }

@@ -1,8 +1,8 @@
-package io.github.keycloaksts.admin.console;
+package io.github.keycloaksts.adminui;
 
+import io.github.keycloaksts.account.EveryRealm;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +17,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.ui.extend.UiPageProvider;
 
 /**
@@ -73,7 +72,7 @@ final class RoleMirror {
         syncing(session, () -> {
             Map<String, ComponentModel> entries = entries(realm);
             for (AssumableRole role : new AssumableRoleStore(session, realm).list().toList()) {
-                write(realm, role, entries.remove(role.client().getId()));
+                write(realm, role, entries.remove(role.id()));
             }
             for (ComponentModel orphan : entries.values()) {
                 realm.removeComponent(orphan);
@@ -94,8 +93,8 @@ final class RoleMirror {
             for (String roleName : roleNames) {
                 Optional<AssumableRole> role = store.find(roleName);
                 if (role.isPresent()) {
-                    if (done.add(role.get().client().getId())) {
-                        write(realm, role.get(), entry(realm, role.get().client().getId()));
+                    if (done.add(role.get().id())) {
+                        write(realm, role.get(), entry(realm, role.get().id()));
                     }
                     continue;
                 }
@@ -137,7 +136,7 @@ final class RoleMirror {
         MultivaluedHashMap<String, String> shown = PageEntry.configOf(role);
         if (entry == null) {
             ComponentModel added = new ComponentModel();
-            added.setId(role.client().getId());
+            added.setId(role.id());
             added.setName(role.name());
             added.setParentId(realm.getId());
             added.setProviderType(PROVIDER_TYPE);
@@ -178,27 +177,15 @@ final class RoleMirror {
      * keep in step.
      */
     static void reconcileAll(KeycloakSessionFactory factory, boolean pageOn) {
-        List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
-        for (String realmId : realmIds) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    RealmModel realm = session.realms().getRealm(realmId);
-                    if (realm != null) {
-                        session.getContext().setRealm(realm);
-                        if (pageOn) {
-                            reconcile(session, realm);
-                        } else {
-                            clear(session, realm);
-                        }
+        // A failure can be another node doing the same at the same moment (the entry IDs are the role clients' IDs, so
+        // both cannot succeed); the next start or the next change of a role of the realm retries.
+        EveryRealm.each(factory, "bring the page \"" + AssumableRolesPageProviderFactory.PROVIDER_ID + "\" in step with its roles",
+                (session, realm) -> {
+                    if (pageOn) {
+                        reconcile(session, realm);
+                    } else {
+                        clear(session, realm);
                     }
                 });
-            } catch (RuntimeException e) {
-                // Another node may be doing the same at the same moment (the entry IDs are the role clients' IDs,
-                // so both cannot succeed); the next start or the next change of a role of this realm retries.
-                LOG.warnf("Could not bring the page \"%s\" of realm %s in step with its roles: %s",
-                        AssumableRolesPageProviderFactory.PROVIDER_ID, realmId, e.toString());
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.admin.console;
+package io.github.keycloaksts.adminui;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

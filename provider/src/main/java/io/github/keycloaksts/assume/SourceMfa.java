@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.assume;
 
 import java.util.Map;
 import java.util.Set;

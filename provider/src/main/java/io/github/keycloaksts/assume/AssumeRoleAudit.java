@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.assume;
 
 import java.net.InetAddress;
 
@@ -48,7 +48,7 @@ public final class AssumeRoleAudit {
     }
 
     /** Stores the event: success, or the failure's error (stored at once, in its own transaction). */
-    public static void finish(EventBuilder event, ExchangeFailure failure) {
+    public static void finish(EventBuilder event, AssumeRoleRefusal failure) {
         if (failure == null) {
             event.success();
         } else {

@@ -1,0 +1,65 @@
+package io.github.keycloaksts.admin;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.role.AssumableRole;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.keycloak.events.admin.OperationType;
+
+/**
+ * {@code /sts/roles/{roleName}/trust-policy}: who may assume the role. Replacing it ends the sessions of every
+ * account whose standing may have changed (admin event detail {@code revoked_accounts}).
+ */
+public final class TrustPolicyResource {
+
+    static final String TRUST_POLICY_RESOURCE = "STS_TRUST_POLICY";
+
+    private final AdminContext context;
+    private final String roleName;
+
+    TrustPolicyResource(AdminContext context, String roleName) {
+        this.context = context;
+        this.roleName = roleName;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonNode get() {
+        context.auth.realm().requireViewRealm();
+        AssumableRole role = context.role(roleName);
+        try {
+            return Converters.trustPolicy(role.trustPolicy());
+        } catch (PolicyValidationException e) {
+            throw AdminApiException.conflict("MalformedPolicyDocument.Stored",
+                    "the stored trust policy of role " + role.name() + " is invalid (" + e.getMessage() + "): PUT a new one");
+        }
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonNode put(String body) {
+        context.auth.realm().requireManageRealm();
+        AssumableRole role = context.role(roleName);
+        PolicyDocument trustPolicy = context.trustPolicy(RequestBody.object(body, null), "");
+        PolicyDocument before;
+        try {
+            before = role.trustPolicy();
+        } catch (PolicyValidationException e) {
+            before = null; // unreadable before: revoke every account's sessions
+        }
+        List<String> revoked = context.roles.updateTrustPolicy(role, before, trustPolicy);
+        JsonNode representation = Converters.trustPolicy(trustPolicy);
+        context.adminEvent.operation(OperationType.UPDATE).resource(TRUST_POLICY_RESOURCE)
+                .resourcePath(context.uri()).representation(representation)
+                .detail("revoked_accounts", String.join(",", revoked)).success();
+        return representation;
+    }
+}
