@@ -44,7 +44,6 @@ final class AssumeRoleMetrics {
 
     private static final Meter.MeterProvider<Counter> REFUSAL_COUNTER = Counter.builder(REFUSALS)
             .description("keycloak-sts AssumeRole exchanges refused, by reason class")
-            .baseUnit("exchanges")
             .withRegistry(Metrics.globalRegistry);
     private static final Meter.MeterProvider<Timer> DURATION_TIMER = Timer.builder(DURATION)
             .description("keycloak-sts AssumeRole exchange duration")
