@@ -22,8 +22,8 @@ import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakCluster;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.Sts;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,20 +41,27 @@ class ClusterConsistencyIT {
     static final String OTHER_ID = "73000003";
     static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-    final KeycloakCluster cluster = KeycloakCluster.shared();
-    final KeycloakServer node1 = cluster.node(1);
-    final KeycloakServer node2 = cluster.node(2);
+    static final KeycloakCluster cluster = KeycloakCluster.shared();
+    static final KeycloakServer node1 = cluster.node(1);
+    static final KeycloakServer node2 = cluster.node(2);
 
-    @BeforeEach
-    void accounts() {
+    /** Once for the class (realm creation is the slow part); each test uses roles of its own. */
+    @BeforeAll
+    static void accounts() {
         ClusterAccounts.createTarget(node1, TARGET, TARGET_ID);
         new Admin(node1).createSourceAccount(SOURCE, SOURCE_ID, "sam", "sam-pass-1", List.of(arn(TARGET_ID, "*")));
         new Admin(node1).createSourceAccount(OTHER, OTHER_ID, "olga", "olga-pass-1", List.of(arn(TARGET_ID, "*")));
     }
 
-    @AfterEach
-    void cleanUp() {
+    @AfterAll
+    static void cleanUp() {
         ClusterAccounts.cleanUp(node1, TARGET, SOURCE, OTHER);
+    }
+
+    /** Gives the account back the ID it had, after a test renumbered it (its own old IDs stay reserved for it). */
+    static void renumber(String realm, String accountId) {
+        Http.Response put = Http.sendJson("PUT", node1.adminUrl(realm) + "/sts/account", Map.of("accountId", accountId), node1.adminToken());
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
     }
 
     String sam(KeycloakServer node) {
@@ -87,17 +94,17 @@ class ClusterConsistencyIT {
 
     @Test
     void aTrustPolicyChangeOnNode1EndsLiveRoleTokensAtNode2() {
-        ClusterAccounts.createRole(node1, TARGET, "ops", SOURCE_ID, OTHER_ID);
-        String samToken = liveToken(node2, "ops");
-        String olgaToken = assume(node2, olga(node2), "ops");
+        ClusterAccounts.createRole(node1, TARGET, "tp", SOURCE_ID, OTHER_ID);
+        String samToken = liveToken(node2, "tp");
+        String olgaToken = assume(node2, olga(node2), "tp");
 
-        Http.Response changed = Http.sendJson("PUT", node1.adminUrl(TARGET) + "/sts/roles/ops/trust-policy",
+        Http.Response changed = Http.sendJson("PUT", node1.adminUrl(TARGET) + "/sts/roles/tp/trust-policy",
                 ClusterAccounts.trust(OTHER_ID), node1.adminToken());
         assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
 
         assertInactiveWithinOneSecond(node2, samToken, "trust-policy change");
         assertThat(active(node2, TARGET, olgaToken)).as("the still trusted account's token").isTrue();
-        Http.Response again = new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "ops"));
+        Http.Response again = new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "tp"));
         assertThat(again.status()).as("a new exchange at node 2: " + again).isEqualTo(403);
     }
 
@@ -117,17 +124,17 @@ class ClusterConsistencyIT {
 
     @Test
     void revokingSessionsOnNode1EndsLiveTokensAtNode2() {
-        ClusterAccounts.createRole(node1, TARGET, "ops", SOURCE_ID, OTHER_ID);
-        String samToken = liveToken(node2, "ops");
-        String olgaToken = assume(node2, olga(node2), "ops");
+        ClusterAccounts.createRole(node1, TARGET, "rs", SOURCE_ID, OTHER_ID);
+        String samToken = liveToken(node2, "rs");
+        String olgaToken = assume(node2, olga(node2), "rs");
 
-        Http.Response revoked = Http.delete(node1.adminUrl(TARGET) + "/sts/roles/ops/sessions?sourceAccountId=" + SOURCE_ID, node1.adminToken());
+        Http.Response revoked = Http.delete(node1.adminUrl(TARGET) + "/sts/roles/rs/sessions?sourceAccountId=" + SOURCE_ID, node1.adminToken());
         assertThat(revoked.status()).as(revoked.toString()).isBetween(200, 204);
 
         assertInactiveWithinOneSecond(node2, samToken, "DELETE sessions");
         assertThat(active(node2, TARGET, olgaToken)).as("another account's session of the role").isTrue();
         // Not a ban: sam assumes the role again, at either node.
-        assertThat(active(node1, TARGET, assume(node2, sam(node2), "ops"))).isTrue();
+        assertThat(active(node1, TARGET, assume(node2, sam(node2), "rs"))).isTrue();
     }
 
     // ---- what is written on one node is what the other decides on -------------------------------------------
@@ -140,6 +147,15 @@ class ClusterConsistencyIT {
         Http.Response narrowed = Http.sendJson("PUT", assumer, Map.of("name", "assumer",
                 "attributes", Map.of("sts.assume-role", List.of(arn(TARGET_ID, "other-role")))), admin.token());
         assertThat(narrowed.status()).as(narrowed.toString()).isEqualTo(204);
+        try {
+            grantThenExchange(admin, assumer);
+        } finally {
+            Http.sendJson("PUT", assumer, Map.of("name", "assumer",
+                    "attributes", Map.of("sts.assume-role", List.of(arn(TARGET_ID, "*")))), admin.token());
+        }
+    }
+
+    void grantThenExchange(Admin admin, String assumer) {
         ClusterAccounts.createRole(node1, TARGET, "fresh", SOURCE_ID);
         Http.Response refused = new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "fresh"));
         assertThat(refused.status()).as("no grant yet: " + refused).isEqualTo(403);
@@ -157,16 +173,18 @@ class ClusterConsistencyIT {
 
     @Test
     void aNewAccountIdAssignedOnNode1IsTheIdentityNode2Trusts() {
-        ClusterAccounts.createRole(node1, TARGET, "ops", "73000099");
-        assertThat(new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "ops")).status()).isEqualTo(403);
+        ClusterAccounts.createRole(node1, TARGET, "renumbered", "73000099");
+        assertThat(new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "renumbered")).status()).isEqualTo(403);
 
-        Http.Response renumbered = Http.sendJson("PUT", node1.adminUrl(SOURCE) + "/sts/account", Map.of("accountId", "73000099"), node1.adminToken());
-        assertThat(renumbered.status()).as(renumbered.toString()).isEqualTo(200);
-
-        assertThat(Http.get(node2.realmUrl(SOURCE) + "/sts/account").json().get("accountId").asText()).isEqualTo("73000099");
-        Http.Response exchanged = new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "ops"));
-        assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
-        assertThat(Http.claims(exchanged.accessToken()).get("source_identity").asText()).isEqualTo("acs:ram::73000099:user/sam");
+        renumber(SOURCE, "73000099");
+        try {
+            assertThat(Http.get(node2.realmUrl(SOURCE) + "/sts/account").json().get("accountId").asText()).isEqualTo("73000099");
+            Http.Response exchanged = new Sts(node2).assumeRole(TARGET, sam(node2), arn(TARGET_ID, "renumbered"));
+            assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+            assertThat(Http.claims(exchanged.accessToken()).get("source_identity").asText()).isEqualTo("acs:ram::73000099:user/sam");
+        } finally {
+            renumber(SOURCE, SOURCE_ID);
+        }
     }
 
     // ---- Switch Role tickets ----------------------------------------------------------------------------------
@@ -231,6 +249,8 @@ class ClusterConsistencyIT {
             }
         } finally {
             pool.shutdownNow();
+            renumber(SOURCE, SOURCE_ID);
+            renumber(OTHER, OTHER_ID);
         }
     }
 

@@ -97,6 +97,7 @@ public final class KeycloakCluster implements AutoCloseable {
             KeycloakServer.run(List.of(repo.resolve(".ci/postgres.sh").toString(), "start", pgDir.toString(),
                     Integer.toString(pgPort), DB_PASSWORD), repo);
             postgresStarted = true;
+            Instant built = Instant.now();
 
             // Build once, for PostgreSQL and Infinispan, then copy: both nodes start --optimized (no re-augmentation).
             Path home1 = dir.resolve("node1");
@@ -107,6 +108,8 @@ public final class KeycloakCluster implements AutoCloseable {
             build.addAll(BUILD_OPTIONS);
             KeycloakServer.run(build, home1);
             KeycloakServer.run(List.of("cp", "-a", home1.toString(), home2.toString()), null);
+            System.out.printf("Keycloak cluster: PostgreSQL started in %d s, nodes built in %d s%n",
+                    Duration.between(started, built).toSeconds(), Duration.between(built, Instant.now()).toSeconds());
 
             int http1 = KeycloakServer.freePort();
             String hostname = "http://localhost:" + http1;

@@ -1,0 +1,26 @@
+package io.github.keycloaksts.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.events.Errors;
+
+/** Every refusal falls in one of the few fixed reason classes of the refusal counter (bounded label values). */
+class AssumeRoleMetricsTest {
+
+    @Test
+    void refusalsAreClassifiedByWhoRefusedAndWhy() {
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.deniedByTarget("role r does not trust 12345678")))
+                .isEqualTo(AssumeRoleMetrics.NOT_TRUSTED);
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.denied("no sts.assume-role grant of user bob matches")))
+                .isEqualTo(AssumeRoleMetrics.NO_GRANT);
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.invalidToken("subject_token expired")))
+                .isEqualTo(AssumeRoleMetrics.BAD_TOKEN);
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.invalidRequest("role_session_name: 2 to 64 characters")))
+                .isEqualTo(AssumeRoleMetrics.BAD_REQUEST);
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.proofMissing(Errors.INVALID_DPOP_PROOF, "DPoP proof is missing", "no proof")))
+                .isEqualTo(AssumeRoleMetrics.BAD_REQUEST);
+        assertThat(AssumeRoleMetrics.reasonClass(ExchangeFailure.unauthorizedClient("client app has not opted in")))
+                .isEqualTo(AssumeRoleMetrics.UNAUTHORIZED_CLIENT);
+    }
+}
