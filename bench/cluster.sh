@@ -19,7 +19,7 @@ done
 DIST=$(ls -d server/target/keycloak-*/ | head -1)
 rm -rf bench/target/cluster-node1 bench/target/cluster-node2
 cp -a "$DIST" bench/target/cluster-node1
-bench/target/cluster-node1/bin/kc.sh build --db=postgres --cache=ispn --health-enabled=true --metrics-enabled=true \
+bench/target/cluster-node1/bin/kc.sh build --db=postgres --health-enabled=true --metrics-enabled=true \
   --event-metrics-user-enabled=true > bench/target/cluster-build.log 2>&1
 cp -a bench/target/cluster-node1 bench/target/cluster-node2
 
@@ -43,7 +43,7 @@ trap 'exit 143' TERM
 start_node() { # number
   local n=$1
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin KC_DB_PASSWORD=$DB_PASSWORD \
-    "bench/target/cluster-node$n/bin/kc.sh" start --optimized \
+    "bench/target/cluster-node$n/bin/kc.sh" start --optimized --cache=ispn \
     --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \
     --hostname=http://localhost:28081 --http-enabled=true --http-port=2808$n --http-management-port=2900$n \
     --cache-embedded-network-bind-address=127.0.0.1 --cache-embedded-network-bind-port=2780$n \

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * What operators see on Keycloak's Prometheus endpoint ({@code /metrics} on the management port, with
  * {@code --metrics-enabled=true --event-metrics-user-enabled=true}): AssumeRole in Keycloak's own
  * {@code keycloak_user_events_total{event="token_exchange"}} of both realms, and keycloak-sts' refusal counter by
- * reason class and latency timer, with labels bounded to realm and class (no user, role or session names).
+ * reason class, latency timer and revocation counter, with labels bounded to realm and class (no user, role or
+ * session names).
  */
 class ClusterMetricsIT {
 
@@ -113,8 +114,19 @@ class ClusterMetricsIT {
         assertThat(sample(after, "keycloak_sts_assume_role_duration_seconds_bucket", Map.of("realm", TARGET, "outcome", "success", "le", "+Inf")))
                 .as("buckets for quantiles").isGreaterThanOrEqualTo(2);
 
+        // Revocations: the sessions of one (role, source account) ended, by DELETE …/sessions and by a trust-policy change.
+        String admin = node.adminToken();
+        assertThat(Http.delete(node.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin).status()).isBetween(200, 204);
+        assertThat(sts.assumeRole(TARGET, mia, arn(TARGET_ID, "ops")).status()).isEqualTo(200);
+        assertThat(Http.sendJson("PUT", node.adminUrl(TARGET) + "/sts/roles/ops/trust-policy", ClusterAccounts.trust(STRANGER_ID), admin).status())
+                .isEqualTo(200);
+        String revokedScrape = scrape();
+        String revoked = "keycloak_sts_role_sessions_revoked_total";
+        assertThat(delta(after, revokedScrape, revoked, Map.of("realm", TARGET, "cause", "revoke"))).isEqualTo(1);
+        assertThat(delta(after, revokedScrape, revoked, Map.of("realm", TARGET, "cause", "trust_policy"))).isEqualTo(1);
+
         // Bounded labels: no user, role or session name in any of our series.
-        List<String> ours = after.lines().filter(l -> l.startsWith("keycloak_sts_")).toList();
+        List<String> ours = revokedScrape.lines().filter(l -> l.startsWith("keycloak_sts_")).toList();
         assertThat(ours).isNotEmpty().noneMatch(l -> l.contains("mia") || l.contains("stan") || l.contains("nogrant") || l.contains("ops"));
     }
 

@@ -15,6 +15,7 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.policy.document.Statement;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.keycloaksts.exchange.AssumeRoleMetrics;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -165,6 +166,7 @@ public final class RoleSessionPrincipals {
                 }
             }
         }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
         return revoked;
     }
 
@@ -185,6 +187,7 @@ public final class RoleSessionPrincipals {
                 }
             }
         }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
         return revoked;
     }
 

@@ -13,12 +13,12 @@ import java.util.Map;
 
 /**
  * Two Keycloak nodes in production mode on one PostgreSQL, as Keycloak is run in production: the official
- * distribution with our jars ({@code target/keycloak-it}), built once for PostgreSQL and the embedded Infinispan
- * cache ({@code kc.sh build --db=postgres --cache=ispn}), copied to {@code target/cluster/node1} and {@code node2},
- * and started there with {@code kc.sh start --optimized}. The nodes find each other with Keycloak's default
- * {@code jdbc-ping} discovery through the shared database; each has its own HTTP, management and JGroups port on
- * localhost, and both share ONE {@code --hostname} (node 1's URL), as nodes behind a load balancer do: tokens issued
- * by either node carry the same issuer.
+ * distribution with our jars ({@code target/keycloak-it}), built once for PostgreSQL ({@code kc.sh build
+ * --db=postgres}, metrics on), copied to {@code target/cluster/node1} and {@code node2}, and started there with
+ * {@code kc.sh start --optimized --cache=ispn} (the embedded Infinispan cache, clustered). The nodes find each
+ * other with Keycloak's default {@code jdbc-ping} discovery through the shared database; each has its own HTTP,
+ * management and JGroups port on localhost, and both share ONE {@code --hostname} (node 1's URL), as nodes behind a
+ * load balancer do: tokens issued by either node carry the same issuer.
  *
  * <p>PostgreSQL is Debian's package run by {@code .ci/postgres.sh} (the same script as {@code bench/soak.sh}),
  * initdb'd into {@code target/cluster/postgres}. {@link #shared()} starts everything once per test run, lazily (only
@@ -31,7 +31,7 @@ public final class KeycloakCluster implements AutoCloseable {
     static final String DB_PASSWORD = "keycloak-cluster-it";
 
     /** Build-time options, baked into the nodes' augmented distribution. */
-    static final List<String> BUILD_OPTIONS = List.of("--db=postgres", "--cache=ispn", "--health-enabled=true",
+    static final List<String> BUILD_OPTIONS = List.of("--db=postgres", "--health-enabled=true",
             "--metrics-enabled=true", "--event-metrics-user-enabled=true");
 
     private static KeycloakCluster shared;
@@ -118,7 +118,7 @@ public final class KeycloakCluster implements AutoCloseable {
                 int http = n == 1 ? http1 : KeycloakServer.freePort();
                 int management = KeycloakServer.freePort();
                 int jgroups = KeycloakServer.freePort();
-                List<String> args = new ArrayList<>(List.of("start", "--optimized",
+                List<String> args = new ArrayList<>(List.of("start", "--optimized", "--cache=ispn",
                         "--db-url=jdbc:postgresql://localhost:" + pgPort + "/keycloak", "--db-username=keycloak",
                         "--hostname=" + hostname,
                         "--http-enabled=true", "--http-port=" + http, "--http-management-port=" + management,
