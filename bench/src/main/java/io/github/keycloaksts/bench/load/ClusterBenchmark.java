@@ -15,7 +15,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * AssumeRole on a two-node cluster (see bench/cluster.sh): (1) throughput and latency against node 1 alone vs the
- * same number of clients spread over both nodes, rounds interleaved; (2) the time from a revocation
+ * same number of clients spread over both nodes, rounds interleaved, with Keycloak's own client-credentials grant
+ * measured the same way as the control; (2) the time from a revocation
  * ({@code DELETE /sts/roles/{role}/sessions}) on node 1 until node 2's introspection answers {@code active: false},
  * over many trials. Prints Markdown.
  *
@@ -40,21 +41,35 @@ public final class ClusterBenchmark {
 
         LoadBenchmark bench1 = new LoadBenchmark(node1);
         LoadBenchmark bench2 = new LoadBenchmark(node2);
-        LoadBenchmark.Workload assume1 = bench1.setUp().get("assume-role");
+        Map<String, LoadBenchmark.Workload> workloads = bench1.setUp();
+        LoadBenchmark.Workload assume1 = workloads.get("assume-role");
         LoadBenchmark.Workload assume2 = new LoadBenchmark.Workload("assume-role@node2", assume1.url().replace(node1, node2), assume1.body());
-        if (!bench2.send(assume2)) {
-            throw new IllegalStateException("AssumeRole at node 2 does not succeed once");
+        // The same comparison for Keycloak's own client-credentials grant: what a second JVM on the same cores costs
+        // any request, without keycloak-sts in the path.
+        LoadBenchmark.Workload cc1 = workloads.get("client-credentials");
+        LoadBenchmark.Workload cc2 = new LoadBenchmark.Workload("client-credentials@node2", cc1.url().replace(node1, node2), cc1.body());
+        if (!bench2.send(assume2) || !bench2.send(cc2)) {
+            throw new IllegalStateException("AssumeRole or client credentials at node 2 does not succeed once");
         }
         int warmup = Integer.parseInt(options.get("--warmup"));
         System.out.printf("warm-up %d s on each node%n", warmup);
         spread(bench1, assume1, bench2, assume2, concurrency, warmup);
+        spread(bench1, cc1, bench2, cc2, concurrency, Math.max(1, warmup / 4));
 
         Histogram oneHistogram = new Histogram(3_600_000_000L, 3);
         Histogram twoHistogram = new Histogram(3_600_000_000L, 3);
         double oneOk = 0, oneSeconds = 0, twoThroughput = 0;
         long oneErrors = 0, twoErrors = 0;
         int rounds = Integer.parseInt(options.get("--rounds"));
+        double ccOne = 0, ccTwo = 0;
         for (int round = 1; round <= rounds; round++) {
+            LoadBenchmark.Result ccAlone = bench1.run(cc1, concurrency, seconds);
+            LoadBenchmark.Result[] ccSpread = spread(bench1, cc1, bench2, cc2, concurrency, seconds);
+            ccOne += ccAlone.throughput();
+            ccTwo += ccSpread[0].throughput() + ccSpread[1].throughput();
+            System.out.printf(Locale.ROOT, "round %d  client-credentials: node 1 only %.1f req/s, spread over two %.1f req/s (errors %d)%n",
+                    round, ccAlone.throughput(), ccSpread[0].throughput() + ccSpread[1].throughput(),
+                    ccAlone.errors.get() + ccSpread[0].errors.get() + ccSpread[1].errors.get());
             LoadBenchmark.Result one = bench1.run(assume1, concurrency, seconds);
             oneHistogram.add(one.histogram);
             oneOk += one.ok.get();
@@ -108,6 +123,9 @@ public final class ClusterBenchmark {
                 oneHistogram.getValueAtPercentile(50) / 1000.0, oneHistogram.getValueAtPercentile(99) / 1000.0, oneErrors);
         System.out.printf(Locale.ROOT, "| spread over node 1 and node 2 | %.1f | %.2f | %.2f | %d |%n", twoThroughput / rounds,
                 twoHistogram.getValueAtPercentile(50) / 1000.0, twoHistogram.getValueAtPercentile(99) / 1000.0, twoErrors);
+        System.out.printf(Locale.ROOT, "| (Keycloak's client credentials: node 1 only %.1f req/s, spread %.1f req/s, ratio %.2f) |%n",
+                ccOne / rounds, ccTwo / rounds, ccTwo / ccOne);
+        System.out.printf(Locale.ROOT, "| (AssumeRole ratio spread / node 1 only: %.2f) |%n", (twoThroughput / rounds) / (oneOk / oneSeconds));
         System.out.println();
         System.out.println("| revocation on node 1 → inactive at node 2 (" + trials + " trials) | median (ms) | p90 (ms) | max (ms) |");
         System.out.println("|---|---|---|---|");

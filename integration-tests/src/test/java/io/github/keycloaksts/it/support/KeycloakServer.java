@@ -42,7 +42,6 @@ public final class KeycloakServer implements AutoCloseable {
     /** A cluster node's {@code kc.sh} arguments (production mode, fixed ports); null for a dev-mode server. */
     private List<String> nodeArgs;
     private Map<String, String> nodeEnv = Map.of();
-    private int nodeHttpPort;
     private boolean declarativeUi = true;
     private String baseUrl;
     private int managementPort;
@@ -96,7 +95,6 @@ public final class KeycloakServer implements AutoCloseable {
         KeycloakServer node = new KeycloakServer(home, List.of(), log);
         node.nodeArgs = List.copyOf(args);
         node.nodeEnv = Map.copyOf(env);
-        node.nodeHttpPort = httpPort;
         node.managementPort = managementPort;
         node.baseUrl = "http://localhost:" + httpPort;
         return node;
@@ -105,10 +103,6 @@ public final class KeycloakServer implements AutoCloseable {
     /** The management interface ({@code /health}, {@code /metrics}). */
     public String managementUrl() {
         return "http://localhost:" + managementPort;
-    }
-
-    public Path log() {
-        return log;
     }
 
     /**
