@@ -22,13 +22,8 @@ for port in $PG_PORT $PORT $MGMT; do
   if ss -ltn "sport = :$port" | grep -q LISTEN; then echo "port $port is already in use" >&2; exit 1; fi
 done
 
-# PostgreSQL from Debian's package. (On a fresh machine its post-install script may also start Debian's default
-# cluster on port 5432; this script does not use it.)
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
-fi
+# PostgreSQL from Debian's package, run by the same script as the cluster integration tests' database.
+.ci/postgres.sh install >/dev/null
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 ./mvnw -B -q -pl server,bench -am package -DskipTests
@@ -36,9 +31,7 @@ KC_HOME=bench/target/soak-keycloak
 rm -rf "$KC_HOME"
 cp -a "$(ls -d server/target/keycloak-*/ | head -1)" "$KC_HOME"
 
-# PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-RUN=$(mktemp -d /tmp/keycloak-sts-soak-pg.XXXXXX)   # data directory, log and socket; mode 700
+RUN=$(mktemp -d /tmp/keycloak-sts-soak-pg.XXXXXX)   # data directory, log and socket (.ci/postgres.sh)
 KC_PID=
 JAVA_PID=
 cleanup() {
@@ -48,9 +41,7 @@ cleanup() {
     kill -9 "$KC_PID" $JAVA_PID 2>/dev/null || true
     wait "$KC_PID" 2>/dev/null || true
   fi
-  if [ -f "$RUN/data/postmaster.pid" ]; then
-    as_pg "$PG_BIN/pg_ctl" -D "$RUN/data" -m fast -w stop >/dev/null || true
-  fi
+  .ci/postgres.sh stop "$RUN"
   cp "$RUN/postgres.log" "$PG_LOG" 2>/dev/null || true
   rm -rf "$RUN"
 }
@@ -58,13 +49,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ "$(id -u)" -eq 0 ]; then chown postgres: "$RUN"; fi
-# Local (socket) connections are trusted: the socket lies in $RUN, which only the cluster's owner can enter.
-as_pg "$PG_BIN/initdb" -D "$RUN/data" -U postgres -E UTF8 --no-locale --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$RUN/data" -l "$RUN/postgres.log" -w \
-  -o "-p $PG_PORT -c listen_addresses=localhost -c unix_socket_directories=$RUN" start >/dev/null
-as_pg "$PG_BIN/psql" -h "$RUN" -p $PG_PORT -U postgres -q -v ON_ERROR_STOP=1 \
-  -c "create user keycloak password '$DB_PASSWORD'" -c "create database keycloak owner keycloak"
+.ci/postgres.sh start "$RUN" $PG_PORT "$DB_PASSWORD"
 
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin KC_DB_PASSWORD=$DB_PASSWORD \
   "$KC_HOME/bin/kc.sh" start --db=postgres --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \

@@ -16,8 +16,10 @@ import io.github.keycloaksts.it.support.KeycloakServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml cannot run on machines without Docker, so this keeps it honest: the Keycloak image is the
- * pom's {@code keycloak.version}, and what it mounts is what the build produces.
+ * docker-compose.yml and its clustered variant docker-compose.cluster.yml cannot run on machines without Docker, so
+ * this keeps them honest: the Keycloak image is the pom's {@code keycloak.version}, what it mounts is what the build
+ * produces, and the two cluster nodes are configured as the cluster ITs run them (KeycloakCluster): production mode,
+ * Infinispan, one shared database and ONE shared hostname, realms imported once.
  */
 class DockerComposeConsistencyTest {
 
@@ -53,9 +55,56 @@ class DockerComposeConsistencyTest {
         assertThat(root.resolve("realm-config/company-b.json")).isRegularFile();
     }
 
+    private final JsonNode cluster = read(root.resolve("docker-compose.cluster.yml")).at("/services");
+
+    @Test
+    void theClusterRunsTwoProductionNodesOfThePomsVersionWithTheBuiltJars() {
+        String version = System.getProperty("keycloak.version");
+        for (String name : List.of("keycloak-1", "keycloak-2")) {
+            JsonNode node = cluster.get(name);
+            assertThat(node).as(name).isNotNull();
+            assertThat(node.get("image").asText()).as(name).isEqualTo("quay.io/keycloak/keycloak:" + version);
+            assertThat(node.at("/command/0").asText()).as(name + ": production mode").isEqualTo("start");
+            assertThat(mounts(node)).as(name + ": the same mounts as docker-compose.yml").isEqualTo(mounts(keycloak));
+            JsonNode env = node.get("environment");
+            assertThat(env.get("KC_CACHE").asText()).as(name).isEqualTo("ispn");
+            assertThat(env.get("KC_DB").asText()).as(name).isEqualTo("postgres");
+            assertThat(env.get("KC_DB_URL").asText()).as(name).isEqualTo("jdbc:postgresql://postgres:5432/keycloak");
+            assertThat(env.get("KC_METRICS_ENABLED").asText()).as(name).isEqualTo("true");
+            assertThat(env.get("KC_EVENT_METRICS_USER_ENABLED").asText()).as(name).isEqualTo("true");
+        }
+        assertThat(cluster.get("postgres").get("image").asText()).isEqualTo(read(root.resolve("docker-compose.yml")).at("/services/postgres/image").asText());
+    }
+
+    @Test
+    void theClusterNodesShareOneHostnameAndOneDatabaseAndImportTheRealmsOnce() {
+        JsonNode env1 = cluster.at("/keycloak-1/environment");
+        JsonNode env2 = cluster.at("/keycloak-2/environment");
+        assertThat(env2).as("identical configuration on both nodes, hostname and database included").isEqualTo(env1);
+        assertThat(env1.get("KC_HOSTNAME").asText()).startsWith("http");
+        List<String> imports = new ArrayList<>();
+        for (String name : List.of("keycloak-1", "keycloak-2")) {
+            cluster.at("/" + name + "/command").forEach(c -> {
+                if (c.asText().equals("--import-realm")) {
+                    imports.add(name);
+                }
+            });
+        }
+        assertThat(imports).as("the demo realms are imported by one node").containsExactly("keycloak-1");
+        assertThat(cluster.at("/keycloak-2/depends_on/keycloak-1/condition").asText()).isEqualTo("service_healthy");
+        List<String> ports = new ArrayList<>();
+        cluster.at("/keycloak-1/ports").forEach(p -> ports.add(p.asText().split(":")[0]));
+        cluster.at("/keycloak-2/ports").forEach(p -> ports.add(p.asText().split(":")[0]));
+        assertThat(ports).as("host ports").doesNotHaveDuplicates();
+    }
+
     private Map<String, String> mounts() {
+        return mounts(keycloak);
+    }
+
+    private static Map<String, String> mounts(JsonNode service) {
         Map<String, String> mounts = new java.util.LinkedHashMap<>();
-        keycloak.get("volumes").forEach(v -> {
+        service.get("volumes").forEach(v -> {
             String[] parts = v.asText().split(":");
             mounts.put(parts[0], parts[1]);
         });

@@ -71,6 +71,11 @@ public final class AssumeRoleRefusal extends RuntimeException {
         return getMessage();
     }
 
+    /** True when the target account refused (its trust policy, its role), false when the source's grants did. */
+    public boolean decidedByTarget() {
+        return REFUSED_BY_TARGET.equals(sourceReason);
+    }
+
     /** The reason as the source account's events show it. */
     public String sourceReason() {
         return sourceReason;

@@ -73,6 +73,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
     @Override
     public Response exchange(TokenExchangeContext context) {
+        long started = System.nanoTime();
         EventBuilder event = context.getEvent();
         event.detail(Details.AUTH_METHOD, AUTH_METHOD);
         SubjectTokenVerifier.VerifiedSubject subject = null;
@@ -87,9 +88,12 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             event.detail("role_arn", params.roleArn.toString());
             subject = SubjectTokenVerifier.verify(session, context, params.subjectToken);
             SenderConstraint.requireProof(session, subject.token());
-            return assume(context, params, subject);
+            Response response = assume(context, params, subject);
+            AssumeRoleMetrics.succeeded(context.getRealm(), started);
+            return response;
         } catch (AssumeRoleRefusal failure) {
             audit(context, subject, roleArn, failure);
+            AssumeRoleMetrics.refused(context.getRealm(), AssumeRoleMetrics.reasonClass(failure), started);
             throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
                     Response.Status.fromStatusCode(failure.status()));
         } catch (CorsErrorResponseException e) {
@@ -99,6 +103,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             LOG.warnf(e, "AssumeRole of %s failed", roleArn);
             AssumeRoleRefusal failure = AssumeRoleRefusal.denied("internal error: " + e);
             audit(context, subject, roleArn, failure);
+            AssumeRoleMetrics.refused(context.getRealm(), AssumeRoleMetrics.INTERNAL_ERROR, started);
             throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
                     Response.Status.FORBIDDEN);
         }

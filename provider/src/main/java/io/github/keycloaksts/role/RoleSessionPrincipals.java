@@ -17,6 +17,7 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.policy.document.Statement;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.keycloaksts.exchange.AssumeRoleMetrics;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -230,6 +231,7 @@ public final class RoleSessionPrincipals {
                 }
             }
         }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
         return revoked;
     }
 
@@ -250,6 +252,7 @@ public final class RoleSessionPrincipals {
                 }
             }
         }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
         return revoked;
     }
 

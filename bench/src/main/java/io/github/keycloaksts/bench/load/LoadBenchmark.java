@@ -43,6 +43,10 @@ public final class LoadBenchmark {
         this.server = server;
     }
 
+    HttpClient http() {
+        return http;
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("--server", "http://localhost:18080", "--seconds", "10",
                 "--rounds", "3", "--concurrency", "1,8,32", "--warmup", "10"));

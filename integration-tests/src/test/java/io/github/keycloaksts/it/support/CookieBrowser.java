@@ -59,11 +59,24 @@ public final class CookieBrowser {
 
     private final KeycloakServer server;
     private final URI base;
-    private final Map<String, StoredCookie> cookies = new LinkedHashMap<>();
+    private final Map<String, StoredCookie> cookies;
 
     public CookieBrowser(KeycloakServer server) {
+        this(server, new LinkedHashMap<>());
+    }
+
+    private CookieBrowser(KeycloakServer server, Map<String, StoredCookie> cookies) {
         this.server = server;
         this.base = URI.create(server.baseUrl());
+        this.cookies = cookies;
+    }
+
+    /**
+     * This browser (the same cookie jar) talking to another node of a cluster, as a load balancer may route it: URLs
+     * keep their path, the request goes to {@code node}.
+     */
+    public CookieBrowser via(KeycloakServer node) {
+        return new CookieBrowser(node, cookies);
     }
 
     // ---- requests ---------------------------------------------------------------------------------------------

@@ -40,6 +40,9 @@ public final class KeycloakServer implements AutoCloseable {
     private final Path log;
     private final Map<String, Path> importOverrides = new java.util.HashMap<>();
     private Process process;
+    /** A cluster node's {@code kc.sh} arguments (production mode, fixed ports); null for a dev-mode server. */
+    private List<String> nodeArgs;
+    private Map<String, String> nodeEnv = Map.of();
     private boolean declarativeUi = true;
     private String baseUrl;
     private int managementPort;
@@ -85,6 +88,54 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
+     * A node of a cluster ({@link KeycloakCluster}): {@code kc.sh <args>} in {@code home} on fixed ports, in
+     * production mode; not started yet. {@link #startIsolated()} starts it, {@link #close()} stops it gracefully,
+     * {@link #crash()} kills its JVM.
+     */
+    static KeycloakServer node(Path home, List<String> args, Map<String, String> env, Path log, int httpPort, int managementPort) {
+        KeycloakServer node = new KeycloakServer(home, List.of(), log);
+        node.nodeArgs = List.copyOf(args);
+        node.nodeEnv = Map.copyOf(env);
+        node.managementPort = managementPort;
+        node.baseUrl = "http://localhost:" + httpPort;
+        return node;
+    }
+
+    /** The management interface ({@code /health}, {@code /metrics}). */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
+    /**
+     * Simulates a crash: {@code kill -9} of the Keycloak JVM. {@code kc.sh} runs Java as its child (or execs it), and
+     * killing only {@code kc.sh} would leave the server running.
+     */
+    public synchronized void crash() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> javas = process.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
+        if (javas.isEmpty()) {
+            process.destroyForcibly();
+        } else {
+            javas.forEach(ProcessHandle::destroyForcibly);
+        }
+        javas.forEach(p -> p.onExit().join());
+        try {
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+        process = null;
+    }
+
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /**
      * Starts this isolated server with {@code realmFile} (e.g. a realm export) imported in place of the
      * realm-config/ file of the same name.
      */
@@ -120,7 +171,7 @@ public final class KeycloakServer implements AutoCloseable {
         return home;
     }
 
-    private static void run(List<String> command, Path directory) throws IOException {
+    static void run(List<String> command, Path directory) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (directory != null) {
             builder.directory(directory.toFile());
@@ -167,30 +218,38 @@ public final class KeycloakServer implements AutoCloseable {
         return Path.of(System.getProperty("sts.repo.root", "..")).toAbsolutePath().normalize();
     }
 
-    private static Path logDir() {
+    static Path logDir() {
         return Path.of(System.getProperty("sts.it.log.dir", "target"));
     }
 
     private void start() {
         try {
-            installRealmConfig();
-            int httpPort = freePort();
-            managementPort = freePort();
-            baseUrl = "http://localhost:" + httpPort;
-            List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + httpPort,
-                    "--http-management-port=" + managementPort,
-                    "--health-enabled=true",
-                    "--import-realm"));
-            if (declarativeUi) {
-                command.add("--features=declarative-ui"); // as the run command: the admin console page on
+            List<String> command;
+            if (nodeArgs != null) {
+                command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString()));
+                command.addAll(nodeArgs);
+            } else {
+                installRealmConfig();
+                int httpPort = freePort();
+                managementPort = freePort();
+                baseUrl = "http://localhost:" + httpPort;
+                command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                        "--http-port=" + httpPort,
+                        "--http-management-port=" + managementPort,
+                        "--health-enabled=true",
+                        "--import-realm"));
+                if (declarativeUi) {
+                    command.add("--features=declarative-ui"); // as the run command: the admin console page on
+                }
+                command.addAll(extraArgs);
             }
-            command.addAll(extraArgs);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(home.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                    .redirectOutput(nodeArgs != null ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                            : ProcessBuilder.Redirect.to(log.toFile()));
             Map<String, String> env = builder.environment();
+            env.putAll(nodeEnv);
             env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
             env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             env.putIfAbsent("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
@@ -209,7 +268,7 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /** Keycloak's standard import: every JSON of realm-config/ into data/import, read by --import-realm. */
-    private void installRealmConfig() throws IOException {
+    void installRealmConfig() throws IOException {
         Path target = home.resolve("data/import");
         Files.createDirectories(target);
         try (Stream<Path> files = Files.list(repoRoot().resolve("realm-config"))) {
@@ -290,7 +349,7 @@ public final class KeycloakServer implements AutoCloseable {
         process = null;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
