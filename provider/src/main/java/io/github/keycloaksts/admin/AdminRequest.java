@@ -86,11 +86,6 @@ public final class AdminRequest {
                 .findFirst();
     }
 
-    /** {@code clientId/name} or {@code name}, for messages and events. */
-    public static String qualifiedName(RoleModel role) {
-        return role.isClientRole() ? ((ClientModel) role.getContainer()).getClientId() + "/" + role.getName() : role.getName();
-    }
-
     /**
      * Records the refusal described by {@code event} (operation, resource, path and representation set by the
      * caller) with {@code reason}, and returns the 403 to throw. Terse to the caller, full reason in the event.

@@ -99,7 +99,7 @@ public final class RolePoliciesResource {
         AttachedPolicy attached = AttachedPolicy.of(policy);
         String reason = (operation == OperationType.CREATE ? "attaching " : "detaching ") + attached.qualifiedName()
                 + (operation == OperationType.CREATE ? " to" : " from") + " role " + roleName + " needs the right to map role "
-                + AdminRequest.qualifiedName(refused.get())
+                + AttachedPolicy.of(refused.get()).qualifiedName()
                 + (refused.get().equals(policy) ? "" : " (contained in " + attached.qualifiedName() + ")");
         context.adminEvent.operation(operation).resource(ROLE_POLICY_RESOURCE)
                 .resourcePath(context.uri()).representation(Converters.policy(attached));

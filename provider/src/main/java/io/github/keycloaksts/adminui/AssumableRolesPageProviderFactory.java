@@ -410,9 +410,9 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         if (refused.isEmpty()) {
             return;
         }
-        String name = AdminRequest.qualifiedName(policy);
+        String name = AttachedPolicy.of(policy).qualifiedName();
         String reason = (attach ? "attaching " + name + " to" : "detaching " + name + " from") + " role " + roleName
-                + " on page \"" + PROVIDER_ID + "\" needs the right to map role " + AdminRequest.qualifiedName(refused.get())
+                + " on page \"" + PROVIDER_ID + "\" needs the right to map role " + AttachedPolicy.of(refused.get()).qualifiedName()
                 + (refused.get().equals(policy) ? "" : " (contained in " + name + ")")
                 + (auth.isEmpty() ? "; no administrator behind the request" : "");
         AdminEventBuilder event = AdminRequest.eventBuilder(session, realm).orElse(null);
