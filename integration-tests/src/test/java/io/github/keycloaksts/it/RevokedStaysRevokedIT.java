@@ -99,8 +99,11 @@ class RevokedStaysRevokedIT {
     @Test
     void aUserTakingThePrincipalsUsernameDoesNotReviveARevokedToken() {
         String samsToken = assume("sam", "sam-pass-1");
-        // The principal's username is no secret: userinfo of the role token tells it.
-        String principalUsername = sts.userinfo(TARGET, samsToken).json().get("preferred_username").asText();
+        // The principal's username is no secret: userinfo of the role token tells the role session's, which is the
+        // principal's plus a suffix of its own.
+        String sessionUsername = sts.userinfo(TARGET, samsToken).json().get("preferred_username").asText();
+        String principalUsername = sessionUsername.substring(0, sessionUsername.lastIndexOf('.'));
+        assertThat(principalUsername).startsWith("sts-role-session.");
         revokeAll();
         assertThat(active(samsToken)).isFalse();
 

@@ -79,8 +79,8 @@ final class Converters {
 
     /** A live session as {@code role/RoleSessions} reads it from its audit event (string values, possibly null). */
     static RoleSessionRepresentation session(Map<String, Object> event) {
-        return new RoleSessionRepresentation(text(event, "sourceAccountId"), text(event, "sourceIdentity"),
-                text(event, "roleSessionName"), text(event, "assumedRoleArn"), text(event, "clientId"), text(event, "ipAddress"),
+        return new RoleSessionRepresentation(text(event, "sessionId"), text(event, "kind"), text(event, "sourceAccountId"),
+                text(event, "sourceIdentity"), text(event, "sourceUserId"), text(event, "sourceSessionId"), text(event, "roleSessionName"), text(event, "assumedRoleArn"), text(event, "clientId"), text(event, "ipAddress"),
                 text(event, "tokenId"), text(event, "issuedAt"), text(event, "expiresAt"));
     }
 

@@ -1,25 +1,36 @@
 package io.github.keycloaksts.admin;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.RevokedSessionsRepresentation;
 import io.github.keycloaksts.admin.representation.RoleSessionRepresentation;
+import io.github.keycloaksts.live.RoleSessionMarks;
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
 import io.github.keycloaksts.role.RoleSessions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
 
-/** {@code /sts/roles/{roleName}/sessions}: the role's live sessions (from the audit trail), and ending them. */
+/**
+ * {@code /sts/roles/{roleName}/sessions}: the role's live sessions (from the audit trail, each re-checked), and ending
+ * them: all, one source account's, one source user's, or one session.
+ */
 public final class RoleSessionsResource {
 
     static final String SESSIONS_RESOURCE = "STS_ROLE_SESSIONS";
+    private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9:._-]{1,255}");
 
     private final AdminContext context;
     private final String roleName;
@@ -33,25 +44,64 @@ public final class RoleSessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public List<RoleSessionRepresentation> list() {
         context.auth.realm().requireViewRealm();
-        Account account = context.account();
         AssumableRole role = context.role(roleName);
-        return new RoleSessions(context.session, context.realm).live(role, role.arn(account.accountId()).toString()).stream()
+        return new RoleSessions(context.session, context.realm).live(role, arn(role)).stream()
                 .map(Converters::session).toList();
     }
 
-    /** Ends the role's sessions, of one source account ({@code sourceAccountId}) or of all. */
+    /**
+     * Ends the role's sessions: of one source account ({@code sourceAccountId}), of one source user
+     * ({@code sourceUserId}, as the session list shows it; within {@code sourceAccountId} when both are given), or all.
+     */
     @DELETE
     @Produces(MediaType.APPLICATION_JSON)
-    public RevokedSessionsRepresentation revoke(@QueryParam("sourceAccountId") String sourceAccountId) {
+    public RevokedSessionsRepresentation revoke(@QueryParam("sourceAccountId") String sourceAccountId,
+                                                @QueryParam("sourceUserId") String sourceUserId) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
         if (sourceAccountId != null && !AccountId.isValid(sourceAccountId)) {
             throw AdminApiException.badRequest("InvalidParameter.AccountId", "sourceAccountId: must be 8 to 16 digits");
         }
-        List<String> revoked = new RoleSessionPrincipals(context.session, context.realm).revoke(role, sourceAccountId);
+        if (sourceUserId != null && !USER_ID.matcher(sourceUserId).matches()) {
+            throw AdminApiException.badRequest("InvalidParameter.SourceUserId",
+                    "sourceUserId: must be a user ID (1 to 255 of A-Z a-z 0-9 : . _ -)");
+        }
+        RoleSessionPrincipals principals = new RoleSessionPrincipals(context.session, context.realm);
+        List<String> revoked = sourceUserId == null ? principals.revoke(role, sourceAccountId)
+                : principals.revokeSourceUser(role, sourceAccountId, sourceUserId);
         RevokedSessionsRepresentation result = Converters.revoked(role, revoked);
         context.adminEvent.operation(OperationType.DELETE).resource(SESSIONS_RESOURCE)
                 .resourcePath(context.uri()).representation(result).success();
         return result;
+    }
+
+    /** Ends one live session: a role token (by its ID) or a browser role session. 404 when no such session is live. */
+    @DELETE
+    @Path("{sessionId}")
+    public Response end(@PathParam("sessionId") String sessionId) {
+        context.auth.realm().requireManageRealm();
+        AssumableRole role = context.role(roleName);
+        // Only a session this realm's own audit trail shows for this role: never a token ID of another realm.
+        Map<String, Object> live = new RoleSessions(context.session, context.realm).find(role, arn(role), sessionId)
+                .orElseThrow(() -> AdminApiException.notFound("EntityNotExist.RoleSession",
+                        "sessionId: no live session " + sessionId + " of role " + role.name()));
+        if ("token".equals(live.get("kind"))) {
+            long expiresAt = java.time.Instant.parse((String) live.get("expiresAt")).getEpochSecond();
+            new RoleSessionMarks(context.session).revokeToken(sessionId, expiresAt);
+        } else {
+            UserSessionModel userSession = context.session.sessions().getUserSession(context.realm, sessionId);
+            if (userSession != null) {
+                AuthenticationManager.backchannelLogout(context.session, context.realm, userSession, context.session.getContext().getUri(),
+                        context.session.getContext().getConnection(), context.session.getContext().getRequestHeaders(), true);
+            }
+        }
+        context.adminEvent.operation(OperationType.DELETE).resource(SESSIONS_RESOURCE)
+                .resourcePath(context.uri()).representation(Map.of("roleName", role.name(), "sessionId", sessionId)).success();
+        return Response.noContent().build();
+    }
+
+    private String arn(AssumableRole role) {
+        Account account = context.account();
+        return role.arn(account.accountId()).toString();
     }
 }

@@ -22,6 +22,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import io.github.keycloaksts.live.LiveRoleSessions;
+import io.github.keycloaksts.role.RoleSessions;
+import io.github.keycloaksts.live.RoleSessionHandle;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
@@ -135,10 +138,18 @@ final class RoleConsoleResource {
         if (role == null) {
             return refuse(notes, "role " + notes.get(RoleSessionNotes.ROLE_NAME) + " no longer exists");
         }
+        if (notes.get(RoleSessionNotes.DURATION) == null || notes.get(RoleSessionNotes.SOURCE_SESSION) == null) {
+            return refuse(notes, "ticket issued by an earlier version");
+        }
         if (previous != null) {
             session.sessions().removeUserSession(realm, previous);
         }
-        UserModel principal = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
+        // The browser role session belongs to a live role-session user: it ends (refresh, SSO, prompt=none) as soon as
+        // anything that allowed it stops holding, on either side (LiveRoleSessions).
+        UserModel anchor = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
+        UserModel principal = new LiveRoleSessions(session).userFor(realm, anchor, RoleSessionHandle.Kind.CONSOLE,
+                notes.get(RoleSessionNotes.ACT_SUB), notes.get(RoleSessionNotes.SOURCE_SESSION),
+                Integer.parseInt(notes.get(RoleSessionNotes.DURATION)));
         UserSessionModel userSession = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(), realm, principal,
                 principal.getUsername(), session.getContext().getConnection().getRemoteAddr(), SwitchRoleResource.AUTH_METHOD,
                 false, null, null, UserSessionModel.SessionPersistenceState.PERSISTENT);
@@ -167,7 +178,12 @@ final class RoleConsoleResource {
                 .detail(Details.AUTH_METHOD, SwitchRoleResource.AUTH_METHOD);
         if (notes != null) {
             event.detail("role_arn", notes.get(RoleSessionNotes.ROLE_ARN))
-                    .detail("source_identity", notes.get(RoleSessionNotes.SOURCE_IDENTITY));
+                    .detail("source_identity", notes.get(RoleSessionNotes.SOURCE_IDENTITY))
+                    .detail("source_account", notes.get(RoleSessionNotes.SOURCE_ACCOUNT))
+                    .detail("role_session_name", notes.get(RoleSessionNotes.SESSION_NAME))
+                    .detail(RoleSessions.EXPIRES_DETAIL, notes.get(RoleSessionNotes.EXPIRES_AT))
+                    .detail(RoleSessions.SOURCE_USER_ID_DETAIL, notes.get(RoleSessionNotes.ACT_SUB))
+                    .detail(RoleSessions.SOURCE_SESSION_DETAIL, notes.get(RoleSessionNotes.SOURCE_SESSION));
         }
         return event;
     }

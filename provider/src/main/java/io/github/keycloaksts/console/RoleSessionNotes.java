@@ -13,6 +13,8 @@ final class RoleSessionNotes {
     static final String ACT_SUB = "sts.act-sub";
     static final String ACT_ISS = "sts.act-iss";
     static final String EXPIRES_AT = "sts.expires-at";
+    static final String DURATION = "sts.duration";
+    static final String SOURCE_SESSION = "sts.source-session";
     static final String DISPLAY_NAME = "sts.display-name";
     static final String COLOR = "sts.color";
 

@@ -146,6 +146,8 @@ final class SwitchRoleResource {
         notes.put(RoleSessionNotes.ACT_SUB, sso.user().getId());
         notes.put(RoleSessionNotes.ACT_ISS, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
         notes.put(RoleSessionNotes.EXPIRES_AT, Long.toString((long) Time.currentTime() + duration));
+        notes.put(RoleSessionNotes.DURATION, Integer.toString(duration));
+        notes.put(RoleSessionNotes.SOURCE_SESSION, sso.session().getId());
         notes.put(RoleSessionNotes.SOURCE_ACCOUNT, grant.sourceAccount().accountId());
         if (displayName != null) {
             notes.put(RoleSessionNotes.DISPLAY_NAME, displayName);

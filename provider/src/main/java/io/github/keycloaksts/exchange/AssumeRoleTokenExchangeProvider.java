@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.live.LiveRoleSessions;
+import io.github.keycloaksts.live.RoleSessionHandle;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
@@ -127,7 +129,13 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         Decision decision = grant.decision();
 
         ClientModel client = context.getClient();
-        UserModel principal = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
+        // The tokens' subject is a live role session bound to the account's anchor principal, the source user and the
+        // source session: it stays active only while all of that holds (LiveRoleSessions).
+        UserModel anchor = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
+        // The session the subject token names; a token without one (a service account's) binds to the user alone.
+        String sourceSessionId = subjectToken.getSessionId();
+        UserModel principal = new LiveRoleSessions(session).userFor(target, anchor, RoleSessionHandle.Kind.TOKEN,
+                sourceUser.getId(), sourceSessionId, duration);
         AssumedRoleArn sessionArn = roleArn.session(sessionName);
 
         long expiresAt = (long) Time.currentTime() + duration;
@@ -142,6 +150,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         EventBuilder event = context.getEvent();
         event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
                 .detail("source_identity", sourceArn.toString()).detail("role_session_name", sessionName)
+                .detail(RoleSessions.SOURCE_USER_ID_DETAIL, sourceUser.getId())
+                .detail(RoleSessions.SOURCE_SESSION_DETAIL, sourceSessionId)
                 .detail(RoleSessions.DURATION_DETAIL, Integer.toString(duration))
                 .detail(RoleSessions.EXPIRES_DETAIL, Long.toString(expiresAt))
                 .detail(Details.REASON, decision.reason());
@@ -158,7 +168,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         }
         body.put("assumed_role_user", Map.of(
                 "arn", sessionArn.toString(),
-                "assumed_role_id", principal.getId() + ":" + sessionName));
+                "assumed_role_id", anchor.getId() + ":" + sessionName));
         return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
     }
 

@@ -76,6 +76,22 @@ public final class SourceGrants {
         return grants;
     }
 
+    /**
+     * True when some grant of {@code user} allows assuming {@code roleArn}. Grants are unconditional Allow statements
+     * ({@link #grantOf}), so this is the source side of the decision without a request context: what the live check
+     * of a role session re-asks.
+     */
+    public static boolean allowsAssuming(RealmModel source, UserModel user, String roleArn) {
+        for (PolicyDocument grant : of(source, user)) {
+            for (io.github.keycloaksts.policy.document.Statement statement : grant.statements()) {
+                if (statement.effect() == io.github.keycloaksts.policy.document.Effect.ALLOW && statement.matchesResource(roleArn)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Every realm and client role of {@code realm} that grants assuming something. */
     public static Stream<RoleModel> grantingRoles(RealmModel realm) {
         Stream<RoleModel> clientRoles = realm.getClientsStream().flatMap(client -> client.getRolesStream());

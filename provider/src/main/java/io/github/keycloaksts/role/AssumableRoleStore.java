@@ -105,7 +105,12 @@ public final class AssumableRoleStore {
     }
 
     public void updateMaxSessionDuration(AssumableRole role, int seconds) {
+        boolean lowered = seconds < role.maxSessionDuration();
         role.setMaxSessionDuration(seconds);
+        if (lowered) {
+            // Sessions longer than the new maximum end (LiveRoleSessions); at once rather than when the cache expires.
+            new RoleSessionPrincipals(session, realm).endCachedSessions(List.of(role.name()));
+        }
         changed(role.name());
     }
 
@@ -126,6 +131,9 @@ public final class AssumableRoleStore {
 
     public void detach(AssumableRole role, RoleModel policy) {
         principalOf(role).deleteRoleMapping(policy);
+        // Live tokens carry the policies attached when they were issued: every session of the role may carry this
+        // one, so all of them end (a session narrowed to other policies by its session policy ends too: fail closed).
+        new RoleSessionPrincipals(session, realm).revoke(role, null);
         changed(role.name());
     }
 

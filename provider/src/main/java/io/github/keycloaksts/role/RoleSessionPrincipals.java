@@ -117,6 +117,32 @@ public final class RoleSessionPrincipals {
         return created;
     }
 
+    /**
+     * A principal the server made, as its username tells (an administrator with {@code manage-users} can rewrite
+     * attributes, not the username where the realm forbids editing it): the anchor of every live role session of one
+     * role and one source account. Its ID is never reused, so sessions bound to it end for good when it is removed.
+     */
+    public record Anchor(String id, String username, boolean console, String roleClientId, String accountId) {
+    }
+
+    /** The anchor {@code user} is, or empty: a local user whose username has a principal's form. */
+    public static Optional<Anchor> anchor(UserModel user) {
+        String username = user == null ? null : user.getUsername();
+        if (username == null || user.getFederationLink() != null || !org.keycloak.storage.StorageId.isLocalStorage(user.getId())) {
+            return Optional.empty();
+        }
+        boolean console = username.startsWith(CONSOLE_PREFIX);
+        if (!console && !username.startsWith(TOKEN_PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = username.substring((console ? CONSOLE_PREFIX : TOKEN_PREFIX).length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || !io.github.keycloaksts.policy.arn.AccountId.isValid(rest.substring(dot + 1))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Anchor(user.getId(), username, console, rest.substring(0, dot), rest.substring(dot + 1)));
+    }
+
     /** True when {@code user} is a role-session principal (used to refuse role chaining). */
     public static boolean isPrincipal(UserModel user) {
         String link = user.getServiceAccountClientLink();
@@ -232,7 +258,49 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
+        endCachedSessions(revoked);
         return revoked;
+    }
+
+    /**
+     * Ends {@code sourceUserId}'s sessions of {@code role} (within {@code accountId} when not null): a mark per anchor
+     * of the user's account in the revoked-token store, so the sessions stay ended and the user may assume the role
+     * again later. Returns the account, or nothing when the user is in no account that holds a session.
+     */
+    public List<String> revokeSourceUser(AssumableRole role, String accountId, String sourceUserId) {
+        List<String> revoked = new ArrayList<>();
+        io.github.keycloaksts.account.AccountRegistry registry = new io.github.keycloaksts.account.AccountRegistry(session);
+        io.github.keycloaksts.live.RoleSessionMarks marks = new io.github.keycloaksts.live.RoleSessionMarks(session);
+        for (UserModel principal : of(role)) {
+            String account = accountOf(role, principal);
+            if (accountId != null && !accountId.equals(account)) {
+                continue;
+            }
+            Optional<RealmModel> source = registry.realmOf(account);
+            if (source.isPresent() && session.users().getUserById(source.get(), sourceUserId) != null) {
+                marks.revokeSourceUser(principal.getId(), sourceUserId);
+                if (!revoked.contains(account)) {
+                    revoked.add(account);
+                }
+            }
+        }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
+        endCachedSessions(revoked);
+        return revoked;
+    }
+
+    /**
+     * Live role sessions are looked up through Keycloak's user cache, which may answer for up to
+     * {@code RoleSessionStorageComponent.LIFESPAN_MILLIS}; an administrator's revocation takes effect at once instead:
+     * the realm's cached users are invalidated on every node when this transaction commits.
+     */
+    public void endCachedSessions(List<String> revoked) {
+        if (!revoked.isEmpty()) {
+            org.keycloak.models.cache.UserCache cache = session.getProvider(org.keycloak.models.cache.UserCache.class);
+            if (cache != null) {
+                cache.evict(realm);
+            }
+        }
     }
 
     /**
@@ -253,6 +321,7 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
+        endCachedSessions(revoked);
         return revoked;
     }
 

@@ -23,6 +23,8 @@ public final class RoleSessions {
 
     public static final String DURATION_DETAIL = "duration_seconds";
     public static final String EXPIRES_DETAIL = "expires_at";
+    public static final String SOURCE_USER_ID_DETAIL = "source_user_id";
+    public static final String SOURCE_SESSION_DETAIL = "source_session";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -32,30 +34,56 @@ public final class RoleSessions {
         this.realm = realm;
     }
 
+    /** Token exchanges and Switch Role sign-ins of this realm: the two ways a role session starts. */
+    public static final String SWITCH_ROLE_AUTH_METHOD = "sts-switch-role";
+
     public List<Map<String, Object>> live(AssumableRole role, String roleArn) {
         EventStoreProvider events = session.getProvider(EventStoreProvider.class);
         if (events == null) {
             return List.of();
         }
         long now = Time.currentTimeMillis();
-        Map<String, Boolean> principalAlive = new LinkedHashMap<>();
+        Map<String, Boolean> userLive = new LinkedHashMap<>();
         return events.createQuery()
                 .realm(realm.getId())
-                .type(EventType.TOKEN_EXCHANGE)
+                .type(EventType.TOKEN_EXCHANGE, EventType.LOGIN)
                 .fromDate(now - role.maxSessionDuration() * 1000L)
                 .orderByDescTime()
                 .maxResults(10_000)
                 .getResultStream()
-                .filter(event -> event.getDetails() != null && roleArn.equals(event.getDetails().get("role_arn")))
+                .filter(event -> event.getError() == null && event.getDetails() != null && roleArn.equals(event.getDetails().get("role_arn")))
+                .filter(event -> event.getType() == EventType.TOKEN_EXCHANGE
+                        || SWITCH_ROLE_AUTH_METHOD.equals(event.getDetails().get(org.keycloak.events.Details.AUTH_METHOD)))
                 .filter(event -> expiresAt(event) * 1000L > now)
-                .filter(event -> principalAlive.computeIfAbsent(event.getUserId(), this::alive))
+                .filter(event -> event.getType() == EventType.TOKEN_EXCHANGE
+                        ? userLive.computeIfAbsent(event.getUserId(), this::alive) && !tokenRevoked(event)
+                        : browserSessionLive(event))
                 .map(RoleSessions::representation)
                 .toList();
     }
 
+    /** The live session {@code sessionId} (a token ID or a browser role session ID) of {@code role}, if any. */
+    public java.util.Optional<Map<String, Object>> find(AssumableRole role, String roleArn, String sessionId) {
+        return live(role, roleArn).stream().filter(rep -> sessionId.equals(rep.get("sessionId"))).findFirst();
+    }
+
+    /** Looking the user up re-checks a live role session (see {@code live.LiveRoleSessions}). */
     private boolean alive(String userId) {
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
         return user != null && RoleSessionPrincipals.isPrincipal(user);
+    }
+
+    private boolean tokenRevoked(Event event) {
+        String tokenId = event.getDetails().get("token_id");
+        return tokenId != null && session.revokedTokens().contains(tokenId);
+    }
+
+    private boolean browserSessionLive(Event event) {
+        if (event.getSessionId() == null) {
+            return false;
+        }
+        org.keycloak.models.UserSessionModel userSession = session.sessions().getUserSession(realm, event.getSessionId());
+        return userSession != null && userSession.getUser() != null && alive(userSession.getUser().getId());
     }
 
     private static long expiresAt(Event event) {
@@ -75,6 +103,11 @@ public final class RoleSessions {
         rep.put("assumedRoleArn", details.get("role_arn") + "/" + details.get("role_session_name"));
         rep.put("clientId", event.getClientId());
         rep.put("ipAddress", event.getIpAddress());
+        boolean token = event.getType() == EventType.TOKEN_EXCHANGE;
+        rep.put("kind", token ? "token" : "browser");
+        rep.put("sessionId", token ? details.get("token_id") : event.getSessionId());
+        rep.put("sourceUserId", details.get(SOURCE_USER_ID_DETAIL));
+        rep.put("sourceSessionId", details.get(SOURCE_SESSION_DETAIL));
         rep.put("tokenId", details.get("token_id"));
         rep.put("issuedAt", Instant.ofEpochMilli(event.getTime()).toString());
         rep.put("expiresAt", Instant.ofEpochSecond(expiresAt(event)).toString());

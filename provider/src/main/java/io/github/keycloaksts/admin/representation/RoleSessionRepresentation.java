@@ -3,10 +3,16 @@ package io.github.keycloaksts.admin.representation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
-/** {@code GET /sts/roles/{roleName}/sessions}: a live role session, as its {@code TOKEN_EXCHANGE} event records it. */
+/**
+ * {@code GET /sts/roles/{roleName}/sessions}: a live role session, as the event that started it records it. {@code kind}
+ * is {@code token} (token exchange; {@code sessionId} is the token's {@code jti}) or {@code browser} (Switch Role;
+ * {@code sessionId} is the browser session of this realm). {@code sourceUserId} and {@code sourceSessionId} name the
+ * source user and the source session the role session depends on.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"sourceAccountId", "sourceIdentity", "roleSessionName", "assumedRoleArn", "clientId", "ipAddress", "tokenId",
-        "issuedAt", "expiresAt"})
-public record RoleSessionRepresentation(String sourceAccountId, String sourceIdentity, String roleSessionName, String assumedRoleArn,
-                                        String clientId, String ipAddress, String tokenId, String issuedAt, String expiresAt) {
+@JsonPropertyOrder({"sessionId", "kind", "sourceAccountId", "sourceIdentity", "sourceUserId", "sourceSessionId", "roleSessionName",
+        "assumedRoleArn", "clientId", "ipAddress", "tokenId", "issuedAt", "expiresAt"})
+public record RoleSessionRepresentation(String sessionId, String kind, String sourceAccountId, String sourceIdentity, String sourceUserId,
+                                        String sourceSessionId, String roleSessionName, String assumedRoleArn, String clientId,
+                                        String ipAddress, String tokenId, String issuedAt, String expiresAt) {
 }

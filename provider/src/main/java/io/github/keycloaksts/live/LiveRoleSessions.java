@@ -1,0 +1,146 @@
+package io.github.keycloaksts.live;
+
+import java.util.Optional;
+
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.account.AccountRegistry;
+import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.role.RoleSessionPrincipals;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.storage.StorageId;
+
+/**
+ * A role session is live while everything that allowed it still holds, on both sides: its anchor principal (removed
+ * by revocation, trust-policy changes and role deletion), the role and its maximum duration, the source account,
+ * the source user (present, enabled, not revoked), the source session it was minted from, and the source grant.
+ * Checked when Keycloak looks the session's user up, which its user cache repeats at most every
+ * {@link RoleSessionStorageComponent#LIFESPAN_MILLIS} per node; the truth is in cluster-wide stores only.
+ */
+public final class LiveRoleSessions {
+
+    private static final Logger LOG = Logger.getLogger(LiveRoleSessions.class);
+
+    private final KeycloakSession session;
+    private final RoleSessionMarks marks;
+
+    public LiveRoleSessions(KeycloakSession session) {
+        this.session = session;
+        this.marks = new RoleSessionMarks(session);
+    }
+
+    /**
+     * The user to issue a new role session of {@code target} to, the session having just been authorized. Fails when
+     * the realm's role-session component is disabled or misconfigured: its tokens could not be checked.
+     */
+    public UserModel userFor(RealmModel target, UserModel anchorUser, RoleSessionHandle.Kind kind, String sourceUserId,
+                             String sourceSessionId, int durationSeconds) {
+        ComponentModel component = RoleSessionStorageComponent.ensure(target);
+        if (!new org.keycloak.storage.UserStorageProviderModel(component).isEnabled()) {
+            throw new IllegalStateException(RoleSessionStorageComponent.NAME + " is disabled in realm " + target.getName());
+        }
+        RoleSessionStorageComponent.misconfiguration(component).ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+        RoleSessionPrincipals.Anchor anchor = RoleSessionPrincipals.anchor(anchorUser)
+                .orElseThrow(() -> new IllegalStateException("user " + anchorUser.getId() + " is not a role-session principal"));
+        RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, durationSeconds,
+                org.keycloak.common.util.Time.currentTimeMillis());
+        return new RoleSessionUser(session, target, component, handle, anchor);
+    }
+
+    /** The handle behind a role-session user's ID, if {@code userId} is one. */
+    public static Optional<RoleSessionHandle> handleOf(String userId) {
+        if (userId == null || StorageId.isLocalStorage(userId)) {
+            return Optional.empty();
+        }
+        return RoleSessionHandle.parse(StorageId.externalId(userId));
+    }
+
+    /** The role-session user {@code externalId} names, or null when it is not (or no longer) live. */
+    UserModel lookUp(RealmModel target, ComponentModel component, String externalId) {
+        Optional<RoleSessionHandle> parsed = RoleSessionHandle.parse(externalId);
+        if (parsed.isEmpty()) {
+            return null;
+        }
+        Optional<String> misconfigured = RoleSessionStorageComponent.misconfiguration(component);
+        if (misconfigured.isPresent()) {
+            LOG.warnf("Refusing every role session of realm %s: %s", target.getName(), misconfigured.get());
+            return null;
+        }
+        RoleSessionHandle handle = parsed.get();
+        if (marks.handleRevoked(handle)) {
+            return null;
+        }
+        UserModel anchorUser = session.users().getUserById(target, handle.anchorId());
+        Optional<RoleSessionPrincipals.Anchor> anchor = RoleSessionPrincipals.anchor(anchorUser);
+        if (anchor.isEmpty() || anchor.get().console() != (handle.kind() == RoleSessionHandle.Kind.CONSOLE)) {
+            return null; // revoked for good: the anchor is gone and its ID is never used again
+        }
+        Optional<String> dead = deadReason(target, handle, anchor.get());
+        if (dead.isPresent()) {
+            LOG.debugf("Role session %s of realm %s ended: %s", handle.encode(), target.getName(), dead.get());
+            marks.revokeHandle(handle); // stays ended if the change is undone
+            return null;
+        }
+        return new RoleSessionUser(session, target, component, handle, anchor.get());
+    }
+
+    private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionPrincipals.Anchor anchor) {
+        if (marks.sourceUserRevoked(handle)) {
+            return Optional.of("the source user's sessions were revoked");
+        }
+        ClientModel client = target.getClientById(anchor.roleClientId());
+        Optional<AssumableRole> role = client == null ? Optional.empty() : new AssumableRoleStore(session, target).ofClient(client);
+        if (role.isEmpty()) {
+            return Optional.of("the role no longer exists");
+        }
+        if (handle.durationSeconds() > role.get().maxSessionDuration()) {
+            return Optional.of("the role's maximum session duration was lowered below " + handle.durationSeconds() + " s");
+        }
+        Optional<Account> targetAccount = Account.of(session, target);
+        Optional<RealmModel> source = new AccountRegistry(session).realmOf(anchor.accountId());
+        if (targetAccount.isEmpty() || source.isEmpty()) {
+            return Optional.of("account " + anchor.accountId() + " or the target account no longer exists");
+        }
+        UserModel sourceUser = session.users().getUserById(source.get(), handle.sourceUserId());
+        if (sourceUser == null) {
+            return Optional.of("the source user was deleted");
+        }
+        if (!sourceUser.isEnabled()) {
+            return Optional.of("the source user is disabled");
+        }
+        if (RoleSessionPrincipals.isPrincipal(sourceUser)) {
+            return Optional.of("the source user is a role session");
+        }
+        if (handle.sourceSessionId() != null && !sourceSessionLive(source.get(), handle)) {
+            return Optional.of("the source session ended");
+        }
+        String roleArn = role.get().arn(targetAccount.get().accountId()).toString();
+        if (!SourceGrants.allowsAssuming(source.get(), sourceUser, roleArn)) {
+            return Optional.of("the source account no longer grants " + roleArn + " to its user");
+        }
+        return Optional.empty();
+    }
+
+    private boolean sourceSessionLive(RealmModel source, RoleSessionHandle handle) {
+        UserSessionModel userSession = session.sessions().getUserSession(source, handle.sourceSessionId());
+        if (userSession == null) {
+            userSession = session.sessions().getOfflineUserSession(source, handle.sourceSessionId());
+        }
+        return userSession != null
+                && userSession.getState() != UserSessionModel.State.LOGGED_OUT
+                && userSession.getState() != UserSessionModel.State.LOGGING_OUT
+                && userSession.getUser() != null
+                && handle.sourceUserId().equals(userSession.getUser().getId())
+                && AuthenticationManager.isSessionValid(source, userSession);
+    }
+}

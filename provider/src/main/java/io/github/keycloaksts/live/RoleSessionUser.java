@@ -1,0 +1,137 @@
+package io.github.keycloaksts.live;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.github.keycloaksts.role.RoleSessionPrincipals;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SubjectCredentialManager;
+import org.keycloak.models.UserModel;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.adapter.AbstractUserAdapter;
+
+/**
+ * The user a live role session's tokens are issued to, served by {@link RoleSessionUserStorage} while the session
+ * holds. Read-only, no credentials, no role mappings, no groups and none of the realm's default roles: a role token's
+ * roles are the attached policies written into it, never anything a user holds. It carries the attributes that make
+ * it a role-session principal ({@link RoleSessionPrincipals#isPrincipal}), so it can never be the subject of
+ * another assumption.
+ */
+final class RoleSessionUser extends AbstractUserAdapter {
+
+    private final RoleSessionHandle handle;
+    private final String username;
+    private final Map<String, List<String>> attributes;
+    private final String email;
+
+    RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
+                    RoleSessionPrincipals.Anchor anchor) {
+        super(session, realm, component);
+        this.handle = handle;
+        // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
+        String suffix = handle.digest().toLowerCase(java.util.Locale.ROOT).substring(0, 16);
+        this.username = anchor.username() + "." + suffix;
+        this.storageId = new StorageId(component.getId(), handle.encode());
+        this.email = suffix + "." + anchor.accountId() + "@role-session.invalid";
+        this.attributes = Map.of(
+                UserModel.USERNAME, List.of(username),
+                RoleSessionPrincipals.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
+                RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE, List.of(anchor.accountId()),
+                UserModel.FIRST_NAME, List.of("Role session"),
+                UserModel.LAST_NAME, List.of("account " + anchor.accountId()),
+                UserModel.EMAIL, List.of(email));
+    }
+
+    RoleSessionHandle handle() {
+        return handle;
+    }
+
+    @Override
+    public String getUsername() {
+        return username;
+    }
+
+    @Override
+    protected boolean appendDefaultRolesToRoleMappings() {
+        return false;
+    }
+
+    @Override
+    protected boolean appendDefaultGroups() {
+        return false;
+    }
+
+    @Override
+    public String getFirstAttribute(String name) {
+        List<String> values = attributes.get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    @Override
+    public Map<String, List<String>> getAttributes() {
+        return attributes;
+    }
+
+    @Override
+    public List<String> getAttribute(String name) {
+        return attributes.getOrDefault(name, List.of());
+    }
+
+    @Override
+    public Stream<String> getAttributeStream(String name) {
+        return getAttribute(name).stream();
+    }
+
+    @Override
+    public String getFirstName() {
+        return getFirstAttribute(UserModel.FIRST_NAME);
+    }
+
+    @Override
+    public String getLastName() {
+        return getFirstAttribute(UserModel.LAST_NAME);
+    }
+
+    @Override
+    public String getEmail() {
+        return email;
+    }
+
+    @Override
+    public boolean isEmailVerified() {
+        return true;
+    }
+
+    @Override
+    public SubjectCredentialManager credentialManager() {
+        return NoCredentials.INSTANCE;
+    }
+
+    /** A role session has no credentials and takes none. */
+    private static final class NoCredentials implements SubjectCredentialManager {
+        static final NoCredentials INSTANCE = new NoCredentials();
+
+        @Override public boolean isValid(List<CredentialInput> inputs) { return false; }
+        @Override public boolean updateCredential(CredentialInput input) { return false; }
+        @Override public void updateStoredCredential(CredentialModel cred) { }
+        @Override public CredentialModel createStoredCredential(CredentialModel cred) { return null; }
+        @Override public boolean removeStoredCredentialById(String id) { return false; }
+        @Override public CredentialModel getStoredCredentialById(String id) { return null; }
+        @Override public Stream<CredentialModel> getStoredCredentialsStream() { return Stream.empty(); }
+        @Override public Stream<CredentialModel> getStoredCredentialsByTypeStream(String type) { return Stream.empty(); }
+        @Override public CredentialModel getStoredCredentialByNameAndType(String name, String type) { return null; }
+        @Override public boolean moveStoredCredentialTo(String id, String newPreviousCredentialId) { return false; }
+        @Override public void updateCredentialLabel(String credentialId, String credentialLabel) { }
+        @Override public void disableCredentialType(String credentialType) { }
+        @Override public Stream<String> getDisableableCredentialTypesStream() { return Stream.empty(); }
+        @Override public boolean isConfiguredFor(String type) { return false; }
+        @Override public boolean isConfiguredLocally(String type) { return false; }
+        @Override public Stream<String> getConfiguredUserStorageCredentialTypesStream() { return Stream.empty(); }
+        @Override public CredentialModel createCredentialThroughProvider(CredentialModel model) { return null; }
+    }
+}

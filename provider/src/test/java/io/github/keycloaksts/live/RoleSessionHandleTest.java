@@ -1,0 +1,72 @@
+package io.github.keycloaksts.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+class RoleSessionHandleTest {
+
+    static final String ANCHOR = "0b6c2f8e-4f7a-4c1e-9a55-3d1f2b7c9e01";
+    static final String USER = "7d3e1c2b-aaaa-4bbb-8ccc-0123456789ab";
+
+    @Test
+    void roundTripsUuidsCompactlyAndOtherIdsLosslessly() {
+        RoleSessionHandle token = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, "e1f0d2c3-1111-4222-8333-444455556666", 3600, 1764600000000L);
+        String text = token.encode();
+        assertThat(text).startsWith("1t.").contains(".3600.").hasSizeLessThan(110);
+        assertThat(RoleSessionHandle.parse(text)).contains(token);
+
+        RoleSessionHandle odd = new RoleSessionHandle(RoleSessionHandle.Kind.CONSOLE, ANCHOR, "ldap:uid=sam,ou=people", "Ab3_x.node-1", 43200, 1764600000000L);
+        assertThat(RoleSessionHandle.parse(odd.encode())).contains(odd);
+
+        RoleSessionHandle noSession = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 900, 1764600000000L);
+        assertThat(noSession.encode()).contains(".-.");
+        assertThat(RoleSessionHandle.parse(noSession.encode())).contains(noSession);
+    }
+
+    @Test
+    void acceptsOnlyTheOneCanonicalSpelling() {
+        String text = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L).encode();
+        assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".03600."))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.replace("1t.", "2t."))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.replace("1t.", "1x."))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text + ".1")).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.substring(0, text.lastIndexOf('.')))).as("no issue time").isEmpty();
+        assertThat(RoleSessionHandle.parse(text + "Z")).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".0."))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".9999999."))).isEmpty();
+        // An uppercase UUID is not the compact form's output: it round-trips as the s-form, never as the UUID.
+        RoleSessionHandle upper = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR.toUpperCase(), USER, null, 3600, 1764600000000L);
+        assertThat(RoleSessionHandle.parse(upper.encode())).contains(upper);
+        assertThat(upper.encode()).isNotEqualTo(text);
+    }
+
+    @Test
+    void refusesGarbageWithoutThrowing() {
+        for (String garbage : new String[] {null, "", "1", "1t", "1t....", "1t.a.b.c.1", "1t.a.b.c.1.1", "1t.!!!!!!!!!!!!!!!!!!!!!!.x.-.1",
+                "f:comp:1t.x", "1t." + "A".repeat(300)}) {
+            assertThat(RoleSessionHandle.parse(garbage)).as(String.valueOf(garbage)).isEmpty();
+        }
+    }
+
+    @Test
+    void digestsDifferPerHandleAndFitTheRevokedTokenStore() {
+        RoleSessionHandle a = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L);
+        RoleSessionHandle b = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, UUID.randomUUID().toString(), null, 3600, 1764600000000L);
+        assertThat(a.digest()).hasSize(32).isNotEqualTo(b.digest());
+        assertThat(RoleSessionMarks.handleKey(a).length() + ".revoked".length()).isLessThanOrEqualTo(64);
+        assertThat(RoleSessionMarks.sourceUserKey(ANCHOR, USER)).isNotEqualTo(RoleSessionMarks.sourceUserKey(ANCHOR, b.sourceUserId()));
+    }
+
+    @Test
+    void refusesIncompleteHandlesAndOversizedIds() {
+        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, "", USER, null, 1, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 0, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 60, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, "x".repeat(200), null, 1, 1764600000000L).encode())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
