@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -151,7 +152,7 @@ class AdminConsolePageIT {
         List<String> fields = new ArrayList<>();
         page.get("properties").forEach(p -> fields.add(p.get("name").asText()));
         assertThat(fields).containsExactly("roleName", "description", "trustPolicy", "maxSessionDuration", "attachedPolicies",
-                "trustedPrincipals");
+                "liveSessions", "endSessions", "trustedPrincipals");
         assertThat(texts(page.at("/metadata/displayFields"))).containsExactly("roleName", "trustedPrincipals", "description");
     }
 
@@ -167,6 +168,50 @@ class AdminConsolePageIT {
         assertThat(entry.at("/config/trustedPrincipals/0").asText()).isEqualTo("acs:ram::12345678:root");
         assertThat(entry.get("id").asText()).as("the entry has the ID of the role client")
                 .isEqualTo(admin.clientUuid("company-a", "sts-role:ecs-admin"));
+    }
+
+    /** Issue 12: the page shows a role's live sessions (as of the last save) and ends them on save. */
+    @Nested
+    class LiveSessionsOnThePage {
+
+        static final String SOURCE = "it-console-src";
+
+        @Test
+        void aSaveListsTheLiveSessionsAndEndsTheOnesNamedInEndSessions() {
+            try {
+                admin.createSourceAccount(SOURCE, "74300002", "sam", "sam-pass-1", List.of("acs:ram::" + ACCOUNT_ID + ":role/live-page"));
+                assertThat(createRole("live-page", TRUST_B.replace("12345678", "74300002")).status()).isEqualTo(201);
+                assertThat(Http.sendJson("POST", sts("/roles/live-page/policies"), Map.of("policyName", "AliyunECSFullAccess"), token)
+                        .status()).isEqualTo(201);
+                Sts sts = new Sts(server);
+                String subject = sts.signIn(SOURCE, "app", "sam", "sam-pass-1");
+                String first = sts.assumeRole(REALM, subject, "acs:ram::" + ACCOUNT_ID + ":role/live-page").json().get("access_token").asText();
+                String second = sts.assumeRole(REALM, subject, "acs:ram::" + ACCOUNT_ID + ":role/live-page").json().get("access_token").asText();
+                String firstId = Http.claims(first).get("jti").asText();
+                String secondId = Http.claims(second).get("jti").asText();
+
+                assertThat(updateEntry(entry("live-page").orElseThrow(), config -> { }).status()).isEqualTo(204);
+                String listed = entry("live-page").orElseThrow().at("/config/liveSessions/0").asText();
+                assertThat(listed).contains("2 live sessions").contains(firstId).contains(secondId).contains(":user/sam");
+
+                Http.Response unknown = updateEntry(entry("live-page").orElseThrow(), config -> config.putArray("endSessions").add("nonsense"));
+                assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+                assertThat(errorMessage(unknown)).startsWith("endSessions: nonsense is not");
+                assertThat(sts.userinfo(REALM, first).status()).as("nothing ended by a refused save").isEqualTo(200);
+
+                Http.Response ended = updateEntry(entry("live-page").orElseThrow(), config -> config.putArray("endSessions").add(firstId));
+                assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
+                assertThat(sts.userinfo(REALM, first).status()).as("the ended session").isEqualTo(401);
+                assertThat(sts.userinfo(REALM, second).status()).as("the other session").isEqualTo(200);
+                JsonNode after = entry("live-page").orElseThrow();
+                assertThat(after.at("/config/liveSessions/0").asText()).contains("1 live session").contains(secondId).doesNotContain(firstId);
+                assertThat(after.at("/config/endSessions").isMissingNode()).as("the input is not stored").isTrue();
+            } finally {
+                admin.deleteRealmIfExists(SOURCE);
+                Http.delete(sts("/roles/live-page/policies/AliyunECSFullAccess"), token);
+                Http.delete(sts("/roles/live-page"), token);
+            }
+        }
     }
 
     @Nested

@@ -6,7 +6,6 @@ import java.util.Map;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.RevokedSessionsRepresentation;
 import io.github.keycloaksts.admin.representation.RoleSessionRepresentation;
-import io.github.keycloaksts.live.RoleSessionMarks;
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
@@ -20,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * {@code /sts/roles/{roleName}/sessions}: the role's live sessions (from the audit trail, each re-checked), and ending
@@ -81,19 +78,8 @@ public final class RoleSessionsResource {
     public Response end(@PathParam("sessionId") String sessionId) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
-        // Only a session this realm's own audit trail shows for this role: never a token ID of another realm.
-        Map<String, Object> live = new RoleSessions(context.session, context.realm).find(role, arn(role), sessionId)
-                .orElseThrow(() -> AdminApiException.notFound("EntityNotExist.RoleSession",
-                        "sessionId: no live session " + sessionId + " of role " + role.name()));
-        if ("token".equals(live.get("kind"))) {
-            long expiresAt = java.time.Instant.parse((String) live.get("expiresAt")).getEpochSecond();
-            new RoleSessionMarks(context.session).revokeToken(sessionId, expiresAt);
-        } else {
-            UserSessionModel userSession = context.session.sessions().getUserSession(context.realm, sessionId);
-            if (userSession != null) {
-                AuthenticationManager.backchannelLogout(context.session, context.realm, userSession, context.session.getContext().getUri(),
-                        context.session.getContext().getConnection(), context.session.getContext().getRequestHeaders(), true);
-            }
+        if (!new RoleSessions(context.session, context.realm).end(role, arn(role), sessionId)) {
+            throw AdminApiException.notFound("EntityNotExist.RoleSession", "sessionId: no live session " + sessionId + " of role " + role.name());
         }
         context.adminEvent.operation(OperationType.DELETE).resource(SESSIONS_RESOURCE)
                 .resourcePath(context.uri()).representation(Map.of("roleName", role.name(), "sessionId", sessionId)).success();

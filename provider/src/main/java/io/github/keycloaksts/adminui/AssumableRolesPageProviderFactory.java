@@ -24,6 +24,7 @@ import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.common.Profile;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.events.admin.OperationType;
@@ -111,6 +112,18 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             .helpText("The permissions of the role: realm roles by name (AliyunECSFullAccess), client roles as clientId/roleName "
                     + "(billing/viewer). They become the role principal's role mappings. The role can only be deleted once "
                     + "this list is empty and saved.")
+            .add()
+            .property().name(PageEntry.LIVE_SESSIONS).label("Live sessions")
+            .type(ProviderConfigProperty.TEXT_TYPE)
+            .helpText("Read only: the role's live sessions (role tokens and browser role sessions) when this entry was last "
+                    + "saved — save it to refresh. Each line: session ID, kind, source identity (user:<source user ID>), "
+                    + "session name, end. Edits here are ignored.")
+            .add()
+            .property().name(PageEntry.END_SESSIONS).label("End sessions")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Applied on save, like DELETE /sts/roles/{role}/sessions: a session ID from the list, user:<source user ID> "
+                    + "(that user's sessions), a source account ID (that account's), or all. Ended sessions stop at once at "
+                    + "introspection, userinfo and in browsers.")
             .add()
             .property().name(PageEntry.TRUSTED_PRINCIPALS).label("Trusted principals (from the trust policy)")
             .type(ProviderConfigProperty.STRING_TYPE)
@@ -246,10 +259,14 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             }
         }
         before.stream().filter(p -> !after.contains(p)).forEach(attached::remove);
+        String liveSessions = PageSessions.prepare(session, realm, role, role.arn(validation.account().accountId()).toString(),
+                stored.getId(), PageEntry.values(model.getConfig(), PageEntry.END_SESSIONS));
         model.setName(role.name());
-        model.setConfig(PageEntry.config(role.name(), changes.description(), trustPolicy, null,
+        MultivaluedHashMap<String, String> config = PageEntry.config(role.name(), changes.description(), trustPolicy, null,
                 changes.maxSessionDuration() == null ? role.maxSessionDuration() : changes.maxSessionDuration(),
-                List.copyOf(attached.values())));
+                List.copyOf(attached.values()));
+        config.putSingle(PageEntry.LIVE_SESSIONS, liveSessions);
+        model.setConfig(config);
     }
 
     /** An entry arriving with a realm import (a realm export taken with the feature on): adopted by its role. */
@@ -347,6 +364,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         if (!canonical.equals(role.trustPolicyJson()) && !canonical.equals(canonicalOrNull(PageEntry.first(before, PageEntry.TRUST_POLICY)))) {
             roles.updateTrustPolicy(role, documentOrNull(role.trustPolicyJson()), trustPolicy);
         }
+        PageSessions.apply(session, current, role, role.arn(validation.account().accountId()).toString(), newModel.getId());
         List<String> was = PageEntry.values(before, PageEntry.ATTACHED_POLICIES);
         List<String> is = PageEntry.values(after, PageEntry.ATTACHED_POLICIES);
         Map<String, RoleModel> attached = new LinkedHashMap<>();

@@ -31,6 +31,10 @@ final class PageEntry {
     static final String ATTACHED_POLICIES = "attachedPolicies";
     /** Derived and read-only: the principals of the trust policy's Allow statements, for the list view. */
     static final String TRUSTED_PRINCIPALS = "trustedPrincipals";
+    /** Derived and read-only: the role's live sessions when the entry was last saved ({@link PageSessions}). */
+    static final String LIVE_SESSIONS = "liveSessions";
+    /** Input only, applied on save and never stored: sessions to end ({@link PageSessions}). */
+    static final String END_SESSIONS = "endSessions";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -117,7 +121,7 @@ final class PageEntry {
         return values.isEmpty() ? null : values.get(0);
     }
 
-    /** True when two entries show the same thing (order of attached policies aside). */
+    /** True when two entries show the same role (order of attached policies, the sessions snapshot and input aside). */
     static boolean same(Map<String, List<String>> a, Map<String, List<String>> b) {
         return Objects.equals(normalized(a), normalized(b));
     }
@@ -126,6 +130,9 @@ final class PageEntry {
         Map<String, List<String>> normalized = new TreeMap<>();
         if (config != null) {
             config.forEach((key, values) -> {
+                if (LIVE_SESSIONS.equals(key) || END_SESSIONS.equals(key)) {
+                    return; // a snapshot and an input, not how the role is stored
+                }
                 List<String> kept = values(config, key);
                 if (!kept.isEmpty()) {
                     normalized.put(key, ATTACHED_POLICIES.equals(key) ? kept.stream().sorted().toList() : kept);

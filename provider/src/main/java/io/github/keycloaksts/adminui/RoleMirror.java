@@ -134,6 +134,9 @@ final class RoleMirror {
     /** Adds the entry of {@code role}, or rewrites {@code entry} when it no longer shows the role as stored. */
     private static void write(RealmModel realm, AssumableRole role, ComponentModel entry) {
         MultivaluedHashMap<String, String> shown = PageEntry.configOf(role);
+        if (entry != null && entry.getConfig() != null && entry.getConfig().get(PageEntry.LIVE_SESSIONS) != null) {
+            shown.put(PageEntry.LIVE_SESSIONS, entry.getConfig().get(PageEntry.LIVE_SESSIONS)); // dated; refreshed on save
+        }
         if (entry == null) {
             ComponentModel added = new ComponentModel();
             added.setId(role.id());

@@ -67,6 +67,29 @@ public final class RoleSessions {
         return live(role, roleArn).stream().filter(rep -> sessionId.equals(rep.get("sessionId"))).findFirst();
     }
 
+    /**
+     * Ends the live session {@code sessionId} of {@code role}: a role token by putting its ID in the revoked-token store
+     * (checked by Keycloak on every path), a browser role session by logging it out. Only a session this realm's audit
+     * trail shows for this role, so an administrator cannot end another realm's tokens by ID. False when there is none.
+     */
+    public boolean end(AssumableRole role, String roleArn, String sessionId) {
+        java.util.Optional<Map<String, Object>> live = sessionId == null ? java.util.Optional.empty() : find(role, roleArn, sessionId);
+        if (live.isEmpty()) {
+            return false;
+        }
+        if ("token".equals(live.get().get("kind"))) {
+            long expiresAt = Instant.parse((String) live.get().get("expiresAt")).getEpochSecond();
+            new io.github.keycloaksts.live.RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
+        } else {
+            org.keycloak.models.UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
+            if (userSession != null) {
+                org.keycloak.services.managers.AuthenticationManager.backchannelLogout(session, realm, userSession,
+                        session.getContext().getUri(), session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
+            }
+        }
+        return true;
+    }
+
     /** Looking the user up re-checks a live role session (see {@code live.LiveRoleSessions}). */
     private boolean alive(String userId) {
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);

@@ -90,9 +90,21 @@ public final class LoadBenchmark {
             Result v2 = results.get("standard-exchange-v2@" + c);
             System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", c, sts.throughput() / v2.throughput(), sts.p(99) / v2.p(99));
         }
+        System.out.println();
+        System.out.println("| concurrency | role-token / ordinary introspection: mean time per request | p99 |");
+        System.out.println("|---|---|---|");
+        for (int c : concurrencies) {
+            Result role = results.get("introspect-role-token@" + c);
+            Result ordinary = results.get("introspect-ordinary@" + c);
+            System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", c, ordinary.throughput() / role.throughput(), role.p(99) / ordinary.p(99));
+        }
     }
 
-    record Workload(String name, String url, String body) {
+    /** A request repeated under load; it succeeds when the answer is 200 and its body contains {@code success}. */
+    record Workload(String name, String url, String body, String success) {
+        Workload(String name, String url, String body) {
+            this(name, url, body, "access_token");
+        }
     }
 
     static final class Result {
@@ -160,7 +172,7 @@ public final class LoadBenchmark {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(workload.url()))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(workload.body())).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().contains("access_token");
+            return response.statusCode() == 200 && response.body().contains(workload.success());
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -191,16 +203,27 @@ public final class LoadBenchmark {
                         "firstName", "Bench", "lastName", "User",
                         "credentials", List.of(Map.of("type", "password", "value", "bench-pass-1", "temporary", false)),
                         "realmRoles", List.of("assumer")))), admin), "create bench-b");
+        // bench-rs: a resource server that introspects both an ordinary user token of bench-a (issued through bench-app
+        // for its audience) and a role token carrying its client role "read" (so it is in the role token's aud).
         check(request("POST", server + "/admin/realms", Map.of(
-                "realm", "bench-a", "enabled", true, "eventsEnabled", true,
-                "roles", Map.of("realm", List.of(Map.of("name", "BenchPolicy"))),
+                "realm", "bench-a", "enabled", true, "eventsEnabled", true, "accessTokenLifespan", 7200,
+                "roles", Map.of("realm", List.of(Map.of("name", "BenchPolicy")), "client", Map.of("bench-rs", List.of(Map.of("name", "read")))),
                 "clients", List.of(Map.of("clientId", "bench-cc", "publicClient", false, "secret", "cc-secret",
-                        "serviceAccountsEnabled", true, "standardFlowEnabled", false))), admin), "create bench-a");
+                                "serviceAccountsEnabled", true, "standardFlowEnabled", false),
+                        Map.of("clientId", "bench-rs", "publicClient", false, "secret", "rs-secret", "standardFlowEnabled", false),
+                        Map.of("clientId", "bench-app", "publicClient", true, "directAccessGrantsEnabled", true, "standardFlowEnabled", false,
+                                "protocolMappers", List.of(mapper("aud-rs", "bench-rs")))),
+                "users", List.of(Map.of("username", "bench-a-user", "enabled", true, "email", "bench-a@example.org", "emailVerified", true,
+                        "firstName", "Bench", "lastName", "User",
+                        "credentials", List.of(Map.of("type", "password", "value", "bench-pass-1", "temporary", false)),
+                        "clientRoles", Map.of("bench-rs", List.of("read"))))), admin), "create bench-a");
         check(request("PUT", server + "/admin/realms/bench-a/sts/account", Map.of("accountId", "31000001"), admin), "account bench-a");
         check(request("POST", server + "/admin/realms/bench-a/sts/roles", Map.of("roleName", "bench-role",
                 "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
                         "Principal", Map.of("RAM", List.of("acs:ram::31000002:root")))))), admin), "create role");
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "BenchPolicy"), admin), "attach");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "read", "clientId", "bench-rs"),
+                admin), "attach read");
 
         String subject = token("bench-b", Map.of("grant_type", "password", "client_id", "app", "username", "bench-user", "password", "bench-pass-1"));
         Map<String, Workload> workloads = new LinkedHashMap<>();
@@ -212,6 +235,17 @@ public final class LoadBenchmark {
         workloads.put("assume-role", new Workload("assume-role", server + "/realms/bench-a/protocol/openid-connect/token",
                 form(Map.of("grant_type", EXCHANGE, "client_id", "sts", "subject_token", subject, "subject_token_type", ACCESS_TOKEN,
                         "role_arn", "acs:ram::31000001:role/bench-role"))));
+        String ordinary = token("bench-a", Map.of("grant_type", "password", "client_id", "bench-app", "username", "bench-a-user",
+                "password", "bench-pass-1"));
+        String roleToken = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(workloads.get("assume-role").url()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(workloads.get("assume-role").body())).build(), HttpResponse.BodyHandlers.ofString())
+                .body()).get("access_token").asText();
+        String introspect = server + "/realms/bench-a/protocol/openid-connect/token/introspect";
+        workloads.put("introspect-ordinary", new Workload("introspect-ordinary", introspect,
+                form(Map.of("client_id", "bench-rs", "client_secret", "rs-secret", "token", ordinary)), "\"active\":true"));
+        workloads.put("introspect-role-token", new Workload("introspect-role-token", introspect,
+                form(Map.of("client_id", "bench-rs", "client_secret", "rs-secret", "token", roleToken)), "\"active\":true"));
         for (Workload w : workloads.values()) {
             if (!send(w)) {
                 throw new IllegalStateException("workload " + w.name + " does not succeed once; check the server log");
