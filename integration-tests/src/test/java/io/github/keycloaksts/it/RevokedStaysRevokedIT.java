@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.CookieBrowser;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.Sts;
@@ -107,8 +108,10 @@ class RevokedStaysRevokedIT {
         revokeAll();
         assertThat(active(samsToken)).isFalse();
 
-        // A user with the principal's username, as self-registration in the target realm (allowed here) would make.
-        admin.createUser(TARGET, principalUsername, "squatter-pass-1", null, List.of());
+        // Anyone registers with the principal's username on the target realm's own registration page (allowed here).
+        selfRegister(principalUsername);
+        assertThat(Http.get(server.adminUrl(TARGET) + "/users?exact=true&username=" + principalUsername, admin.token()).json())
+                .as("the self-registered user exists").hasSize(1);
         assertThat(active(samsToken)).as("the revoked token after a user took its principal's username").isFalse();
 
         // Nor does that user become the principal of the account's next role tokens: the exchange fails closed.
@@ -117,5 +120,27 @@ class RevokedStaysRevokedIT {
         assertThat(squatted.json().has("access_token")).isFalse();
         assertThat(Http.get(server.adminUrl(TARGET) + "/events?type=TOKEN_EXCHANGE_ERROR&max=1", admin.token()).json()
                 .get(0).get("details").get("reason").asText()).contains("is not a principal");
+    }
+
+    /** Registers {@code username} through the target realm's registration form, as any visitor can. */
+    void selfRegister(String username) {
+        String redirect = "http://localhost/registered";
+        Http.Response web = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "web", "publicClient", true,
+                "redirectUris", List.of(redirect)), admin.token());
+        assertThat(web.status()).as(web.toString()).isEqualTo(201);
+        CookieBrowser visitor = new CookieBrowser(server);
+        CookieBrowser.Reply page = visitor.follow(visitor.get(server.realmUrl(TARGET) + "/protocol/openid-connect/registrations?client_id=web"
+                + "&response_type=code&scope=openid&redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("username", username);
+        form.put("email", "squatter@example.org");
+        form.put("firstName", "Squat");
+        form.put("lastName", "Ter");
+        form.put("password", "squatter-pass-1");
+        form.put("password-confirm", "squatter-pass-1");
+        CookieBrowser.Reply registered = visitor.postForm(CookieBrowser.formAction(page.body(), "kc-register-form"), form);
+        assertThat(registered.status()).as("registration accepted: " + registered).isEqualTo(302);
+        assertThat(registered.header("location")).startsWith(redirect);
     }
 }
