@@ -177,9 +177,35 @@ class RequestIdIT {
 
         JsonNode target = eventWith("company-a", "TOKEN_EXCHANGE_ERROR", requestId);
         assertThat(target.at("/details/auth_method").asText()).isEqualTo("sts-switch-role");
+        assertThat(target.at("/details/source_user").asText()).isEqualTo("bob");
         assertThat(target.at("/details/reason").asText()).contains("does not trust");
         JsonNode source = eventWith("company-b", "TOKEN_EXCHANGE_ERROR", requestId);
         assertThat(source.at("/details/reason").asText()).isEqualTo("not allowed by the target account");
         assertThat(source.toString()).doesNotContain(OTHER_ACCOUNT).doesNotContain(EXTERNAL_ID).doesNotContain("Statement");
+    }
+
+    @Test
+    void theRefusedSwitchRolePageAsksForTheRequestIdInChineseToo() {
+        CookieBrowser browser = new CookieBrowser(server);
+        String page = server.realmUrl("company-b") + "/sts/switch-role";
+        browser.signInThrough(page, "bob", "123456");
+        Reply chinese = browser.get(page + "?kc_locale=zh-CN");
+        assertThat(chinese.status()).as(chinese.toString()).isEqualTo(200);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("csrf", CookieBrowser.inputValue(chinese.body(), "csrf"));
+        fields.put("account", "company-a");
+        fields.put("role", "no-such-role");
+
+        Reply refused = browser.postForm(page, fields);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.body()).contains("请将此请求 ID 提供给您的管理员");
+        Matcher shown = Pattern.compile("id=\"sts-request-id\"[^>]*>[^<]*<code>([^<]+)</code>").matcher(refused.body());
+        assertThat(shown.find()).as(refused.body()).isTrue();
+        // bob holds no grant for this role: company-b's log has its own reason, company-a's only that company-b refused
+        assertThat(eventWith("company-b", "TOKEN_EXCHANGE_ERROR", shown.group(1)).at("/details/reason").asText())
+                .contains("no source grant");
+        assertThat(eventWith("company-a", "TOKEN_EXCHANGE_ERROR", shown.group(1)).at("/details/reason").asText())
+                .startsWith("not allowed by the source account").doesNotContain("source grant #");
     }
 }
