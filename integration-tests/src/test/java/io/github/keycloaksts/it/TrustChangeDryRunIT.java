@@ -166,6 +166,45 @@ class TrustChangeDryRunIT {
     }
 
     @Test
+    void aDetachDryRunReportsWhatTheDetachThenEnds() {
+        createRole("detachable", trusting(DORA_ID));
+        Http.delete(server.adminUrl(TARGET) + "/roles/DetachPolicy", admin.token());
+        admin.createRealmRole(TARGET, "DetachPolicy");
+        assertThat(Http.sendJson("POST", roles() + "/detachable/policies", Map.of("policyName", "DetachPolicy"), admin.token()).status())
+                .isEqualTo(201);
+        assume(DORA_REALM, "dora", "detachable");
+        Map<String, Integer> liveBefore = liveSessions("detachable");
+        int eventsBefore = adminEvents().size();
+
+        Http.Response dryRun = Http.delete(roles() + "/detachable/policies/DetachPolicy?dryRun=true", admin.token());
+
+        assertThat(dryRun.status()).as(dryRun.toString()).isEqualTo(200);
+        JsonNode preview = dryRun.json();
+        assertThat(preview.get("operation").asText()).isEqualTo("DETACH_POLICY");
+        assertThat(preview.get("principalsLosingAccess")).isEmpty();
+        assertThat(preview.get("principalsGainingAccess")).isEmpty();
+        assertThat(Http.get(roles() + "/detachable/policies", admin.token()).json().findValuesAsText("policyName")).contains("DetachPolicy");
+        assertThat(adminEvents()).hasSize(eventsBefore);
+        assertThat(Http.delete(roles() + "/detachable/policies/NoSuchPolicy?dryRun=true", admin.token()).status()).isEqualTo(404);
+
+        // the detach ends what the dry run said, per source account
+        assertThat(Http.delete(roles() + "/detachable/policies/DetachPolicy", admin.token()).status()).isEqualTo(204);
+        Map<String, Integer> liveAfter = liveSessions("detachable");
+        List<String> ended = new ArrayList<>();
+        liveBefore.forEach((account, count) -> {
+            if (liveAfter.getOrDefault(account, 0) < count) {
+                ended.add(account);
+            }
+        });
+        List<String> previewed = new ArrayList<>();
+        preview.get("accountsWhoseSessionsEnd").forEach(a -> previewed.add(a.asText()));
+        assertThat(previewed).isEqualTo(ended);
+        int endedCount = liveBefore.values().stream().mapToInt(Integer::intValue).sum()
+                - liveAfter.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(preview.at("/liveSessionsEnding/total").asInt()).isEqualTo(endedCount);
+    }
+
+    @Test
     void aDeletionDryRunIsRefusedAsTheDeletionIsWhilePoliciesAreAttached() {
         createRole("attached", trusting(DORA_ID));
         Http.delete(server.adminUrl(TARGET) + "/roles/DryRunPolicy", admin.token());

@@ -56,6 +56,16 @@ public final class TrustChangePreview {
         return new Preview(List.of(), List.copyOf(principals(before)), ending, liveSessions(role, roleArn, ending));
     }
 
+    /**
+     * Detaching a policy from {@code role}: nobody gains or loses the ability to assume the role. In this version
+     * detaching ends no live role token (docs/api.md, Lifetime: tokens carrying the policy live until {@code exp}), so
+     * no session ends; when detaching ends the tokens that carry the policy, this must report those
+     * ({@code TrustChangeDryRunIT} compares it with what the detach ends).
+     */
+    public Preview policyDetach(AssumableRole role, String roleArn) {
+        return new Preview(List.of(), List.of(), List.of(), Map.of());
+    }
+
     private Map<String, Integer> liveSessions(AssumableRole role, String roleArn, List<String> accounts) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         accounts.forEach(account -> counts.put(account, 0));
