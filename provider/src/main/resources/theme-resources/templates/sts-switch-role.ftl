@@ -8,6 +8,9 @@
         <#if stsError??>
             <div id="sts-error" class="${properties.kcAlertClass!} pf-m-danger" role="alert" aria-live="assertive">
                 <p class="pf-v5-c-alert__title">${msg(stsError)}</p>
+                <#if stsRequestId??>
+                    <p id="sts-request-id" class="sts-help">${msg("stsRequestIdNotice")} <code>${stsRequestId}</code></p>
+                </#if>
             </div>
         </#if>
         <form id="sts-switch-role-form" class="${properties.kcFormClass!}" action="${stsActionUrl}" method="post" novalidate>

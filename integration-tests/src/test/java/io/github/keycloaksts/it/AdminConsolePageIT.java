@@ -139,6 +139,72 @@ class AdminConsolePageIT {
 
     // ---------------------------------------------------------------- tests
 
+    /** Issue 15: "Test access" answers as a refused save, from the trust policy in the form, and saves nothing. */
+    @Test
+    void testAccessAnswersFromTheFormsTrustPolicyAndSavesNothing() {
+        assertThat(createRole("page-test", TRUST_B).status()).isEqualTo(201);
+        try {
+            JsonNode entry = entry("page-test").orElseThrow();
+            String stored = Http.get(sts("/roles/page-test/trust-policy"), token).body();
+            String edited = """
+                    {"Version":"1","Statement":[{"Sid":"WithId","Effect":"Allow","Action":"sts:AssumeRole",
+                     "Principal":{"RAM":["acs:ram::12345678:root"]},"Condition":{"StringEquals":{"sts:ExternalId":"x-1"}}}]}""";
+
+            Http.Response denied = updateEntry(entry, config -> {
+                config.putArray("trustPolicy").add(edited);
+                config.putArray("testPrincipal").add("acs:ram::12345678:user/bob");
+            });
+            assertThat(denied.status()).as(denied.toString()).isEqualTo(400);
+            assertThat(errorMessage(denied)).startsWith("Test access (nothing saved): ImplicitDeny for acs:ram::12345678:user/bob")
+                    .contains("Statement[0].Condition.StringEquals.sts:ExternalId");
+
+            Http.Response allowed = updateEntry(entry, config -> {
+                config.putArray("trustPolicy").add(edited);
+                config.putArray("testPrincipal").add("12345678");
+                config.putArray("testContext").add("{\"sts:ExternalId\": \"x-1\"}");
+            });
+            assertThat(errorMessage(allowed)).startsWith("Test access (nothing saved): Allow").contains("Matched: Statement[0] (Sid WithId)");
+
+            Http.Response badContext = updateEntry(entry, config -> {
+                config.putArray("testPrincipal").add("12345678");
+                config.putArray("testContext").add("{\"acs:SourceIp\": \"nowhere\"}");
+            });
+            assertThat(badContext.status()).isEqualTo(400);
+            assertThat(errorMessage(badContext)).startsWith("testContext.acs:SourceIp: ");
+
+            assertThat(Http.get(sts("/roles/page-test/trust-policy"), token).body()).isEqualTo(stored);
+        } finally {
+            Http.delete(sts("/roles/page-test"), token);
+        }
+    }
+
+    /** Issue 15: "Preview only" shows who gains or loses access before the save, and saves nothing. */
+    @Test
+    void previewOnlyShowsWhoLosesAccessAndSavesNothing() {
+        assertThat(createRole("page-preview", TRUST_B).status()).isEqualTo(201);
+        try {
+            JsonNode entry = entry("page-preview").orElseThrow();
+            String stored = Http.get(sts("/roles/page-preview/trust-policy"), token).body();
+
+            Http.Response preview = updateEntry(entry, config -> {
+                config.putArray("trustPolicy").add("""
+                        {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["87654321"]}}]}""");
+                config.putArray("previewOnly").add("true");
+            });
+
+            assertThat(preview.status()).as(preview.toString()).isEqualTo(400);
+            assertThat(errorMessage(preview)).startsWith("Preview (nothing saved): acs:ram::12345678:root loses access; "
+                    + "acs:ram::87654321:root gains access; no live session ends");
+            assertThat(Http.get(sts("/roles/page-preview/trust-policy"), token).body()).isEqualTo(stored);
+
+            Http.Response saved = updateEntry(entry, config -> config.putArray("previewOnly").add("false"));
+            assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
+            assertThat(entry("page-preview").orElseThrow().get("config").has("previewOnly")).isFalse();
+        } finally {
+            Http.delete(sts("/roles/page-preview"), token);
+        }
+    }
+
     @Test
     void thePageIsDeclaredWithItsFields() {
         JsonNode pages = Http.get(server.baseUrl() + "/admin/serverinfo", token).json().at("/componentTypes/" + PAGE_TYPE);
@@ -152,7 +218,7 @@ class AdminConsolePageIT {
         List<String> fields = new ArrayList<>();
         page.get("properties").forEach(p -> fields.add(p.get("name").asText()));
         assertThat(fields).containsExactly("roleName", "description", "trustPolicy", "maxSessionDuration", "attachedPolicies",
-                "liveSessions", "endSessions", "trustedPrincipals");
+                "liveSessions", "endSessions", "trustedPrincipals", "previewOnly", "testPrincipal", "testContext");
         assertThat(texts(page.at("/metadata/displayFields"))).containsExactly("roleName", "trustedPrincipals", "description");
     }
 

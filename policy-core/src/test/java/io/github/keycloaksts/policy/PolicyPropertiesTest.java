@@ -13,6 +13,12 @@ import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.DecisionSide;
+import io.github.keycloaksts.policy.eval.Explanation;
+import io.github.keycloaksts.policy.eval.StatementExplanation;
+import io.github.keycloaksts.policy.eval.StatementRef;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.eval.Outcome;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
 import java.time.Instant;
@@ -266,6 +272,99 @@ class PolicyPropertiesTest {
     Arbitrary<Statement> sessionDenies() {
         return resourceStatement(Arbitraries.just("Deny"), Arbitraries.of("*", "Aliyun*", "app/*", "x"))
                 .map(s -> READER.readSessionPolicy(document(List.of(s), false)).statements().get(0));
+    }
+
+    // ---------------------------------------------------------------- the simulators (issue 15)
+
+    private static final PolicyDocument GRANTS_EVERYTHING = PolicyDocument.allowAssumeRole(List.of("*"));
+
+    /** The simulator's full explanation decides exactly as the exchange, and explains every statement once. */
+    @Property
+    void theExplanationDecidesAsTheExchange(@ForAll("requests") AssumeRoleRequest request,
+                                            @ForAll("sourcePolicies") PolicyDocument source,
+                                            @ForAll("trustPolicies") PolicyDocument trust) {
+        Decision exchange = EVALUATOR.evaluate(request, List.of(source), trust);
+        Explanation explained = EVALUATOR.explain(request, List.of(source), trust);
+        assertNoErrors(exchange, explained.decision());
+        Statistics.label("outcome").collect(exchange.outcome());
+        assertThat(explained.decision().outcome()).isEqualTo(exchange.outcome());
+        assertThat(explained.decision().side()).isEqualTo(exchange.side());
+        assertThat(explained.decision().decidingStatements()).isEqualTo(exchange.decidingStatements());
+        assertThat(explained.decision().reason()).isEqualTo(exchange.reason());
+        assertConsistent(explained, source.statements().size() + trust.statements().size());
+    }
+
+    /** Target side: the trust policy alone decides as the exchange does for a caller whom the source grants the role. */
+    @Property
+    void theTrustSimulatorDecidesAsTheExchangeWhenTheSourceGrants(@ForAll("requests") AssumeRoleRequest request,
+                                                                  @ForAll("trustPolicies") PolicyDocument trust) {
+        Decision exchange = EVALUATOR.evaluate(request, List.of(GRANTS_EVERYTHING), trust);
+        Explanation simulated = EVALUATOR.explainTrust(request, trust);
+        assertNoErrors(exchange, simulated.decision());
+        Statistics.label("outcome").collect(exchange.outcome());
+        Statistics.label("outcome").coverage(c -> {
+            c.check(Outcome.ALLOW).percentage(p -> p > 2);
+            c.check(Outcome.EXPLICIT_DENY).percentage(p -> p > 2);
+            c.check(Outcome.IMPLICIT_DENY).percentage(p -> p > 2);
+        });
+        assertThat(simulated.decision().outcome()).isEqualTo(exchange.outcome());
+        if (!exchange.isAllowed()) {
+            assertThat(simulated.decision().side()).isEqualTo(DecisionSide.TRUST_POLICY).isEqualTo(exchange.side());
+        }
+        assertConsistent(simulated, trust.statements().size());
+    }
+
+    /** Source side: the grants alone decide as the exchange does for a role that trusts the caller's account. */
+    @Property
+    void theSourceSimulatorDecidesAsTheExchangeWhenTheRoleTrusts(@ForAll("requests") AssumeRoleRequest request,
+                                                                 @ForAll("sourcePolicies") PolicyDocument source1,
+                                                                 @ForAll("sourcePolicies") PolicyDocument source2) {
+        PolicyDocument trustsTheAccount = READER.readTrustPolicy("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":\"" + request.source().accountId() + "\"}}]}");
+        Decision exchange = EVALUATOR.evaluate(request, List.of(source1, source2), trustsTheAccount);
+        Explanation simulated = EVALUATOR.explainSource(request, List.of(source1, source2));
+        assertNoErrors(exchange, simulated.decision());
+        Statistics.label("outcome").collect(exchange.outcome());
+        assertThat(simulated.decision().outcome()).isEqualTo(exchange.outcome());
+        assertThat(simulated.decision().side()).isEqualTo(exchange.side());
+        assertConsistent(simulated, source1.statements().size() + source2.statements().size());
+    }
+
+    /** An account principal stands for its users whom no statement names: the exchange decides the same for one. */
+    @Property
+    void anAccountIsTrustedAsAnUnnamedUserOfItIs(@ForAll("trustPolicies") PolicyDocument trust,
+                                                 @ForAll("contexts") RequestContext context) {
+        for (String account : ACCOUNTS) {
+            RoleArn role = RoleArn.parse(TARGETS.get(0));
+            Decision unnamedUser = EVALUATOR.evaluate(AssumeRoleRequest.of(Arn.parse("acs:ram::" + account + ":user/zed"), role, context),
+                    List.of(GRANTS_EVERYTHING), trust);
+            Explanation asAccount = EVALUATOR.explainTrust(
+                    AssumeRoleRequest.forAnyUserOf(AccountArn.of(account), role, context), trust);
+            assertThat(asAccount.decision().outcome()).isEqualTo(unnamedUser.outcome());
+        }
+    }
+
+    /**
+     * Every statement is explained once; a statement matched iff it has no failure; the deciding statements matched;
+     * an explicit deny iff a Deny matched; each failure's path points into its own statement.
+     */
+    private static void assertConsistent(Explanation explanation, int statementCount) {
+        assertThat(explanation.statements()).hasSize(statementCount);
+        assertThat(explanation.statements().stream().map(StatementExplanation::ref).distinct().count()).isEqualTo(statementCount);
+        List<StatementRef> matched = explanation.matched().stream().map(StatementExplanation::ref).toList();
+        assertThat(matched).containsAll(explanation.decision().decidingStatements());
+        boolean denyMatched = explanation.matched().stream().anyMatch(s -> s.effect() == Effect.DENY);
+        assertThat(explanation.decision().outcome() == Outcome.EXPLICIT_DENY).isEqualTo(denyMatched);
+        for (StatementExplanation s : explanation.unmatched()) {
+            StatementExplanation.Failure failure = s.failure().orElseThrow();
+            assertThat(failure.path()).startsWith("Statement[" + s.ref().statementIndex() + "].");
+            switch (failure.kind()) {
+                case PRINCIPAL -> assertThat(failure.path()).endsWith(".Principal.RAM");
+                case RESOURCE -> assertThat(failure.path()).endsWith(".Resource");
+                case CONDITION -> assertThat(failure.path()).contains(".Condition.");
+                default -> throw new AssertionError(failure);
+            }
+        }
     }
 
     private static PolicyDocument shuffle(PolicyDocument doc, Random random) {

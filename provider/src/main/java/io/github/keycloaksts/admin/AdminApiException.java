@@ -21,10 +21,17 @@ public final class AdminApiException extends ErrorResponseException {
     private static final long serialVersionUID = 1L;
 
     private final String code;
+    private final String message;
 
     private AdminApiException(Response.Status status, String code, String message, boolean describe) {
         super(response(status, code, message, describe));
         this.code = code;
+        this.message = message;
+    }
+
+    /** The message of the body ({@code errorMessage}). */
+    public String message() {
+        return message;
     }
 
     public static AdminApiException badRequest(String code, String message) {

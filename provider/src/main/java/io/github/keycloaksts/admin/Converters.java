@@ -45,6 +45,14 @@ final class Converters {
                 trustPolicy, trustPolicyError, role.trustedPrincipals(), policies(role.attachedPolicies()));
     }
 
+    static io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation preview(String operation, AssumableRole role,
+                                                                                            io.github.keycloaksts.role.TrustChangePreview.Preview p) {
+        return new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation(true, operation, role.name(), p.gained(),
+                p.lost(), p.endingAccounts(),
+                new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation.SessionsEnding(p.endingSessionCount(),
+                        p.endingSessions()));
+    }
+
     static JsonNode trustPolicy(PolicyDocument trustPolicy) {
         return PolicyWriter.toJsonNode(trustPolicy);
     }

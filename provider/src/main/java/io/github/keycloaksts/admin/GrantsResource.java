@@ -21,6 +21,11 @@ public final class GrantsResource {
         this.context = context;
     }
 
+    @jakarta.ws.rs.Path("simulate")
+    public GrantSimulationResource simulate() {
+        return new GrantSimulationResource(context);
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<GrantRepresentation> list() {

@@ -68,7 +68,8 @@ public final class RolePoliciesResource {
 
     @DELETE
     @Path("{policyName}")
-    public Response detach(@PathParam("policyName") String policyName, @QueryParam("clientId") String clientId) {
+    public Response detach(@PathParam("policyName") String policyName, @QueryParam("clientId") String clientId,
+                           @QueryParam("dryRun") String dryRun) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
         RoleModel policy = context.policy(policyName, clientId);
@@ -76,6 +77,11 @@ public final class RolePoliciesResource {
         if (role.attachedRoles().noneMatch(policy::equals)) {
             throw AdminApiException.notFound("EntityNotExist.Role.Policy",
                     "policy " + AttachedPolicy.of(policy).qualifiedName() + " is not attached to role " + roleName);
+        }
+        if (DryRun.requested(dryRun)) {
+            io.github.keycloaksts.role.TrustChangePreview.Preview preview = new io.github.keycloaksts.role.TrustChangePreview(
+                    context.session, context.realm).policyDetach(role, role.arn(context.account().accountId()).toString());
+            return Response.ok(Converters.preview("DETACH_POLICY", role, preview), MediaType.APPLICATION_JSON_TYPE).build();
         }
         context.roles.detach(role, policy);
         context.adminEvent.operation(OperationType.DELETE).resource(ROLE_POLICY_RESOURCE)

@@ -13,6 +13,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.role.TrustChangePreview;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
@@ -59,10 +63,21 @@ public final class RoleResource {
     }
 
     @DELETE
-    public Response delete() {
+    public Response delete(@QueryParam("dryRun") String dryRun) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
         context.requireDeletable(role);
+        if (DryRun.requested(dryRun)) {
+            PolicyDocument before;
+            try {
+                before = role.trustPolicy();
+            } catch (PolicyValidationException e) {
+                before = null;
+            }
+            TrustChangePreview.Preview preview = new TrustChangePreview(context.session, context.realm)
+                    .roleDeletion(role, role.arn(context.account().accountId()).toString(), before);
+            return Response.ok(Converters.preview("DELETE_ROLE", role, preview), MediaType.APPLICATION_JSON_TYPE).build();
+        }
         context.roles.delete(role);
         context.adminEvent.operation(OperationType.DELETE).resource(ROLE_RESOURCE)
                 .resourcePath(context.uri()).success();
@@ -82,5 +97,10 @@ public final class RoleResource {
     @Path("sessions")
     public RoleSessionsResource sessions() {
         return new RoleSessionsResource(context, roleName);
+    }
+
+    @Path("simulate")
+    public RoleSimulationResource simulate() {
+        return new RoleSimulationResource(context, roleName);
     }
 }

@@ -10,6 +10,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import io.github.keycloaksts.role.TrustChangePreview;
 import jakarta.ws.rs.core.MediaType;
 import org.keycloak.events.admin.OperationType;
 
@@ -45,7 +47,7 @@ public final class TrustPolicyResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public JsonNode put(String body) {
+    public Object put(String body, @QueryParam("dryRun") String dryRun) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
         PolicyDocument trustPolicy = context.trustPolicy(RequestBody.object(body, null), "");
@@ -54,6 +56,12 @@ public final class TrustPolicyResource {
             before = role.trustPolicy();
         } catch (PolicyValidationException e) {
             before = null; // unreadable before: revoke every account's sessions
+        }
+        if (DryRun.requested(dryRun)) {
+            // What the change would do, and nothing else: no write, no revocation, no admin event.
+            TrustChangePreview.Preview preview = new TrustChangePreview(context.session, context.realm)
+                    .trustPolicyChange(role, role.arn(context.account().accountId()).toString(), before, trustPolicy);
+            return Converters.preview("UPDATE_TRUST_POLICY", role, preview);
         }
         List<String> revoked = context.roles.updateTrustPolicy(role, before, trustPolicy);
         JsonNode representation = Converters.trustPolicy(trustPolicy);

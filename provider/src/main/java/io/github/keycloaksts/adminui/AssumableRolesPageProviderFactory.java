@@ -130,6 +130,21 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             .helpText("Read only, for the list: the principals named by the trust policy's Allow statements. "
                     + "Edits here are ignored; change the trust policy instead.")
             .add()
+            .property().name(PageTools.PREVIEW_ONLY).label("Preview only (dry run)").type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(false)
+            .helpText("Tick and Save to see what saving would change, without saving: who gains or loses access and how many "
+                    + "live role sessions end, per source account. Untick to save.")
+            .add()
+            .property().name(PageTools.TEST_PRINCIPAL).label("Test access: principal").type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Fill in an account ID, an account ARN (acs:ram::<id>:root) or a user ARN (acs:ram::<id>:user/<name>) and Save: "
+                    + "instead of saving, the page answers whether the trust policy in this form lets that principal in "
+                    + "(Allow, ImplicitDeny or ExplicitDeny), and for each statement that did not match the first failing part "
+                    + "with its JSON path. Clear it to save.")
+            .add()
+            .property().name(PageTools.TEST_CONTEXT).label("Test access: request context (JSON)").type(ProviderConfigProperty.TEXT_TYPE)
+            .helpText("Optional condition keys of the tested request, e.g. {\"sts:ExternalId\": \"a1b2c3\", \"acs:SourceIp\": \"10.0.0.7\", "
+                    + "\"acs:MFAPresent\": true, \"acs:CurrentTime\": \"2026-01-01T09:00:00Z\"}.")
+            .add()
             .build();
 
     @Override
@@ -204,6 +219,9 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         }
         try {
             ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
+            if (!RoleMirror.isRealmBeingCreated(session, realm)) {
+                PageTools.answerIfAsked(session, realm, stored, model); // Test access / Preview only: answered, nothing saved
+            }
             if (stored != null) {
                 validateUpdate(session, realm, stored, model);
             } else if (RoleMirror.isRealmBeingCreated(session, realm)) {

@@ -17,7 +17,36 @@ import org.keycloak.models.UserModel;
  */
 public final class AssumeRoleAudit {
 
+    /**
+     * Event detail and answer field: one ID per AssumeRole answer (exchange or Switch Role, success or refusal), written
+     * to the events of both realms, so each account's administrator finds the same request in their own log.
+     */
+    public static final String REQUEST_ID = "request_id";
+
     private AssumeRoleAudit() {
+    }
+
+    /**
+     * An allow as one side's events tell it: the statements of that side's own policy that allowed, and only that the
+     * other side allowed too (its statements are its own business, as its refusals are).
+     */
+    public static String allowedReason(io.github.keycloaksts.policy.eval.Decision decision,
+                                       io.github.keycloaksts.policy.eval.DecisionSide own) {
+        StringBuilder reason = new StringBuilder("allowed by ");
+        String separator = "";
+        for (io.github.keycloaksts.policy.eval.StatementRef ref : decision.decidingStatements()) {
+            if (ref.side() == own) {
+                reason.append(separator).append(ref);
+                separator = ", ";
+            }
+        }
+        return reason.append(own == io.github.keycloaksts.policy.eval.DecisionSide.TRUST_POLICY
+                ? " and by the source account's grant" : " and by the target account's trust policy").toString();
+    }
+
+    /** A new request ID: random, so it tells nothing about the request or the server. */
+    public static String newRequestId() {
+        return java.util.UUID.randomUUID().toString();
     }
 
     /** The source realm's event: who asked, from which client and session, for which role of which account. */

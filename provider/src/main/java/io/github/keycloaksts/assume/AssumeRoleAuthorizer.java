@@ -111,7 +111,7 @@ public final class AssumeRoleAuthorizer {
         Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, roleArn, conditions), SourceGrants.of(source, sourceUser), trustPolicy);
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
-                throw AssumeRoleRefusal.denied(sourceSideReason(decision));
+                throw AssumeRoleRefusal.deniedBySource(sourceSideReason(decision), sourceArn.toString());
             }
             throw AssumeRoleRefusal.deniedByTarget(unusable != null ? unusable : decision.reason());
         }

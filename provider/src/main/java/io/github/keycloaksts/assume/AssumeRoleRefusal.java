@@ -14,16 +14,25 @@ public final class AssumeRoleRefusal extends RuntimeException {
     static final String CLIENT_NOT_ALLOWED = "Client not allowed to assume roles";
     /** The source account's view of every refusal decided by the target account. */
     static final String REFUSED_BY_TARGET = "not allowed by the target account";
+    /** The target account's view of every refusal decided by the source account's grants. */
+    static final String REFUSED_BY_SOURCE = "not allowed by the source account";
 
     private final String oauthError;
     private final String eventError;
     private final String callerDescription;
     private final int status;
     private final String sourceReason;
+    private final String targetReason;
 
     private AssumeRoleRefusal(String oauthError, String eventError, int status, String callerDescription, String reason,
                             String sourceReason) {
+        this(oauthError, eventError, status, callerDescription, reason, sourceReason, reason);
+    }
+
+    private AssumeRoleRefusal(String oauthError, String eventError, int status, String callerDescription, String reason,
+                              String sourceReason, String targetReason) {
         super(reason, null, false, false);
+        this.targetReason = targetReason;
         this.oauthError = oauthError;
         this.eventError = eventError;
         this.status = status;
@@ -62,6 +71,15 @@ public final class AssumeRoleRefusal extends RuntimeException {
         return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, reason, reason);
     }
 
+    /**
+     * 403 access_denied decided by the source account's grants: its events get the reason, the target's only that the
+     * source refused {@code requester} (the source's grants stay with the source, as the target's trust policy does).
+     */
+    public static AssumeRoleRefusal deniedBySource(String reason, String requester) {
+        return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, reason, reason,
+                REFUSED_BY_SOURCE + " (" + requester + " is not granted sts:AssumeRole on the role)");
+    }
+
     /** 403 access_denied decided by the target account: its events get the reason, the source's only that it refused. */
     public static AssumeRoleRefusal deniedByTarget(String reason) {
         return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, reason, REFUSED_BY_TARGET);
@@ -74,6 +92,11 @@ public final class AssumeRoleRefusal extends RuntimeException {
     /** True when the target account refused (its trust policy, its role), false when the source's grants did. */
     public boolean decidedByTarget() {
         return REFUSED_BY_TARGET.equals(sourceReason);
+    }
+
+    /** The reason as the target account's events show it. */
+    public String targetReason() {
+        return targetReason;
     }
 
     /** The reason as the source account's events show it. */

@@ -14,6 +14,7 @@ import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.assume.SourceMfa;
 import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.eval.DecisionSide;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -85,6 +86,7 @@ final class SwitchRoleResource {
         }
         String color = color(form.getFirst("color"));
 
+        String requestId = AssumeRoleAudit.newRequestId();
         Optional<RealmModel> target = accountInput == null || tooLong ? Optional.empty()
                 : new AccountService(session).findByAliasOrAccountId(accountInput);
         try {
@@ -101,7 +103,9 @@ final class SwitchRoleResource {
                     AssumeRoleAudit.address(session.getContext().getConnection().getRemoteAddr())));
             int duration = grant.role().maxSessionDuration(); // a console session lasts the role's session duration
             String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);
-            audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null, grant.decision().reason());
+            audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null,
+                    AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.SOURCE_GRANT),
+                    AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.TRUST_POLICY), requestId);
 
             List<RecentRoles.Entry> recent = RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE));
             RecentRoles.Entry entry = new RecentRoles.Entry(accountInput, roleInput, displayName, color);
@@ -112,13 +116,15 @@ final class SwitchRoleResource {
         } catch (AssumeRoleRefusal failure) {
             String roleArn = target.flatMap(t -> Account.of(session, t)).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
                     .map(a -> RoleArn.of(a.accountId(), roleInput).toString()).orElse(accountInput + "/" + roleInput);
-            audit(target.orElse(null), sso, roleArn, null, failure, failure.reason());
-            // Terse and identical whatever the cause: no hint whether the account or the role exists.
-            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
+            audit(target.orElse(null), sso, roleArn, null, failure, failure.sourceReason(), failure.targetReason(), requestId);
+            // Terse and identical whatever the cause: no hint whether the account or the role exists. The request ID
+            // lets the user's administrator (and the target's) find the reason in their own events.
+            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN, requestId);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Switch Role of %s to %s/%s failed", sso.user().getUsername(), accountInput, roleInput);
-            audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, AssumeRoleRefusal.denied("internal error: " + e), "internal error");
-            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN);
+            audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, AssumeRoleRefusal.denied("internal error: " + e),
+                    "internal error", "internal error", requestId);
+            return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN, requestId);
         }
     }
 
@@ -163,6 +169,11 @@ final class SwitchRoleResource {
     }
 
     private Response form(AuthenticationManager.AuthResult sso, String error, String account, String role, Response.Status status) {
+        return form(sso, error, account, role, status, null);
+    }
+
+    private Response form(AuthenticationManager.AuthResult sso, String error, String account, String role, Response.Status status,
+                          String requestId) {
         LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class)
                 .setAttribute("stsActionUrl", selfUrl().toString())
                 .setAttribute("stsCsrf", ConsoleSupport.csrfToken(sso.session(), CSRF_PURPOSE))
@@ -175,6 +186,9 @@ final class SwitchRoleResource {
         if (error != null) {
             forms.setAttribute("stsError", error);
         }
+        if (requestId != null) {
+            forms.setAttribute("stsRequestId", requestId);
+        }
         return forms.createForm("sts-switch-role.ftl");
     }
 
@@ -184,15 +198,17 @@ final class SwitchRoleResource {
 
     /** The switch, seen by both companies: TOKEN_EXCHANGE events in the source and the target realm. */
     private void audit(RealmModel target, AuthenticationManager.AuthResult sso, String roleArn, String sessionName,
-                       AssumeRoleRefusal failure, String reason) {
+                       AssumeRoleRefusal failure, String sourceReason, String targetReason, String requestId) {
         EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
-                .detail(Details.REASON, failure == null ? reason : failure.sourceReason()); // the target's reasons stay with the target
+                .detail(AssumeRoleAudit.REQUEST_ID, requestId)
+                .detail(Details.REASON, sourceReason); // each side's reasons stay with that side
         AssumeRoleAudit.finish(source, failure);
         if (target != null) {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
                     .event(EventType.TOKEN_EXCHANGE).client(ConsoleSupport.CONSOLE_CLIENT_ID)
-                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, reason);
+                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, targetReason)
+                    .detail(AssumeRoleAudit.REQUEST_ID, requestId);
             AssumeRoleAudit.sourceDetails(session, targetEvent, realm, sso.user());
             if (sessionName != null) {
                 targetEvent.detail("role_session_name", sessionName);

@@ -17,6 +17,7 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
 import io.github.keycloaksts.role.RoleSessions;
@@ -62,6 +63,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     private static final PolicyReader POLICY_READER = PolicyReader.defaults();
 
     private final KeycloakSession session;
+    /** This answer's ID: in the response (success or error) and in the events of both realms. */
+    private final String requestId = AssumeRoleAudit.newRequestId();
 
     AssumeRoleTokenExchangeProvider(KeycloakSession session) {
         this.session = session;
@@ -77,7 +80,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     public Response exchange(TokenExchangeContext context) {
         long started = System.nanoTime();
         EventBuilder event = context.getEvent();
-        event.detail(Details.AUTH_METHOD, AUTH_METHOD);
+        event.detail(Details.AUTH_METHOD, AUTH_METHOD).detail(AssumeRoleAudit.REQUEST_ID, requestId);
         SubjectTokenVerifier.VerifiedSubject subject = null;
         MultivaluedMap<String, String> form = callerForm(context);
         String roleArn = AssumeRoleParameters.printable(form.getFirst(AssumeRoleParameters.ROLE_ARN));
@@ -96,18 +99,22 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         } catch (AssumeRoleRefusal failure) {
             audit(context, subject, roleArn, failure);
             AssumeRoleMetrics.refused(context.getRealm(), AssumeRoleMetrics.reasonClass(failure), started);
-            throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
-                    Response.Status.fromStatusCode(failure.status()));
-        } catch (CorsErrorResponseException e) {
+            throw new AssumeRoleErrorResponse(context.getCors(), failure.oauthError(), failure.callerDescription(),
+                    Response.Status.fromStatusCode(failure.status()), requestId);
+        } catch (AssumeRoleErrorResponse e) {
             throw e;
+        } catch (CorsErrorResponseException e) {
+            // Keycloak's own refusal from inside the exchange: the same answer, with this request's ID.
+            throw new AssumeRoleErrorResponse(context.getCors(), e.getMessage(), e.getErrorDescription(),
+                    Response.Status.fromStatusCode(e.getResponse().getStatus()), requestId);
         } catch (RuntimeException e) {
             // Fail closed: anything unexpected is a denial, with the cause in the server log and the events.
             LOG.warnf(e, "AssumeRole of %s failed", roleArn);
             AssumeRoleRefusal failure = AssumeRoleRefusal.denied("internal error: " + e);
             audit(context, subject, roleArn, failure);
             AssumeRoleMetrics.refused(context.getRealm(), AssumeRoleMetrics.INTERNAL_ERROR, started);
-            throw new CorsErrorResponseException(context.getCors(), failure.oauthError(), failure.callerDescription(),
-                    Response.Status.FORBIDDEN);
+            throw new AssumeRoleErrorResponse(context.getCors(), failure.oauthError(), failure.callerDescription(),
+                    Response.Status.FORBIDDEN, requestId);
         }
     }
 
@@ -154,8 +161,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 .detail(RoleSessions.SOURCE_SESSION_DETAIL, sourceSessionId)
                 .detail(RoleSessions.DURATION_DETAIL, Integer.toString(duration))
                 .detail(RoleSessions.EXPIRES_DETAIL, Long.toString(expiresAt))
-                .detail(Details.REASON, decision.reason());
-        mirrorInSource(context, subject, roleArn.toString(), sessionName, null);
+                .detail(Details.REASON, AssumeRoleAudit.allowedReason(decision, DecisionSide.TRUST_POLICY));
+        mirrorInSource(context, subject, roleArn.toString(), sessionName, null, AssumeRoleAudit.allowedReason(decision, DecisionSide.SOURCE_GRANT));
         event.success();
 
         Map<String, Object> body = new LinkedHashMap<>();
@@ -169,6 +176,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         body.put("assumed_role_user", Map.of(
                 "arn", sessionArn.toString(),
                 "assumed_role_id", anchor.getId() + ":" + sessionName));
+        body.put(AssumeRoleAudit.REQUEST_ID, requestId);
         return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
     }
 
@@ -231,21 +239,20 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         if (subject != null) {
             AssumeRoleAudit.sourceDetails(session, event, subject.realm(), subject.user());
         }
-        event.detail(Details.REASON, failure.reason());
+        event.detail(Details.REASON, failure.targetReason());
         AssumeRoleAudit.finish(event, failure);
         if (subject != null) {
-            mirrorInSource(context, subject, roleArn, null, failure);
+            mirrorInSource(context, subject, roleArn, null, failure, failure.sourceReason());
         }
     }
 
     /** The same assumption, seen from the source account: an event in its own realm. */
     private void mirrorInSource(TokenExchangeContext context, SubjectTokenVerifier.VerifiedSubject subject, String roleArn,
-                                String sessionName, AssumeRoleRefusal failure) {
+                                String sessionName, AssumeRoleRefusal failure, String reason) {
         EventBuilder mirror = AssumeRoleAudit.sourceEvent(session, context.getClientConnection(), subject.realm(), subject.user(),
-                subject.token().getIssuedFor(), subject.token().getSessionId(), AUTH_METHOD, context.getRealm(), roleArn, sessionName);
-        if (failure != null) {
-            mirror.detail(Details.REASON, failure.sourceReason());
-        }
+                subject.token().getIssuedFor(), subject.token().getSessionId(), AUTH_METHOD, context.getRealm(), roleArn, sessionName)
+                .detail(AssumeRoleAudit.REQUEST_ID, requestId);
+        mirror.detail(Details.REASON, reason);
         AssumeRoleAudit.finish(mirror, failure);
     }
 

@@ -64,13 +64,11 @@ public final class SourceGrants {
      */
     public static List<PolicyDocument> of(RealmModel source, UserModel user) {
         List<PolicyDocument> grants = new ArrayList<>();
-        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
-            for (String pattern : patternsOf(role)) {
-                try {
-                    grants.add(PARSED.get(source.getId() + '/' + pattern, pattern, SourceGrants::grantOf));
-                } catch (PolicyValidationException e) {
-                    LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", pattern, role.getName(), e.getMessage());
-                }
+        for (Held held : held(source, user)) {
+            if (held.grant() != null) {
+                grants.add(held.grant());
+            } else {
+                LOG.debugf("Ignoring invalid sts.assume-role value %s of role %s: %s", held.value(), held.role().getName(), held.error());
             }
         }
         return grants;
@@ -90,6 +88,28 @@ public final class SourceGrants {
             }
         }
         return false;
+    }
+
+    /** One {@code sts.assume-role} value a user holds: the role carrying it, and what it grants (null with an error if nothing). */
+    public record Held(RoleModel role, String value, PolicyDocument grant, String error) {
+    }
+
+    /**
+     * Every {@code sts.assume-role} value of {@code user}'s effective roles, valid or not, in the order {@link #of} uses: the
+     * valid ones, in this order, are exactly the documents {@link #of} returns (the source-side simulator relies on it).
+     */
+    public static List<Held> held(RealmModel source, UserModel user) {
+        List<Held> held = new ArrayList<>();
+        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+            for (String pattern : patternsOf(role)) {
+                try {
+                    held.add(new Held(role, pattern, PARSED.get(source.getId() + '/' + pattern, pattern, SourceGrants::grantOf), null));
+                } catch (PolicyValidationException e) {
+                    held.add(new Held(role, pattern, null, e.getMessage()));
+                }
+            }
+        }
+        return held;
     }
 
     /** Every realm and client role of {@code realm} that grants assuming something. */

@@ -326,6 +326,34 @@ public final class RoleSessionPrincipals {
     }
 
     /**
+     * The dry run of {@link #revokeChangedAccounts}: the accounts whose sessions it would end, ending none. The same test,
+     * so a preview and the change it previews cannot disagree.
+     */
+    public List<String> changedAccounts(AssumableRole role, PolicyDocument before, PolicyDocument after) {
+        List<String> changed = new ArrayList<>();
+        for (UserModel principal : of(role)) {
+            String account = accountOf(role, principal);
+            if ((before == null || after == null || !Objects.equals(concerning(before, account), concerning(after, account)))
+                    && !changed.contains(account)) {
+                changed.add(account);
+            }
+        }
+        return changed;
+    }
+
+    /** The dry run of {@code revoke(role, null)}: every account holding a principal of the role, ending nothing. */
+    public List<String> accounts(AssumableRole role) {
+        List<String> accounts = new ArrayList<>();
+        for (UserModel principal : of(role)) {
+            String account = accountOf(role, principal);
+            if (!accounts.contains(account)) {
+                accounts.add(account);
+            }
+        }
+        return accounts;
+    }
+
+    /**
      * The part of a trust policy that can concern {@code accountId}: every Deny statement whole, and every statement
      * naming the account reduced to the account's own principals, so removing another account from a shared
      * statement does not touch this account's standing.

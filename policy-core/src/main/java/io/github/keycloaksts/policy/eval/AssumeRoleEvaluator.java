@@ -56,6 +56,66 @@ public final class AssumeRoleEvaluator {
      */
     public Decision evaluate(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
                              PolicyDocument trustPolicy) {
+        return run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, null);
+    }
+
+    /**
+     * The same evaluation as {@link #evaluate}, with the part each statement took: its decision is always the one
+     * {@code evaluate} returns for the same arguments (the same code runs).
+     *
+     * @param request                the request
+     * @param sourceIdentityPolicies as for {@link #evaluate}
+     * @param trustPolicy            as for {@link #evaluate}
+     * @return the explanation, never null
+     */
+    public Explanation explain(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
+                               PolicyDocument trustPolicy) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    /**
+     * The target account's half: the trust policy alone, as if the source account granted the request. Its
+     * decision is the one {@link #evaluate} returns when a source grant allows the role and none denies it. The
+     * request's source may also be an {@linkplain AssumeRoleRequest#forAnyUserOf account}.
+     *
+     * @param request     the request
+     * @param trustPolicy the role's trust policy ({@link PolicyKind#TRUST})
+     * @return the explanation (trust policy statements only), never null
+     */
+    public Explanation explainTrust(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    /**
+     * The source account's half: its grants alone, as if the role trusted the request. Its decision is the one
+     * {@link #evaluate} returns when the trust policy allows the request and nothing in it denies.
+     *
+     * @param request                the request
+     * @param sourceIdentityPolicies the grants ({@link PolicyKind#PERMISSION} documents)
+     * @return the explanation (source grant statements only), never null
+     */
+    public Explanation explainSource(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = run(request, sourceIdentityPolicies, null, Scope.SOURCE, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    private static boolean failed(Decision decision) {
+        return decision.reason().startsWith(Decision.ERROR_PREFIX);
+    }
+
+    /** Which sides an evaluation runs; a side not run counts as allowing (the simulators' halves). */
+    private enum Scope {
+        BOTH, TRUST, SOURCE
+    }
+
+    /** The one evaluation behind {@link #evaluate} and the explanations ({@code explained} null: no explanation). */
+    private Decision run(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies, PolicyDocument trustPolicy,
+                         Scope scope, List<StatementExplanation> explained) {
         DecisionSide stage = DecisionSide.NONE;
         try {
             Objects.requireNonNull(request, "request is null");
@@ -64,38 +124,48 @@ public final class AssumeRoleEvaluator {
             String resource = request.roleString();
 
             stage = DecisionSide.SOURCE_GRANT;
-            SideResult source = new SideResult(DecisionSide.SOURCE_GRANT);
-            for (int i = 0; i < sourceIdentityPolicies.size(); i++) {
-                PolicyDocument doc = Objects.requireNonNull(sourceIdentityPolicies.get(i), "source grant is null");
-                requireKind(doc, PolicyKind.PERMISSION, "source grant #" + i);
-                List<Statement> statements = doc.statements();
-                for (int j = 0; j < statements.size(); j++) {
-                    Statement s = statements.get(j);
-                    if (s.matchesResource(resource)) {
-                        source.consider(s, i, j, ctx);
+            SideResult source = new SideResult(DecisionSide.SOURCE_GRANT, explained);
+            if (scope != Scope.TRUST) {
+                for (int i = 0; i < sourceIdentityPolicies.size(); i++) {
+                    PolicyDocument doc = Objects.requireNonNull(sourceIdentityPolicies.get(i), "source grant is null");
+                    requireKind(doc, PolicyKind.PERMISSION, "source grant #" + i);
+                    List<Statement> statements = doc.statements();
+                    for (int j = 0; j < statements.size(); j++) {
+                        Statement s = statements.get(j);
+                        if (s.matchesResource(resource)) {
+                            source.consider(s, i, j, ctx);
+                        } else if (explained != null) {
+                            source.explain(s, i, j, StatementExplanation.FailureKind.RESOURCE, "Statement[" + j + "].Resource",
+                                    "no pattern matches " + resource);
+                        }
                     }
                 }
             }
 
             stage = DecisionSide.TRUST_POLICY;
-            Objects.requireNonNull(trustPolicy, "trust policy is null");
-            requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
-            SideResult trust = new SideResult(DecisionSide.TRUST_POLICY);
-            List<Statement> statements = trustPolicy.statements();
-            for (int j = 0; j < statements.size(); j++) {
-                Statement s = statements.get(j);
-                if (s.matchesPrincipal(request.principalKey())) {
-                    trust.consider(s, 0, j, ctx);
+            SideResult trust = new SideResult(DecisionSide.TRUST_POLICY, explained);
+            if (scope != Scope.SOURCE) {
+                Objects.requireNonNull(trustPolicy, "trust policy is null");
+                requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
+                List<Statement> statements = trustPolicy.statements();
+                for (int j = 0; j < statements.size(); j++) {
+                    Statement s = statements.get(j);
+                    if (s.matchesPrincipal(request.principalKey())) {
+                        trust.consider(s, 0, j, ctx);
+                    } else if (explained != null) {
+                        trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal.RAM",
+                                "names neither " + request.source() + (request.source() instanceof io.github.keycloaksts.policy.arn.AccountArn
+                                        ? "" : " nor its account " + request.source().accountId()));
+                    }
                 }
             }
 
             stage = DecisionSide.NONE;
-            return decide(request, source, trust);
+            return decide(request, source, trust, scope);
         } catch (RuntimeException | StackOverflowError e) {
             return Decision.error(stage, e);
         }
     }
-
 
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
         if (doc.kind() != kind) {
@@ -103,7 +173,7 @@ public final class AssumeRoleEvaluator {
         }
     }
 
-    private static Decision decide(AssumeRoleRequest request, SideResult source, SideResult trust) {
+    private static Decision decide(AssumeRoleRequest request, SideResult source, SideResult trust, Scope scope) {
         if (source.denies != null || trust.denies != null) {
             List<StatementRef> refs = new ArrayList<>();
             if (source.denies != null) {
@@ -119,19 +189,31 @@ public final class AssumeRoleEvaluator {
             }
             return new Decision(Outcome.EXPLICIT_DENY, side, refs, reason.toString());
         }
-        if (source.allows == null) {
+        if (source.allows == null && scope != Scope.TRUST) {
             return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.SOURCE_GRANT, List.of(),
                     "no source grant of " + request.source() + " allows " + ACTION + " on " + request.role()
                             + " (" + source.why("no statement matched resource") + ")");
         }
-        if (trust.allows == null) {
+        if (trust.allows == null && scope != Scope.SOURCE) {
             return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
                     "trust policy of " + request.role() + " does not trust " + request.source()
                             + " (" + trust.why("no statement matched principal") + ")");
         }
-        List<StatementRef> refs = new ArrayList<>(source.allows.size() + trust.allows.size());
-        refs.addAll(source.allows);
-        refs.addAll(trust.allows);
+        List<StatementRef> refs = new ArrayList<>();
+        if (source.allows != null) {
+            refs.addAll(source.allows);
+        }
+        if (trust.allows != null) {
+            refs.addAll(trust.allows);
+        }
+        if (scope == Scope.TRUST) {
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
+                    "allowed: " + trust.allows.get(0) + " trusts " + request.source());
+        }
+        if (scope == Scope.SOURCE) {
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
+                    "allowed: " + source.allows.get(0) + " allows " + ACTION + " on " + request.role());
+        }
         return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
                 "allowed: " + source.allows.get(0) + " allows " + ACTION + " on " + request.role()
                         + " and " + trust.allows.get(0) + " trusts " + request.source());
@@ -143,14 +225,33 @@ public final class AssumeRoleEvaluator {
         List<StatementRef> allows;
         List<StatementRef> denies;
         private String firstUnmet;
+        private final List<StatementExplanation> explained;
 
-        SideResult(DecisionSide side) {
+        SideResult(DecisionSide side, List<StatementExplanation> explained) {
             this.side = side;
+            this.explained = explained;
+        }
+
+        void explain(Statement s, int policyIndex, int statementIndex, StatementExplanation.FailureKind kind, String path,
+                     String detail) {
+            explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
+                    s.effect(), new StatementExplanation.Failure(kind, path, detail)));
         }
 
         /** Statement s matched the request's principal or resource: check its conditions. */
         void consider(Statement s, int policyIndex, int statementIndex, RequestContext ctx) {
             Optional<Condition> unmet = s.firstUnmetCondition(ctx);
+            if (explained != null) {
+                if (unmet.isPresent()) {
+                    Condition c = unmet.get();
+                    explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.CONDITION,
+                            "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.key().keyName(),
+                            unmetText(c, ctx));
+                } else {
+                    explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
+                            s.effect(), null));
+                }
+            }
             if (unmet.isPresent()) {
                 if (firstUnmet == null && s.effect() == Effect.ALLOW) {
                     firstUnmet = unmetText(unmet.get(), ctx) + " in "

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.policy.eval;
 
+import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
@@ -30,7 +31,7 @@ public final class AssumeRoleRequest {
         this.source = Objects.requireNonNull(source, "source");
         this.role = Objects.requireNonNull(role, "role");
         this.context = Objects.requireNonNull(context, "context");
-        if (!(source instanceof UserArn) && !(source instanceof AssumedRoleArn)) {
+        if (!(source instanceof UserArn) && !(source instanceof AssumedRoleArn) && !(source instanceof AccountArn)) {
             throw new IllegalArgumentException("the source must be a user or a role session: " + source);
         }
         this.principalKey = PrincipalKey.of(source);
@@ -45,7 +46,24 @@ public final class AssumeRoleRequest {
      * @throws IllegalArgumentException if {@code source} is an account or role ARN
      */
     public static AssumeRoleRequest of(Arn source, RoleArn role, RequestContext context) {
+        if (source instanceof AccountArn) {
+            throw new IllegalArgumentException("the source must be a user or a role session: " + source);
+        }
         return new AssumeRoleRequest(source, role, context);
+    }
+
+    /**
+     * A request standing for any user of an account whom no statement names individually: for the trust-side
+     * simulator ({@link AssumeRoleEvaluator#explainTrust}), which answers "does the role trust this account?". A
+     * statement naming the account matches it; one naming only some of its users does not.
+     *
+     * @param account the account
+     * @param role    the role to assume
+     * @param context the condition key values
+     * @return the request
+     */
+    public static AssumeRoleRequest forAnyUserOf(AccountArn account, RoleArn role, RequestContext context) {
+        return new AssumeRoleRequest(account, role, context);
     }
 
     /**

@@ -24,13 +24,15 @@ public final class Decision {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
+    static final String ERROR_PREFIX = "evaluation error: ";
+
     static Decision error(DecisionSide side, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         if (msg.length() > 300) {
             msg = msg.substring(0, 300) + "...";
         }
-        return new Decision(Outcome.IMPLICIT_DENY, side, List.of(), "evaluation error: " + msg);
+        return new Decision(Outcome.IMPLICIT_DENY, side, List.of(), ERROR_PREFIX + msg);
     }
 
     /** @return ALLOW, EXPLICIT_DENY or IMPLICIT_DENY */

@@ -1,0 +1,197 @@
+package io.github.keycloaksts.admin;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.policy.arn.AccountArn;
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
+import io.github.keycloaksts.policy.condition.ConditionKey;
+import io.github.keycloaksts.policy.condition.RequestContext;
+
+/**
+ * The request of a simulation as the administrator writes it: a principal and the condition keys of the request
+ * context, each checked strictly. Every error is a 400 whose message starts with the JSON path of the fault
+ * ({@code context.acs:SourceIp: not an IP address}); nothing unknown is ignored.
+ */
+public final class SimulationInput {
+
+    static final String INVALID = "InvalidParameter";
+    /** Longer than any value the exchange accepts (external ID, session name, client ID). */
+    static final int MAX_VALUE_LENGTH = 1024;
+    /** The keys a simulation may set: those the exchange fills in from a real request. */
+    static final Set<ConditionKey> KEYS = EnumSet.of(ConditionKey.EXTERNAL_ID, ConditionKey.SOURCE_IP, ConditionKey.MFA_PRESENT,
+            ConditionKey.CURRENT_TIME, ConditionKey.ROLE_SESSION_NAME, ConditionKey.SOURCE_CLIENT_ID, ConditionKey.DURATION_SECONDS);
+
+    private SimulationInput() {
+    }
+
+    /**
+     * The principal of a target-side simulation: an account ID, an account ARN ({@code acs:ram::<id>:root}: any of its
+     * users whom no statement names) or a user ARN. Role sessions cannot assume roles (role chaining is refused), a
+     * role is not a caller, and federated principals need an OIDC provider of this account: 400 for each.
+     */
+    public static Arn principal(JsonNode body, String field) {
+        String text = text(body, field, true);
+        if (text.startsWith("acs:ram::") && text.contains(":oidc-provider/")) {
+            throw bad(field, "federated principals (oidc-provider ARNs) are not supported by this server");
+        }
+        Arn arn;
+        try {
+            arn = Arn.parsePrincipal(text);
+        } catch (RuntimeException e) {
+            throw bad(field, "not an account ID, account ARN (acs:ram::<accountId>:root) or user ARN (acs:ram::<accountId>:user/<name>)");
+        }
+        if (arn instanceof AssumedRoleArn) {
+            throw bad(field, "a role session cannot assume a role (role chaining is refused)");
+        }
+        if (arn instanceof RoleArn) {
+            throw bad(field, "a role is not a caller; give the account or the user who would assume the role");
+        }
+        if (!(arn instanceof AccountArn) && !(arn instanceof UserArn)) {
+            throw bad(field, "not an account or user principal");
+        }
+        return arn;
+    }
+
+    static RoleArn roleArn(JsonNode body, String field) {
+        String text = text(body, field, true);
+        try {
+            return RoleArn.parse(text);
+        } catch (RuntimeException e) {
+            throw bad(field, "not a role ARN (acs:ram::<accountId>:role/<roleName>)");
+        }
+    }
+
+    /** A required (or optional: null when absent) string field of at most {@link #MAX_VALUE_LENGTH} characters. */
+    static String text(JsonNode body, String field, boolean required) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw bad(field, "is required");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw bad(field, "must be a string");
+        }
+        String text = node.asText();
+        if (text.isEmpty() || text.length() > MAX_VALUE_LENGTH) {
+            throw bad(field, "must be 1-" + MAX_VALUE_LENGTH + " characters");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                throw bad(field, "control characters are not allowed");
+            }
+        }
+        return text;
+    }
+
+    /**
+     * The request context: an object of condition keys (canonical or any case, as in policies) to values, strings for
+     * string, IP and date keys, a boolean for {@code acs:MFAPresent}, an integer for {@code sts:DurationSeconds}.
+     * Returns the given keys; the caller fills in the defaults the exchange would use.
+     */
+    public static Map<ConditionKey, Object> context(JsonNode node, String path) {
+        Map<ConditionKey, Object> values = new java.util.EnumMap<>(ConditionKey.class);
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isObject()) {
+            throw bad(path, "must be an object of condition keys");
+        }
+        if (node.size() > KEYS.size()) {
+            throw bad(path, "at most " + KEYS.size() + " keys");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String keyPath = path + "." + printable(field.getKey());
+            ConditionKey key = ConditionKey.fromName(field.getKey()).filter(KEYS::contains)
+                    .orElseThrow(() -> bad(keyPath, "unknown condition key (expected one of " + KEYS + ")"));
+            if (values.containsKey(key)) {
+                throw bad(keyPath, "given twice");
+            }
+            JsonNode value = field.getValue();
+            values.put(key, switch (key.type()) {
+                case BOOL -> {
+                    if (!value.isBoolean()) {
+                        throw bad(keyPath, "must be true or false");
+                    }
+                    yield value.booleanValue();
+                }
+                case NUMBER -> {
+                    if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0 || value.longValue() > 1_000_000) {
+                        throw bad(keyPath, "must be a whole number of seconds (0-1000000)");
+                    }
+                    yield value.longValue();
+                }
+                case DATE -> {
+                    String text = string(value, keyPath);
+                    try {
+                        yield OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                    } catch (DateTimeParseException | ArithmeticException e) {
+                        throw bad(keyPath, "not an ISO-8601 date-time with offset (e.g. 2026-01-01T00:00:00Z)");
+                    }
+                }
+                case IP -> {
+                    String text = string(value, keyPath);
+                    try {
+                        RequestContext.builder().sourceIp(text);
+                    } catch (IllegalArgumentException e) {
+                        throw bad(keyPath, "not an IP address");
+                    }
+                    yield text;
+                }
+                default -> string(value, keyPath);
+            });
+        }
+        return values;
+    }
+
+    /** The context as the exchange builds it: the given keys, else the exchange's defaults where it has one. */
+    public static RequestContext build(Map<ConditionKey, Object> given, String defaultSessionName, long defaultDuration) {
+        RequestContext.Builder builder = RequestContext.builder()
+                .externalId((String) given.get(ConditionKey.EXTERNAL_ID))
+                .sourceClientId((String) given.get(ConditionKey.SOURCE_CLIENT_ID))
+                .sourceIp((String) given.get(ConditionKey.SOURCE_IP))
+                .mfaPresent((Boolean) given.get(ConditionKey.MFA_PRESENT))
+                .currentTime(given.containsKey(ConditionKey.CURRENT_TIME) ? (Instant) given.get(ConditionKey.CURRENT_TIME) : Instant.now())
+                .roleSessionName(given.containsKey(ConditionKey.ROLE_SESSION_NAME)
+                        ? (String) given.get(ConditionKey.ROLE_SESSION_NAME) : defaultSessionName)
+                .durationSeconds(given.containsKey(ConditionKey.DURATION_SECONDS)
+                        ? (Long) given.get(ConditionKey.DURATION_SECONDS) : Long.valueOf(defaultDuration));
+        return builder.build();
+    }
+
+    private static String string(JsonNode value, String path) {
+        if (!value.isTextual()) {
+            throw bad(path, "must be a string");
+        }
+        String text = value.asText();
+        if (text.length() > MAX_VALUE_LENGTH) {
+            throw bad(path, "longer than " + MAX_VALUE_LENGTH + " characters");
+        }
+        return text;
+    }
+
+    /** A field name as it may be echoed in an error: bounded, printable. */
+    static String printable(String name) {
+        String cut = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
+    }
+
+    static AdminApiException bad(String path, String problem) {
+        return AdminApiException.badRequest(INVALID, path + ": " + problem);
+    }
+}
