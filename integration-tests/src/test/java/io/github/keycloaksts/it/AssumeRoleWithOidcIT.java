@@ -198,8 +198,6 @@ class AssumeRoleWithOidcIT {
             claims.remove("exp");
             return t.github.sign(claims);
         };
-        Function<AssumeRoleWithOidcIT, String> oversized = t -> t.github.sign(t.github.githubClaims("org/app", "refs/heads/main", AUDIENCE)
-                .put("padding", "x".repeat(20_000)));
         Function<AssumeRoleWithOidcIT, String> unknownKid = t -> TestOidcIssuer.sign(t.github.githubClaims("org/app", "refs/heads/main", AUDIENCE),
                 TestOidcIssuer.unpublishedKey());
         Function<AssumeRoleWithOidcIT, String> publishedKidForeignKey = t -> TestOidcIssuer.sign(
@@ -226,7 +224,6 @@ class AssumeRoleWithOidcIT {
                 Arguments.of("issued in the future", futureIat, 400, "was issued in the future"),
                 Arguments.of("issued too long ago", tooOld, 400, "was issued more than 86400 s ago"),
                 Arguments.of("no exp", noExp, 400, "has no exp"),
-                Arguments.of("oversized", oversized, 400, "subject_token: longer than 20000 characters"),
                 Arguments.of("unknown kid", unknownKid, 400, "no key of OIDC provider github for kid"),
                 Arguments.of("published kid, foreign key", publishedKidForeignKey, 400, "signature does not verify"),
                 Arguments.of("alg none", algNone, 400, "algorithm none is not accepted"),
@@ -255,12 +252,36 @@ class AssumeRoleWithOidcIT {
         assertThat(response.status()).as(response.toString()).isEqualTo(status).isLessThan(500);
         assertThat(response.json().has("access_token")).isFalse();
         assertThat(response.json().get("error").asText()).isEqualTo(status == 403 ? "access_denied" : "invalid_request");
-        if (status == 400 && !reason.startsWith("subject_token:")) {
+        if (status == 400) {
             assertThat(response.json().get("error_description").asText()).as("terse to the caller").isEqualTo("Invalid subject_token");
         }
         JsonNode event = lastEvent("TOKEN_EXCHANGE_ERROR");
         assertThat(event.get("details").get("reason").asText()).contains(reason);
         assertThat(event.get("details").get("role_arn").asText()).isEqualTo(DEPLOYER);
+    }
+
+    /**
+     * The size limit is Alibaba's 20,000 characters. Keycloak's token endpoint enforces the same limit on every
+     * parameter before any provider runs (req-params-max-size, a WARN in the server log and no event), so an oversized
+     * token never reaches AssumeRole; ours applies if that option is raised. A token just under it is accepted (the
+     * 16 KiB limit of AssumeRole's access tokens does not apply to external tokens).
+     */
+    @Test
+    void tokensUpTo20000CharactersAreAcceptedAndLongerOnesRefused() {
+        ObjectNode claims = github.githubClaims("org/app", "refs/heads/main", AUDIENCE);
+        String small = github.sign(claims.deepCopy());
+        String nearLimit = github.sign(claims.deepCopy().put("padding", "x".repeat((19_500 - small.length()) * 3 / 4)));
+        assertThat(nearLimit.length()).isBetween(17_000, 20_000);
+        Http.Response accepted = assume(nearLimit);
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+
+        String oversized = github.sign(claims.deepCopy().put("jti", "other").put("padding", "x".repeat(16_000)));
+        assertThat(oversized.length()).isGreaterThan(20_000);
+        Http.Response refused = assume(oversized);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().has("access_token")).isFalse();
+        assertThat(refused.json().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(refused.json().get("error_description").asText()).contains("subject_token").contains("longer than allowed");
     }
 
     @Test
@@ -348,9 +369,17 @@ class AssumeRoleWithOidcIT {
             assertThat(Http.get(server.adminUrl(TARGET) + "/sts/oidc-providers/github", admin.token()).json().get("clientIds"))
                     .as("unchanged").extracting(JsonNode::asText).containsExactly(AUDIENCE);
 
-            JsonNode adminEvents = Http.get(server.adminUrl(TARGET) + "/admin-events?resourceTypes=STS_OIDC_PROVIDER&max=5",
-                    admin.token()).json();
-            assertThat(adminEvents).anySatisfy(e -> assertThat(e.get("resourcePath").asText()).contains("oidc-providers/github"));
+            JsonNode adminEvents = Http.get(server.adminUrl(TARGET) + "/admin-events?max=500", admin.token()).json();
+            List<JsonNode> updates = new java.util.ArrayList<>();
+            adminEvents.forEach(e -> {
+                if ("STS_OIDC_PROVIDER".equals(e.path("resourceType").asText())) {
+                    updates.add(e);
+                }
+            });
+            assertThat(updates).anySatisfy(e -> {
+                assertThat(e.path("operationType").asText()).isEqualTo("UPDATE");
+                assertThat(e.path("resourcePath").asText()).contains("oidc-providers/github");
+            });
         }
     }
 
