@@ -171,6 +171,32 @@ class AssumeRoleWithOidcIT {
         assertThat(event.get("details").get("reason").asText()).contains("trusts " + GITHUB_ARN);
     }
 
+    /** The README walkthrough: company-a's demo provider ci (realm-config) and its role ci-deployer, with the issuer on 8090. */
+    @Test
+    void theDemoCiJobOfCompanyAAssumesCiDeployer() {
+        TestOidcIssuer ci;
+        try {
+            ci = TestOidcIssuer.start(8090, "/ci");
+        } catch (java.io.UncheckedIOException e) {
+            org.junit.jupiter.api.Assumptions.abort("port 8090 of the demo issuer is taken: " + e.getMessage());
+            return;
+        }
+        try (ci) {
+            String role = "acs:ram::11223344:role/ci-deployer";
+            Map<String, String> form = form(ci.sign(ci.githubClaims("company-a/shop", "refs/heads/main", "sts.company-a")), role, JWT);
+            form.put("subject_issuer", "ci");
+            Http.Response response = sts.exchange("company-a", form);
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            JsonNode claims = Http.claims(response.accessToken());
+            assertThat(claims.get("source_identity").asText())
+                    .isEqualTo("acs:ram::11223344:oidc-provider/ci/repo:company-a/shop:ref:refs/heads/main");
+            assertThat(claims.get("realm_access").get("roles")).extracting(JsonNode::asText).containsExactly("ReleaseDeploy");
+
+            Map<String, String> feature = form(ci.sign(ci.githubClaims("company-a/shop", "refs/heads/feature", "sts.company-a")), role, JWT);
+            assertThat(sts.exchange("company-a", feature).status()).as("another branch").isEqualTo(403);
+        }
+    }
+
     @Test
     void aKubernetesPodAssumesARoleWithItsProjectedTokenNamingTheProvider() {
         String token = k8s.sign(k8s.kubernetesClaims("prod", "reporter", List.of("https://kubernetes.default.svc", "sts.k8s")));

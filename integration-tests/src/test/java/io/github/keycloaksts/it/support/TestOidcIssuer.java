@@ -38,9 +38,9 @@ public final class TestOidcIssuer implements AutoCloseable {
     public record Key(String kid, KeyPair pair) {
     }
 
-    private TestOidcIssuer(String path) {
+    private TestOidcIssuer(int port, String path) {
         try {
-            server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -57,7 +57,12 @@ public final class TestOidcIssuer implements AutoCloseable {
 
     /** An issuer at {@code http://localhost:<port><path>} (e.g. {@code /github}). */
     public static TestOidcIssuer start(String path) {
-        return new TestOidcIssuer(path);
+        return new TestOidcIssuer(0, path);
+    }
+
+    /** An issuer on a fixed port (the demo realm-config's {@code http://localhost:8090/ci}). */
+    public static TestOidcIssuer start(int port, String path) {
+        return new TestOidcIssuer(port, path);
     }
 
     public String issuer() {
