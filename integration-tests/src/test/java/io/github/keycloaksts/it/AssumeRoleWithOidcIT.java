@@ -409,6 +409,91 @@ class AssumeRoleWithOidcIT {
         }
     }
 
+    /** The admin console page "OIDC providers" and Federated trust on the page "Assumable roles" (declarative UI). */
+    @Nested
+    class AdminConsolePages {
+
+        static final String PAGE_TYPE = "org.keycloak.services.ui.extend.UiPageProvider";
+
+        String realmId() {
+            return Http.get(server.adminUrl(TARGET), admin.token()).json().get("id").asText();
+        }
+
+        JsonNode entries(String page) {
+            return Http.get(server.adminUrl(TARGET) + "/components?parent=" + realmId() + "&type=" + PAGE_TYPE + "&providerId="
+                    + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), admin.token()).json();
+        }
+
+        Http.Response write(String method, String id, String page, Map<String, List<String>> config) {
+            Map<String, Object> withPage = new LinkedHashMap<>(config);
+            withPage.put("providerId", List.of(page));
+            Map<String, Object> component = new LinkedHashMap<>(Map.of("config", withPage, "providerId", page,
+                    "providerType", PAGE_TYPE, "parentId", realmId(), "name", id == null ? "new" : id));
+            if (id != null) {
+                component.put("id", id);
+            }
+            return Http.sendJson(method, server.adminUrl(TARGET) + "/components" + (id == null ? "" : "/" + id), component, admin.token());
+        }
+
+        @Test
+        void theProvidersPageShowsTheProvidersAndSetsTheirAudiencesWithTheRestApisChecks() {
+            JsonNode github = null;
+            for (JsonNode entry : entries("OIDC providers")) {
+                if ("github".equals(entry.at("/config/alias/0").asText())) {
+                    github = entry;
+                }
+            }
+            assertThat(github).as("github on the page " + entries("OIDC providers")).isNotNull();
+            assertThat(github.at("/config/arn/0").asText()).isEqualTo(GITHUB_ARN);
+            assertThat(github.at("/config/issuer/0").asText()).isEqualTo(AssumeRoleWithOidcIT.this.github.issuer());
+            String id = github.get("id").asText();
+            String providerUrl = server.adminUrl(TARGET) + "/sts/oidc-providers/github";
+
+            Http.Response saved = write("PUT", id, "OIDC providers", Map.of("alias", List.of("github"), "arn", List.of("edited"),
+                    "clientIds", List.of(AUDIENCE, "sts.staging")));
+            try {
+                assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
+                assertThat(Http.get(providerUrl, admin.token()).json().get("clientIds")).extracting(JsonNode::asText)
+                        .containsExactly(AUDIENCE, "sts.staging");
+                Http.Response bad = write("PUT", id, "OIDC providers", Map.of("alias", List.of("github"), "clientIds", List.of("a\u0001b")));
+                assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+                Http.Response unusable = write("POST", null, "OIDC providers", Map.of("alias", List.of("nobody"), "clientIds", List.of("x")));
+                assertThat(unusable.status()).as(unusable.toString()).isEqualTo(400);
+                Http.Response deleted = Http.delete(server.adminUrl(TARGET) + "/components/" + id, admin.token());
+                assertThat(deleted.status()).as(deleted.toString()).isEqualTo(409);
+            } finally {
+                assertThat(Http.sendJson("PUT", providerUrl, Map.of("clientIds", List.of(AUDIENCE)), admin.token()).status()).isEqualTo(200);
+            }
+            JsonNode after = null;
+            for (JsonNode entry : entries("OIDC providers")) {
+                if (id.equals(entry.get("id").asText())) {
+                    after = entry;
+                }
+            }
+            assertThat(after).isNotNull();
+            assertThat(after.at("/config/clientIds")).as("the page follows the REST API").extracting(JsonNode::asText).containsExactly(AUDIENCE);
+            assertThat(after.at("/config/arn/0").asText()).as("read only").isEqualTo(GITHUB_ARN);
+        }
+
+        @Test
+        void theRolesPageAcceptsFederatedTrustAndRefusesItWithoutOidcSub() {
+            String withoutSub = """
+                    {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"%s"}}]}"""
+                    .formatted(GITHUB_ARN);
+            Http.Response refused = write("POST", null, "Assumable roles", Map.of("roleName", List.of("page-federated"),
+                    "trustPolicy", List.of(withoutSub), "maxSessionDuration", List.of("3600")));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("errorMessage").asText())
+                    .contains("trustPolicy.Statement[0]: a statement with a \"Federated\" principal needs a condition on \"oidc:sub\"");
+
+            Http.Response created = write("POST", null, "Assumable roles", Map.of("roleName", List.of("page-federated"),
+                    "trustPolicy", List.of(withoutSub.replace("}}]}", "},\"Condition\":{\"StringEquals\":{\"oidc:sub\":\"" + MAIN + "\"}}}]}")),
+                    "maxSessionDuration", List.of("3600")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(Http.get(trustUrl("page-federated"), admin.token()).json().toString()).contains("\"Federated\":[\"" + GITHUB_ARN + "\"]");
+        }
+    }
+
     @Nested
     class Revocation {
 
