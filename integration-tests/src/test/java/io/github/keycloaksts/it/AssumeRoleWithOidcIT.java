@@ -521,6 +521,21 @@ class AssumeRoleWithOidcIT {
         }
 
         @Test
+        void federatedSessionsAreListedAndEndedWithTheRolesSessions() {
+            String ci = assume(mainToken()).accessToken();
+            String sessions = server.adminUrl(TARGET) + "/sts/roles/deployer/sessions";
+            assertThat(Http.get(sessions, admin.token()).json()).anySatisfy(
+                    s -> assertThat(s.path("sourceIdentity").asText()).isEqualTo(GITHUB_ARN + "/" + MAIN));
+
+            Http.Response ended = Http.delete(sessions, admin.token());
+
+            assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
+            assertThat(ended.json().get("revokedAccounts")).extracting(JsonNode::asText).contains(GITHUB_ARN);
+            assertThat(active(ci)).as("the CI job's role token after DELETE …/sessions").isFalse();
+            assertThat(assume(mainToken()).status()).as("the provider is still trusted").isEqualTo(200);
+        }
+
+        @Test
         void disablingTheProviderEndsItsTokensAndRefusesNewOnes() {
             String ci = assume(mainToken()).accessToken();
             assertThat(active(ci)).isTrue();

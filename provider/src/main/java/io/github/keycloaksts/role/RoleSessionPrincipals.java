@@ -234,6 +234,9 @@ public final class RoleSessionPrincipals {
                 }
             }
         }
+        if (accountId == null) {
+            revoked.addAll(revokeFederated(role)); // OIDC providers' sessions too (issue 14): all means all
+        }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
         return revoked;
     }
@@ -403,6 +406,22 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
+        return revoked;
+    }
+
+    /** Ends the sessions of {@code role} held by external subjects of any OIDC provider; returns the provider ARNs (or aliases). */
+    private List<String> revokeFederated(AssumableRole role) {
+        List<String> revoked = new ArrayList<>();
+        String accountId = io.github.keycloaksts.account.Account.of(session, realm)
+                .map(io.github.keycloaksts.account.Account::accountId).orElse(null);
+        for (UserModel principal : federated()) {
+            if (role.id().equals(roleIdOf(principal))) {
+                String alias = providerOf(principal);
+                new UserManager(session).removeUser(realm, principal);
+                revoked.add(accountId != null && io.github.keycloaksts.policy.arn.OidcProviderArn.isValidProviderName(alias)
+                        ? io.github.keycloaksts.policy.arn.OidcProviderArn.of(accountId, alias).toString() : alias);
+            }
+        }
         return revoked;
     }
 
