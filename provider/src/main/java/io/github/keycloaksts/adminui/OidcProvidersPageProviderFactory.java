@@ -115,6 +115,18 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
                             entries(realm).forEach(realm::removeComponent);
                         }
                     }));
+        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            // A realm import: entries in the file were let through (validateConfiguration); rebuild them from the
+            // imported identity providers, or drop them with the page off.
+            KeycloakSession session = created.getKeycloakSession();
+            RealmModel realm = created.getCreatedRealm();
+            syncing(session, () -> {
+                if (pageOn) {
+                    reconcile(session, realm);
+                } else {
+                    entries(realm).forEach(realm::removeComponent);
+                }
+            });
         } else if (!pageOn) {
             return;
         } else if (event instanceof RealmModel.IdentityProviderRemovedEvent removed) {
@@ -132,8 +144,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
 
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null) {
-            return;
+        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm)) {
+            return; // mirror writes; a realm import, whose entries are rebuilt from its providers at RealmPostCreateEvent
         }
         if (!AssumableRolesPageProviderFactory.pageOn()) {
             throw invalid("the page \"" + PROVIDER_ID + "\" needs the declarative-ui feature; use the admin REST API /sts/oidc-providers");
@@ -172,7 +184,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     /** An entry goes when its identity provider goes; deleting one here is refused. */
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null || new OidcProviders(session, realm).byAlias(model.getName()).isEmpty()) {
+        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm) || new OidcProviders(session, realm).byAlias(model.getName()).isEmpty()) {
             return;
         }
         throw AdminApiException.shownByConsole(Response.Status.CONFLICT, "DeleteConflict.OIDCProvider",
@@ -180,7 +192,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     }
 
     private static void writeThrough(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null) {
+        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm)) {
             return;
         }
         OidcProviders providers = new OidcProviders(session, realm);

@@ -1,6 +1,7 @@
 package io.github.keycloaksts.federation;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,7 @@ public final class OidcProviders {
             return session.identityProviders().getAllStream()
                     .filter(OidcProviders::isOpenIdConnect)
                     .map(OidcProviders::of)
-                    .sorted(java.util.Comparator.comparing(OidcProvider::alias))
+                    .sorted(Comparator.comparing(OidcProvider::alias))
                     .toList();
         } finally {
             session.getContext().setRealm(previous);

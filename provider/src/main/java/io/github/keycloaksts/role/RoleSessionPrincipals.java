@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
@@ -390,15 +392,15 @@ public final class RoleSessionPrincipals {
      */
     public List<String> revokeChangedProviders(AssumableRole role, PolicyDocument before, PolicyDocument after) {
         List<String> revoked = new ArrayList<>();
-        String accountId = io.github.keycloaksts.account.Account.of(session, realm)
-                .map(io.github.keycloaksts.account.Account::accountId).orElse(null);
+        String accountId = Account.of(session, realm)
+                .map(Account::accountId).orElse(null);
         for (UserModel principal : federated()) {
             if (!role.id().equals(roleIdOf(principal))) {
                 continue;
             }
             String alias = providerOf(principal);
-            String arn = accountId == null || !io.github.keycloaksts.policy.arn.OidcProviderArn.isValidProviderName(alias) ? null
-                    : io.github.keycloaksts.policy.arn.OidcProviderArn.of(accountId, alias).toString();
+            String arn = accountId == null || !OidcProviderArn.isValidProviderName(alias) ? null
+                    : OidcProviderArn.of(accountId, alias).toString();
             if (arn == null || before == null || after == null
                     || !Objects.equals(concerningProvider(before, arn), concerningProvider(after, arn))) {
                 new UserManager(session).removeUser(realm, principal);
@@ -412,14 +414,14 @@ public final class RoleSessionPrincipals {
     /** Ends the sessions of {@code role} held by external subjects of any OIDC provider; returns the provider ARNs (or aliases). */
     private List<String> revokeFederated(AssumableRole role) {
         List<String> revoked = new ArrayList<>();
-        String accountId = io.github.keycloaksts.account.Account.of(session, realm)
-                .map(io.github.keycloaksts.account.Account::accountId).orElse(null);
+        String accountId = Account.of(session, realm)
+                .map(Account::accountId).orElse(null);
         for (UserModel principal : federated()) {
             if (role.id().equals(roleIdOf(principal))) {
                 String alias = providerOf(principal);
                 new UserManager(session).removeUser(realm, principal);
-                revoked.add(accountId != null && io.github.keycloaksts.policy.arn.OidcProviderArn.isValidProviderName(alias)
-                        ? io.github.keycloaksts.policy.arn.OidcProviderArn.of(accountId, alias).toString() : alias);
+                revoked.add(accountId != null && OidcProviderArn.isValidProviderName(alias)
+                        ? OidcProviderArn.of(accountId, alias).toString() : alias);
             }
         }
         return revoked;
