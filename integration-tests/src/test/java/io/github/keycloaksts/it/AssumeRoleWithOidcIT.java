@@ -161,6 +161,7 @@ class AssumeRoleWithOidcIT {
         assertThat(claims.get("act").get("sub").asText()).isEqualTo(MAIN);
         assertThat(claims.get("act").get("iss").asText()).isEqualTo(github.issuer());
         assertThat(claims.get("realm_access").get("roles")).extracting(JsonNode::asText).containsExactly("Deploy");
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).as("the role's default duration").isEqualTo(3600);
         assertThat(active(response.accessToken())).isTrue();
 
         JsonNode event = lastEvent("TOKEN_EXCHANGE");

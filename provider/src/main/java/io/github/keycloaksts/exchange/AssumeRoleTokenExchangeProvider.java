@@ -187,13 +187,18 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
         UserModel principal = new RoleSessionPrincipals(session, target).obtainFederated(grant.role(), external.provider().alias());
         AssumedRoleArn sessionArn = grant.roleArn().session(grant.sessionName());
-        long expiresAt = (long) Time.currentTime() + grant.durationSeconds();
+        long[] expires = {(long) Time.currentTime() + grant.durationSeconds()};
         AccessTokenResponse minted = mint(context, principal, context.getClient(), params.scope, tokens -> {
             AccessToken token = tokens.getAccessToken();
             RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
                     sourceIdentity, external.subject(), external.issuer());
-            token.exp(expiresAt);
+            // From the token's own iat, so exp - iat is the duration even when a second ticks over while minting.
+            if (token.getIat() != null) {
+                expires[0] = token.getIat() + grant.durationSeconds();
+            }
+            token.exp(expires[0]);
         });
+        long expiresAt = expires[0];
         event.user(principal).detail("role_session_name", grant.sessionName())
                 .detail("oidc_client_ids", String.join(",", external.clientIds()))
                 .detail(RoleSessions.DURATION_DETAIL, Integer.toString(grant.durationSeconds()))
