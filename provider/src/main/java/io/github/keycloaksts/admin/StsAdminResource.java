@@ -32,6 +32,11 @@ public final class StsAdminResource {
         return new RolesResource(context);
     }
 
+    @Path("oidc-providers")
+    public OidcProvidersResource oidcProviders() {
+        return new OidcProvidersResource(context);
+    }
+
     @Path("grants")
     public GrantsResource grants() {
         return new GrantsResource(context);

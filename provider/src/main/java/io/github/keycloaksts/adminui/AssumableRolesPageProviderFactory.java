@@ -99,7 +99,8 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             .property().name(PageEntry.TRUST_POLICY).label("Trust policy").type(ProviderConfigProperty.TEXT_TYPE).required(true)
             .defaultValue(TRUST_POLICY_TEMPLATE)
             .helpText("The JSON document that says who may assume this role (Principal.RAM: accounts, their users and roles; "
-                    + "optional Condition). Checked exactly like the admin REST API; an error names the JSON path, "
+                    + "Principal.Federated: OIDC providers of this account, see the page OIDC providers, with a condition on "
+                    + "oidc:sub; optional Condition). Checked exactly like the admin REST API; an error names the JSON path, "
                     + "e.g. trustPolicy.Statement[0].Principal.RAM[0]. Saving a changed policy ends the role sessions "
                     + "of every account whose standing may have changed.")
             .add()

@@ -147,7 +147,7 @@ public final class AssumeRoleAuthorizer {
         return reason.toString();
     }
 
-    private static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
+    static List<RoleModel> narrow(List<RoleModel> attached, PolicyDocument sessionPolicy, RequestContext conditions) {
         if (sessionPolicy == null) {
             return attached;
         }

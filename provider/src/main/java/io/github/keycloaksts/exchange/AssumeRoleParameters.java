@@ -21,6 +21,10 @@ final class AssumeRoleParameters {
     static final String POLICY = "policy";
 
     static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    /** AssumeRoleWithOIDC: the subject token is an external JWT of an OIDC provider of the target account. */
+    static final String JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt";
+    static final String ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
+    static final String SUBJECT_ISSUER = "subject_issuer";
     static final int MIN_DURATION = 900;
     static final int MAX_SUBJECT_TOKEN_CHARS = 16 * 1024;
     static final int MAX_PARAMETER_CHARS = 2048;
@@ -30,7 +34,7 @@ final class AssumeRoleParameters {
     private static final Pattern EXTERNAL_ID_CHARS = Pattern.compile("[A-Za-z0-9_+=,.@:/-]{2,1224}");
     private static final List<String> SINGLE_VALUED = List.of("grant_type", "client_id", "subject_token", "subject_token_type",
             "requested_token_type", "actor_token", "actor_token_type", ROLE_ARN, ROLE_SESSION_NAME, DURATION_SECONDS,
-            EXTERNAL_ID, POLICY, "scope");
+            EXTERNAL_ID, POLICY, "scope", SUBJECT_ISSUER);
 
     final RoleArn roleArn;
     final String subjectToken;
@@ -40,6 +44,10 @@ final class AssumeRoleParameters {
     final PolicyDocument sessionPolicy;
     final List<String> audience;
     final String scope;
+    /** Non-null for AssumeRoleWithOIDC: the subject token's type ({@link #JWT_TOKEN_TYPE} or {@link #ID_TOKEN_TYPE}). */
+    String federatedTokenType;
+    /** AssumeRoleWithOIDC: the OIDC provider alias named by the caller, or null to find it by the token's issuer. */
+    String subjectIssuer;
 
     private AssumeRoleParameters(RoleArn roleArn, String subjectToken, String sessionName, Integer durationSeconds,
                                  String externalId, PolicyDocument sessionPolicy, List<String> audience, String scope) {
@@ -76,9 +84,11 @@ final class AssumeRoleParameters {
                 throw AssumeRoleRefusal.invalidRequest(name + ": repeated parameter");
             }
         }
+        String typeParameter = form.getFirst("subject_token_type");
+        boolean federated = JWT_TOKEN_TYPE.equals(typeParameter) || ID_TOKEN_TYPE.equals(typeParameter);
         for (String name : form.keySet()) {
             for (String value : form.get(name)) {
-                int limit = "subject_token".equals(name) ? MAX_SUBJECT_TOKEN_CHARS : POLICY.equals(name) ? MAX_POLICY_CHARS : MAX_PARAMETER_CHARS;
+                int limit = "subject_token".equals(name) ? (federated ? OidcSubjectTokenVerifier.MAX_TOKEN_CHARS : MAX_SUBJECT_TOKEN_CHARS) : POLICY.equals(name) ? MAX_POLICY_CHARS : MAX_PARAMETER_CHARS;
                 if (value != null && value.length() > limit) {
                     throw AssumeRoleRefusal.invalidRequest(name + ": longer than " + limit + " characters");
                 }
@@ -95,8 +105,9 @@ final class AssumeRoleParameters {
 
         String subjectToken = required(form, "subject_token");
         String subjectTokenType = required(form, "subject_token_type");
-        if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType)) {
-            throw AssumeRoleRefusal.invalidRequest("subject_token_type: only " + ACCESS_TOKEN_TYPE + " is supported");
+        if (!ACCESS_TOKEN_TYPE.equals(subjectTokenType) && !federated) {
+            throw AssumeRoleRefusal.invalidRequest("subject_token_type: only " + ACCESS_TOKEN_TYPE + ", " + JWT_TOKEN_TYPE
+                    + " and " + ID_TOKEN_TYPE + " are supported");
         }
         String requestedType = form.getFirst("requested_token_type");
         if (requestedType != null && !ACCESS_TOKEN_TYPE.equals(requestedType)) {
@@ -105,13 +116,26 @@ final class AssumeRoleParameters {
         if (form.containsKey("actor_token") || form.containsKey("actor_token_type")) {
             throw AssumeRoleRefusal.invalidRequest("actor_token: not supported by AssumeRole");
         }
-        for (String unsupported : List.of("requested_subject", "requested_issuer", "subject_issuer")) {
+        String subjectIssuer = form.getFirst(SUBJECT_ISSUER);
+        if (subjectIssuer != null && !federated) {
+            throw AssumeRoleRefusal.invalidRequest("subject_issuer: only with subject_token_type " + JWT_TOKEN_TYPE + " or " + ID_TOKEN_TYPE);
+        }
+        if (subjectIssuer != null && subjectIssuer.isBlank()) {
+            throw AssumeRoleRefusal.invalidRequest("subject_issuer: empty value");
+        }
+        for (String unsupported : List.of("requested_subject", "requested_issuer")) {
             if (form.containsKey(unsupported)) {
                 throw AssumeRoleRefusal.invalidRequest(unsupported + ": not supported by AssumeRole");
             }
         }
 
         String sessionName = form.getFirst(ROLE_SESSION_NAME);
+        if (federated && sessionName == null) {
+            throw AssumeRoleRefusal.invalidRequest("role_session_name: required with an external subject_token");
+        }
+        if (federated && form.containsKey(EXTERNAL_ID)) {
+            throw AssumeRoleRefusal.invalidRequest("external_id: not supported with an external subject_token");
+        }
         if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
             throw AssumeRoleRefusal.invalidRequest("role_session_name: 2 to 64 characters of letters, digits and _.@=,-");
         }
@@ -154,8 +178,13 @@ final class AssumeRoleParameters {
                 audience.add(value);
             }
         }
-        return new AssumeRoleParameters(roleArn, subjectToken, sessionName, duration, externalId, sessionPolicy,
+        AssumeRoleParameters params = new AssumeRoleParameters(roleArn, subjectToken, sessionName, duration, externalId, sessionPolicy,
                 List.copyOf(audience), form.getFirst("scope"));
+        if (federated) {
+            params.federatedTokenType = subjectTokenType;
+            params.subjectIssuer = subjectIssuer;
+        }
+        return params;
     }
 
     static boolean hasControlCharacter(String value, boolean jsonWhitespaceAllowed) {

@@ -4,6 +4,7 @@ import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
 import io.github.keycloaksts.assume.AssumeRoleAudit;
 import io.github.keycloaksts.assume.SourceMfa;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.FederatedAuthorizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,11 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             }
             AssumeRoleParameters params = AssumeRoleParameters.read(form, POLICY_READER);
             event.detail("role_arn", params.roleArn.toString());
+            if (params.federatedTokenType != null) {
+                Response response = assumeWithOidc(context, params);
+                AssumeRoleMetrics.succeeded(context.getRealm(), started);
+                return response;
+            }
             subject = SubjectTokenVerifier.verify(session, context, params.subjectToken);
             SenderConstraint.requireProof(session, subject.token());
             Response response = assume(context, params, subject);
@@ -145,14 +151,19 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 sourceUser.getId(), sourceSessionId, duration);
         AssumedRoleArn sessionArn = roleArn.session(sessionName);
 
-        long expiresAt = (long) Time.currentTime() + duration;
+        long[] expires = {(long) Time.currentTime() + duration};
         boolean[] dpopBound = {false};
         AccessTokenResponse minted = mint(context, principal, client, params.scope, tokens -> {
             AccessToken token = tokens.getAccessToken();
             RoleTokenClaims.apply(token, granted, params.audience, roleArn, sessionName, sourceArn, sourceUser.getId(), subject.issuer());
-            token.exp(expiresAt);
+            // From the token's own iat, so exp - iat is the duration even when a second ticks over while minting.
+            if (token.getIat() != null) {
+                expires[0] = token.getIat() + duration;
+            }
+            token.exp(expires[0]);
             dpopBound[0] = SenderConstraint.carryOver(subjectToken, token);
         });
+        long expiresAt = expires[0];
 
         EventBuilder event = context.getEvent();
         event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
@@ -177,6 +188,67 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 "arn", sessionArn.toString(),
                 "assumed_role_id", anchor.getId() + ":" + sessionName));
         body.put(AssumeRoleAudit.REQUEST_ID, requestId);
+        return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /**
+     * AssumeRoleWithOIDC (issue 14): the subject token is an external JWT of an OIDC provider of this account; the
+     * role's trust policy alone decides. The role token's principal is the (role, provider) anchor, so removing the
+     * provider from the trust policy, deleting or disabling it ends these tokens.
+     */
+    private Response assumeWithOidc(TokenExchangeContext context, AssumeRoleParameters params) {
+        RealmModel target = context.getRealm();
+        EventBuilder event = context.getEvent();
+        event.detail("subject_token_type", params.federatedTokenType);
+        OidcSubjectTokenVerifier.VerifiedExternal external = OidcSubjectTokenVerifier.verify(session, target, params.subjectToken,
+                params.subjectIssuer, event);
+        String sourceIdentity = external.providerArn().subjectIdentity(external.subject());
+        event.detail("source_identity", AssumeRoleParameters.printable(sourceIdentity));
+        FederatedAuthorizer.Grant grant = FederatedAuthorizer.authorize(session, new FederatedAuthorizer.Request(target,
+                params.roleArn, external.providerArn(), external.issuer(), external.audiences(), external.subject(),
+                params.sessionName, params.durationSeconds, params.sessionPolicy,
+                AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
+        UserModel anchor = new RoleSessionPrincipals(session, target).obtainFederated(grant.role(), external.provider().alias());
+        // A live role session of the provider's sessions of the role: it ends when the provider stops being usable, the
+        // role goes, or its maximum duration drops below this one (LiveRoleSessions).
+        UserModel principal = new LiveRoleSessions(session).userFor(target, anchor, RoleSessionHandle.Kind.FEDERATED,
+                external.provider().alias(), null, grant.durationSeconds());
+        AssumedRoleArn sessionArn = grant.roleArn().session(grant.sessionName());
+        long[] expires = {(long) Time.currentTime() + grant.durationSeconds()};
+        AccessTokenResponse minted = mint(context, principal, context.getClient(), params.scope, tokens -> {
+            AccessToken token = tokens.getAccessToken();
+            RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
+                    sourceIdentity, external.subject(), external.issuer());
+            // From the token's own iat, so exp - iat is the duration even when a second ticks over while minting.
+            if (token.getIat() != null) {
+                expires[0] = token.getIat() + grant.durationSeconds();
+            }
+            token.exp(expires[0]);
+        });
+        long expiresAt = expires[0];
+        event.user(principal).detail("role_session_name", grant.sessionName())
+                .detail("oidc_client_ids", String.join(",", external.clientIds()))
+                .detail(RoleSessions.DURATION_DETAIL, Integer.toString(grant.durationSeconds()))
+                .detail(RoleSessions.EXPIRES_DETAIL, Long.toString(expiresAt))
+                .detail(Details.REASON, grant.decision().reason());
+        event.success();
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", minted.getToken());
+        body.put("issued_token_type", AssumeRoleParameters.ACCESS_TOKEN_TYPE);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", minted.getExpiresIn());
+        if (minted.getScope() != null) {
+            body.put("scope", minted.getScope());
+        }
+        body.put("assumed_role_user", Map.of(
+                "arn", sessionArn.toString(),
+                "assumed_role_id", anchor.getId() + ":" + grant.sessionName()));
+        Map<String, Object> tokenInfo = new LinkedHashMap<>();
+        tokenInfo.put("issuer", external.issuer());
+        tokenInfo.put("subject", external.subject());
+        tokenInfo.put("client_ids", external.clientIds());
+        body.put("oidc_token_info", tokenInfo);
         return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
     }
 

@@ -25,6 +25,8 @@ public final class AssumeRoleTokenExchangeProviderFactory implements TokenExchan
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // AssumeRoleWithOIDC: deleting or disabling an OIDC provider ends the role sessions it produced (issue 14).
+        io.github.keycloaksts.federation.OidcProviderEvents.register(factory);
     }
 
     @Override

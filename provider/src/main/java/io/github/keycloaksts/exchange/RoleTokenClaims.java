@@ -30,6 +30,21 @@ public final class RoleTokenClaims {
      */
     public static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                       String sessionName, UserArn source, String sourceUserId, String sourceIssuer) {
+        apply(token, granted, requestedAudience, roleArn, sessionName, source.toString(), sourceUserId, sourceIssuer);
+    }
+
+    /**
+     * As {@link #apply(AccessToken, List, List, RoleArn, String, UserArn, String, String)} for an external subject of an
+     * OIDC provider (AssumeRoleWithOIDC): {@code source_identity} {@code acs:ram::<A>:oidc-provider/<alias>/<sub>},
+     * {@code act} the external {@code sub} and {@code iss}.
+     */
+    static void applyFederated(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
+                               String sessionName, String sourceIdentity, String externalSubject, String externalIssuer) {
+        apply(token, granted, requestedAudience, roleArn, sessionName, sourceIdentity, externalSubject, externalIssuer);
+    }
+
+    private static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
+                              String sessionName, String source, String sourceUserId, String sourceIssuer) {
         // No username: Keycloak finds the user of a stateless token by `sub`, then by `preferred_username`. A revoked
         // principal's token would come back to life as soon as any user got that username again (a re-created
         // principal, a self-registered user); by `sub` alone a deleted principal stays deleted.
@@ -65,7 +80,7 @@ public final class RoleTokenClaims {
         }
         token.getOtherClaims().put(ROLE_ARN, roleArn.toString());
         token.getOtherClaims().put(ROLE_SESSION_NAME, sessionName);
-        token.getOtherClaims().put(SOURCE_IDENTITY, source.toString());
+        token.getOtherClaims().put(SOURCE_IDENTITY, source);
         Map<String, String> act = new LinkedHashMap<>();
         act.put("sub", sourceUserId);
         act.put("iss", sourceIssuer);

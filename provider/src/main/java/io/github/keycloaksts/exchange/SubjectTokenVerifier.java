@@ -24,7 +24,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 final class SubjectTokenVerifier {
 
     static final String STS_AUDIENCE = "sts";
-    private static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+    static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
             "ES256", "ES384", "ES512", "EdDSA", "Ed25519");
 
     record VerifiedSubject(RealmModel realm, UserModel user, UserSessionModel userSession, AccessToken token, String issuer) {

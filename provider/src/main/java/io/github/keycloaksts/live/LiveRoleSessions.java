@@ -82,7 +82,8 @@ public final class LiveRoleSessions {
         }
         UserModel anchorUser = session.users().getUserById(target, handle.anchorId());
         Optional<RoleSessionPrincipals.Anchor> anchor = RoleSessionPrincipals.anchor(anchorUser);
-        if (anchor.isEmpty() || anchor.get().console() != (handle.kind() == RoleSessionHandle.Kind.CONSOLE)) {
+        if (anchor.isEmpty() || anchor.get().console() != (handle.kind() == RoleSessionHandle.Kind.CONSOLE)
+                || anchor.get().federated() != (handle.kind() == RoleSessionHandle.Kind.FEDERATED)) {
             return null; // revoked for good: the anchor is gone and its ID is never used again
         }
         Optional<String> dead = deadReason(target, handle, anchor.get());
@@ -105,6 +106,16 @@ public final class LiveRoleSessions {
         }
         if (handle.durationSeconds() > role.get().maxSessionDuration()) {
             return Optional.of("the role's maximum session duration was lowered below " + handle.durationSeconds() + " s");
+        }
+        if (anchor.federated()) {
+            // An external subject: no source account, user or session here; its provider must still be usable.
+            Optional<io.github.keycloaksts.federation.OidcProviders.OidcProvider> provider =
+                    new io.github.keycloaksts.federation.OidcProviders(session, target).byAlias(handle.sourceUserId());
+            if (provider.isEmpty() || !provider.get().enabled() || provider.get().problem() != null
+                    || !provider.get().alias().equalsIgnoreCase(anchor.provider())) {
+                return Optional.of("OIDC provider " + handle.sourceUserId() + " was removed, disabled or can no longer verify tokens");
+            }
+            return Optional.empty();
         }
         Optional<Account> targetAccount = Account.of(session, target);
         Optional<RealmModel> source = new AccountRegistry(session).realmOf(anchor.accountId());

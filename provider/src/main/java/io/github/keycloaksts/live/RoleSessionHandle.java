@@ -23,9 +23,13 @@ import java.util.regex.Pattern;
 public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId, String sourceSessionId, int durationSeconds,
                                 long issuedAtMillis) {
 
-    /** Role token (token exchange) or browser role session (Switch Role). */
+    /**
+     * Role token of an account's user (token exchange), browser role session (Switch Role), or role token of an OIDC
+     * provider's external subject (AssumeRoleWithOIDC: the "source user" is the provider's alias, and there is no
+     * source session).
+     */
     public enum Kind {
-        TOKEN('t'), CONSOLE('c');
+        TOKEN('t'), CONSOLE('c'), FEDERATED('o');
 
         private final char code;
 

@@ -37,13 +37,15 @@ final class RoleSessionUser extends AbstractUserAdapter {
         String suffix = handle.digest().toLowerCase(java.util.Locale.ROOT).substring(0, 16);
         this.username = anchor.username() + "." + suffix;
         this.storageId = new StorageId(component.getId(), handle.encode());
-        this.email = suffix + "." + anchor.accountId() + "@role-session.invalid";
+        String source = anchor.federated() ? "provider " + anchor.provider() : "account " + anchor.accountId();
+        this.email = suffix + "@role-session.invalid";
         this.attributes = Map.of(
                 UserModel.USERNAME, List.of(username),
                 RoleSessionPrincipals.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
-                RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE, List.of(anchor.accountId()),
+                anchor.federated() ? RoleSessionPrincipals.OIDC_PROVIDER_ATTRIBUTE : RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE,
+                List.of(anchor.federated() ? anchor.provider() : anchor.accountId()),
                 UserModel.FIRST_NAME, List.of("Role session"),
-                UserModel.LAST_NAME, List.of("account " + anchor.accountId()),
+                UserModel.LAST_NAME, List.of(source),
                 UserModel.EMAIL, List.of(email));
     }
 

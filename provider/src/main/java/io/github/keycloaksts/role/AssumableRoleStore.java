@@ -121,7 +121,10 @@ public final class AssumableRoleStore {
     public List<String> updateTrustPolicy(AssumableRole role, PolicyDocument before, PolicyDocument after) {
         role.setTrustPolicyJson(PolicyWriter.toJson(after));
         changed(role.name());
-        return new RoleSessionPrincipals(session, realm).revokeChangedAccounts(role, before, after);
+        RoleSessionPrincipals principals = new RoleSessionPrincipals(session, realm);
+        List<String> revoked = new java.util.ArrayList<>(principals.revokeChangedAccounts(role, before, after));
+        revoked.addAll(principals.revokeChangedProviders(role, before, after)); // OIDC providers (issue 14), by ARN
+        return revoked;
     }
 
     public void attach(AssumableRole role, RoleModel policy) {

@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
@@ -104,7 +106,9 @@ public final class RoleSessionPrincipals {
                 UserModel user = tx.users().addUser(txRealm, null, username, false, false);
                 user.setEnabled(true);
                 user.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, roleClientId);
-                user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+                if (accountId != null) {
+                    user.setSingleAttribute(SOURCE_ACCOUNT_ATTRIBUTE, accountId);
+                }
                 init.accept(user);
             });
         } catch (ModelDuplicateException e) {
@@ -122,7 +126,12 @@ public final class RoleSessionPrincipals {
      * attributes, not the username where the realm forbids editing it): the anchor of every live role session of one
      * role and one source account. Its ID is never reused, so sessions bound to it end for good when it is removed.
      */
-    public record Anchor(String id, String username, boolean console, String roleClientId, String accountId) {
+    public record Anchor(String id, String username, boolean console, String roleClientId, String accountId, String provider) {
+
+        /** An anchor of an OIDC provider's sessions (AssumeRoleWithOIDC) rather than of a source account's. */
+        public boolean federated() {
+            return provider != null;
+        }
     }
 
     /** The anchor {@code user} is, or empty: a local user whose username has a principal's form. */
@@ -130,6 +139,11 @@ public final class RoleSessionPrincipals {
         String username = user == null ? null : user.getUsername();
         if (username == null || user.getFederationLink() != null || !org.keycloak.storage.StorageId.isLocalStorage(user.getId())) {
             return Optional.empty();
+        }
+        if (username.startsWith(OIDC_PREFIX)) {
+            String alias = providerOf(user);
+            return alias == null ? Optional.empty()
+                    : Optional.of(new Anchor(user.getId(), username, false, roleIdOf(user), null, alias));
         }
         boolean console = username.startsWith(CONSOLE_PREFIX);
         if (!console && !username.startsWith(TOKEN_PREFIX)) {
@@ -140,7 +154,7 @@ public final class RoleSessionPrincipals {
         if (dot <= 0 || !io.github.keycloaksts.policy.arn.AccountId.isValid(rest.substring(dot + 1))) {
             return Optional.empty();
         }
-        return Optional.of(new Anchor(user.getId(), username, console, rest.substring(0, dot), rest.substring(dot + 1)));
+        return Optional.of(new Anchor(user.getId(), username, console, rest.substring(0, dot), rest.substring(dot + 1), null));
     }
 
     /** True when {@code user} is a role-session principal (used to refuse role chaining). */
@@ -148,7 +162,8 @@ public final class RoleSessionPrincipals {
         String link = user.getServiceAccountClientLink();
         String username = user.getUsername();
         return link != null && link.startsWith(LINK_PREFIX)
-                || username != null && (username.startsWith(TOKEN_PREFIX) || username.startsWith(CONSOLE_PREFIX))
+                || username != null && (username.startsWith(TOKEN_PREFIX) || username.startsWith(CONSOLE_PREFIX)
+                        || username.startsWith(OIDC_PREFIX))
                 || user.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE) != null && user.getFirstAttribute(SOURCE_ACCOUNT_ATTRIBUTE) != null;
     }
 
@@ -256,6 +271,9 @@ public final class RoleSessionPrincipals {
                     revoked.add(account);
                 }
             }
+        }
+        if (accountId == null) {
+            revoked.addAll(revokeFederated(role)); // OIDC providers' sessions too (issue 14): all means all
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
         endCachedSessions(revoked);
@@ -386,5 +404,154 @@ public final class RoleSessionPrincipals {
             }
         }
         return false;
+    }
+
+    // ---- Federated principals (AssumeRoleWithOIDC, issue 14): one anchor per (role, OIDC provider) ----
+
+    public static final String OIDC_PROVIDER_ATTRIBUTE = "sts.oidc-provider";
+    static final String OIDC_PREFIX = "sts-role-oidc.";
+
+    static String federatedUsername(AssumableRole role, String providerAlias) {
+        return OIDC_PREFIX + role.id() + "." + providerAlias;
+    }
+
+    /**
+     * The principal of the role sessions that external subjects of OIDC provider {@code providerAlias} hold of
+     * {@code role}, created on the first exchange (as {@link #obtain} for an account). Revoking them is removing it.
+     */
+    public UserModel obtainFederated(AssumableRole role, String providerAlias) {
+        String username = federatedUsername(role, providerAlias);
+        UserModel existing = session.users().getUserByUsername(realm, username);
+        if (existing != null) {
+            requireGenuine(existing);
+            if (!role.id().equals(existing.getFirstAttribute(ROLE_CLIENT_ATTRIBUTE))) {
+                existing.setSingleAttribute(ROLE_CLIENT_ATTRIBUTE, role.id());
+            }
+            if (!providerAlias.equals(existing.getFirstAttribute(OIDC_PROVIDER_ATTRIBUTE))) {
+                existing.setSingleAttribute(OIDC_PROVIDER_ATTRIBUTE, providerAlias);
+            }
+            String link = existing.getServiceAccountClientLink();
+            if (link == null || !link.startsWith(LINK_PREFIX)) {
+                existing.setServiceAccountClientLink(LINK_PREFIX + role.id());
+            }
+            return existing;
+        }
+        String roleClientId = role.id();
+        return create(username, role, null, user -> {
+            user.setSingleAttribute(OIDC_PROVIDER_ATTRIBUTE, providerAlias);
+            user.setServiceAccountClientLink(LINK_PREFIX + roleClientId);
+        });
+    }
+
+    /**
+     * The OIDC provider alias of a federated principal, read from the username the server gave it (Keycloak stores
+     * usernames in lower case, so the attribute supplies the alias's case when it agrees); else null.
+     */
+    static String providerOf(UserModel user) {
+        String username = user.getUsername();
+        if (username == null || !username.startsWith(OIDC_PREFIX)) {
+            return null;
+        }
+        String rest = username.substring(OIDC_PREFIX.length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || dot == rest.length() - 1) {
+            return null;
+        }
+        String alias = rest.substring(dot + 1);
+        String stored = user.getFirstAttribute(OIDC_PROVIDER_ATTRIBUTE);
+        return stored != null && stored.equalsIgnoreCase(alias) ? stored : alias;
+    }
+
+    private static String roleIdOf(UserModel user) {
+        String rest = user.getUsername().substring(OIDC_PREFIX.length());
+        return rest.substring(0, rest.indexOf('.'));
+    }
+
+    /** Every federated principal of the realm (all roles, all providers). */
+    private List<UserModel> federated() {
+        return session.users().searchForUserStream(realm, Map.of(UserModel.USERNAME, OIDC_PREFIX,
+                        UserModel.INCLUDE_SERVICE_ACCOUNT, "true"), null, null)
+                .filter(user -> providerOf(user) != null)
+                .toList();
+    }
+
+    /**
+     * Ends every role session that external subjects of OIDC provider {@code providerAlias} hold, in every role of
+     * the realm: the provider was deleted, disabled or can no longer validate signatures. Returns how many principals
+     * were removed.
+     */
+    public int revokeProvider(String providerAlias) {
+        int removed = 0;
+        for (UserModel principal : federated()) {
+            if (providerAlias.equalsIgnoreCase(providerOf(principal))) {
+                new UserManager(session).removeUser(realm, principal);
+                removed++;
+            }
+        }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "oidc_provider", removed);
+        endCachedSessions(removed > 0 ? List.of(providerAlias) : List.of());
+        return removed;
+    }
+
+    /**
+     * After a trust-policy change, ends the sessions of every OIDC provider whose standing may have changed (as
+     * {@link #revokeChangedAccounts} for accounts): those for which any Deny, or any statement naming the provider,
+     * differs between the old and the new document. Returns the provider ARNs revoked.
+     */
+    public List<String> revokeChangedProviders(AssumableRole role, PolicyDocument before, PolicyDocument after) {
+        List<String> revoked = new ArrayList<>();
+        String accountId = Account.of(session, realm)
+                .map(Account::accountId).orElse(null);
+        for (UserModel principal : federated()) {
+            if (!role.id().equals(roleIdOf(principal))) {
+                continue;
+            }
+            String alias = providerOf(principal);
+            String arn = accountId == null || !OidcProviderArn.isValidProviderName(alias) ? null
+                    : OidcProviderArn.of(accountId, alias).toString();
+            if (arn == null || before == null || after == null
+                    || !Objects.equals(concerningProvider(before, arn), concerningProvider(after, arn))) {
+                new UserManager(session).removeUser(realm, principal);
+                revoked.add(arn != null ? arn : alias);
+            }
+        }
+        AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
+        endCachedSessions(revoked);
+        return revoked;
+    }
+
+    /** Ends the sessions of {@code role} held by external subjects of any OIDC provider; returns the provider ARNs (or aliases). */
+    private List<String> revokeFederated(AssumableRole role) {
+        List<String> revoked = new ArrayList<>();
+        String accountId = Account.of(session, realm)
+                .map(Account::accountId).orElse(null);
+        for (UserModel principal : federated()) {
+            if (role.id().equals(roleIdOf(principal))) {
+                String alias = providerOf(principal);
+                new UserManager(session).removeUser(realm, principal);
+                revoked.add(accountId != null && OidcProviderArn.isValidProviderName(alias)
+                        ? OidcProviderArn.of(accountId, alias).toString() : alias);
+            }
+        }
+        return revoked;
+    }
+
+    /** The part of a trust policy that can concern provider {@code providerArn}: every Deny, and the statements naming it. */
+    static Set<String> concerningProvider(PolicyDocument document, String providerArn) {
+        Set<String> parts = new java.util.HashSet<>();
+        for (Statement statement : document.statements()) {
+            boolean names = statement.principals().federatedProviders().stream().anyMatch(p -> p.toString().equals(providerArn));
+            if (statement.effect() != Effect.DENY && !names) {
+                continue;
+            }
+            ObjectNode json = (ObjectNode) PolicyWriter.toJsonNode(PolicyDocument.of(PolicyKind.TRUST, List.of(statement)))
+                    .get("Statement").get(0);
+            if (statement.effect() != Effect.DENY) {
+                json.putObject("Principal").putArray("Federated").add(providerArn);
+            }
+            json.remove("Sid");
+            parts.add(json.toString());
+        }
+        return parts;
     }
 }

@@ -89,13 +89,13 @@ class AssumeRoleParametersParsingTest {
     @CsvSource(delimiter = '|', textBlock = """
             role_arn           | acs:ram::11223344:user/bob | role_arn: not a role ARN (acs:ram::<accountId>:role/<roleName>)
             role_arn           | ecs-admin                  | role_arn: not a role ARN (acs:ram::<accountId>:role/<roleName>)
-            subject_token_type | urn:ietf:params:oauth:token-type:id_token | subject_token_type: only urn:ietf:params:oauth:token-type:access_token is supported
+            subject_token_type | urn:ietf:params:oauth:token-type:refresh_token | subject_token_type: only urn:ietf:params:oauth:token-type:access_token, urn:ietf:params:oauth:token-type:jwt and urn:ietf:params:oauth:token-type:id_token are supported
             requested_token_type | urn:ietf:params:oauth:token-type:refresh_token | requested_token_type: only urn:ietf:params:oauth:token-type:access_token can be issued
             actor_token        | x.y.z                      | actor_token: not supported by AssumeRole
             actor_token_type   | urn:ietf:params:oauth:token-type:access_token | actor_token: not supported by AssumeRole
             requested_subject  | bob                        | requested_subject: not supported by AssumeRole
             requested_issuer   | company-b                  | requested_issuer: not supported by AssumeRole
-            subject_issuer     | company-b                  | subject_issuer: not supported by AssumeRole
+            subject_issuer     | company-b                  | subject_issuer: only with subject_token_type urn:ietf:params:oauth:token-type:jwt or urn:ietf:params:oauth:token-type:id_token
             role_session_name  | b                          | role_session_name: 2 to 64 characters of letters, digits and _.@=,-
             role_session_name  | bob smith                  | role_session_name: 2 to 64 characters of letters, digits and _.@=,-
             duration_seconds   | 899                        | duration_seconds: at least 900
@@ -110,6 +110,26 @@ class AssumeRoleParametersParsingTest {
         form.putSingle(name, value);
 
         assertInvalid(form, reason);
+    }
+
+    @Test
+    void anExternalJwtNeedsASessionNameAndMayNameItsProvider() {
+        MultivaluedMap<String, String> form = form();
+        form.putSingle("subject_token_type", AssumeRoleParameters.JWT_TOKEN_TYPE);
+        assertInvalid(form, "role_session_name: required with an external subject_token");
+        form.putSingle("role_session_name", "ci-run-42");
+        assertThat(read(form).federatedTokenType).isEqualTo(AssumeRoleParameters.JWT_TOKEN_TYPE);
+        assertThat(read(form).subjectIssuer).isNull();
+        form.putSingle("subject_issuer", "github");
+        assertThat(read(form).subjectIssuer).isEqualTo("github");
+        form.putSingle("external_id", "a1b2c3");
+        assertInvalid(form, "external_id: not supported with an external subject_token");
+        form.remove("external_id");
+        form.putSingle("subject_token", "x".repeat(20_001));
+        assertInvalid(form, "subject_token: longer than 20000 characters");
+        form.putSingle("subject_token", "x".repeat(20_000));
+        assertThat(read(form).subjectToken).hasSize(20_000);
+        assertThat(read(form()).federatedTokenType).as("an access token is not federated").isNull();
     }
 
     @ParameterizedTest

@@ -2,11 +2,12 @@ package io.github.keycloaksts.policy.arn;
 
 /**
  * A concrete RAM ARN: {@code acs:ram::<accountId>:root}, {@code ...:user/<name>},
- * {@code ...:role/<name>} or the role session {@code ...:role/<name>/<sessionName>}. The region
+ * {@code ...:role/<name>}, the role session {@code ...:role/<name>/<sessionName>} or the OIDC
+ * provider {@code ...:oidc-provider/<name>}. The region
  * field is always empty. {@link #toString()} is the canonical form, and
  * {@code Arn.parse(arn.toString()).equals(arn)} always holds.
  */
-public sealed interface Arn permits AccountArn, UserArn, RoleArn, AssumedRoleArn {
+public sealed interface Arn permits AccountArn, UserArn, RoleArn, AssumedRoleArn, OidcProviderArn {
 
     /** The prefix of every ARN this library understands. */
     String PREFIX = "acs:ram::";
@@ -22,7 +23,7 @@ public sealed interface Arn permits AccountArn, UserArn, RoleArn, AssumedRoleArn
      * Parses any supported ARN.
      *
      * @param arn the text
-     * @return an {@link AccountArn}, {@link UserArn}, {@link RoleArn} or {@link AssumedRoleArn}
+     * @return an {@link AccountArn}, {@link UserArn}, {@link RoleArn}, {@link AssumedRoleArn} or {@link OidcProviderArn}
      * @throws InvalidArnException with a message such as {@code not an ARN: "x"}
      */
     static Arn parse(String arn) {

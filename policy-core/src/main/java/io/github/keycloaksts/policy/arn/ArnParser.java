@@ -42,8 +42,11 @@ final class ArnParser {
             }
             return new AssumedRoleArn(new RoleArn(account, rest.substring(0, slash)), rest.substring(slash + 1));
         }
+        if (resource.startsWith("oidc-provider/")) {
+            return new OidcProviderArn(account, resource.substring("oidc-provider/".length()));
+        }
         throw new InvalidArnException("unknown resource type in ARN " + quote(arn)
-                + " (expected root, user/<name> or role/<name>)");
+                + " (expected root, user/<name>, role/<name> or oidc-provider/<name>)");
     }
 
     static <T extends Arn> T parseAs(String arn, Class<T> type, String what) {

@@ -163,7 +163,19 @@ public final class Condition {
         if (actual == null) {
             return operator.isNegated();
         }
-        boolean any = anyMatches(actual);
+        boolean any;
+        if (actual instanceof List<?> several) {
+            // a multi-valued key (oidc:aud): positive operators hold when any value matches, negated when none does
+            any = false;
+            for (Object one : several) {
+                if (anyMatches(one)) {
+                    any = true;
+                    break;
+                }
+            }
+        } else {
+            any = anyMatches(actual);
+        }
         return operator.isNegated() != any;
     }
 

@@ -25,7 +25,16 @@ public enum ConditionKey {
     /** {@code acs:CurrentTime}: the time of the request. */
     CURRENT_TIME("acs:CurrentTime", ValueType.DATE),
     /** {@code acs:MFAPresent}: whether the source user's sign-in used a second factor. */
-    MFA_PRESENT("acs:MFAPresent", ValueType.BOOL);
+    MFA_PRESENT("acs:MFAPresent", ValueType.BOOL),
+    /** {@code oidc:iss}: the issuer of a federated subject's external token. */
+    OIDC_ISS("oidc:iss", ValueType.STRING),
+    /**
+     * {@code oidc:aud}: the audiences of a federated subject's external token. Multi-valued: a positive
+     * operator holds when any audience matches, a negated one when none does.
+     */
+    OIDC_AUD("oidc:aud", ValueType.STRING),
+    /** {@code oidc:sub}: the subject of a federated subject's external token. */
+    OIDC_SUB("oidc:sub", ValueType.STRING);
 
     private static final Map<String, ConditionKey> BY_LOWER_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(k -> k.keyName.toLowerCase(Locale.ROOT), Function.identity()));

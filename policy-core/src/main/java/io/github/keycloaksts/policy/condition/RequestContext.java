@@ -96,7 +96,27 @@ public final class RequestContext {
         return Optional.ofNullable((Boolean) values.get(ConditionKey.MFA_PRESENT));
     }
 
-    /** Internal typed value: String, BigDecimal, Instant, Boolean or byte[] (normalised address). */
+    /** @return {@code oidc:iss} */
+    public Optional<String> oidcIssuer() {
+        return Optional.ofNullable((String) values.get(ConditionKey.OIDC_ISS));
+    }
+
+    /** @return {@code oidc:aud} (empty when absent) */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> oidcAudiences() {
+        Object v = values.get(ConditionKey.OIDC_AUD);
+        return v == null ? java.util.List.of() : (java.util.List<String>) v;
+    }
+
+    /** @return {@code oidc:sub} */
+    public Optional<String> oidcSubject() {
+        return Optional.ofNullable((String) values.get(ConditionKey.OIDC_SUB));
+    }
+
+    /**
+     * Internal typed value: String, BigDecimal, Instant, Boolean, byte[] (normalised address) or an
+     * immutable non-empty List of String (multi-valued keys).
+     */
     Object value(ConditionKey key) {
         return values.get(key);
     }
@@ -194,6 +214,27 @@ public final class RequestContext {
         /** @param present whether the sign-in used a second factor, or null */
         public Builder mfaPresent(Boolean present) {
             return put(ConditionKey.MFA_PRESENT, present);
+        }
+
+        /** @param issuer the external token's {@code iss}, or null */
+        public Builder oidcIssuer(String issuer) {
+            return put(ConditionKey.OIDC_ISS, issuer);
+        }
+
+        /** @param audiences the external token's {@code aud} values; null or empty makes the key absent */
+        public Builder oidcAudiences(java.util.Collection<String> audiences) {
+            if (audiences == null || audiences.isEmpty()) {
+                return put(ConditionKey.OIDC_AUD, null);
+            }
+            for (String a : audiences) {
+                java.util.Objects.requireNonNull(a, "audience");
+            }
+            return put(ConditionKey.OIDC_AUD, java.util.List.copyOf(audiences));
+        }
+
+        /** @param subject the external token's {@code sub}, or null */
+        public Builder oidcSubject(String subject) {
+            return put(ConditionKey.OIDC_SUB, subject);
         }
 
         /** @return the immutable context */

@@ -20,6 +20,7 @@ import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.ArnPattern;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.Condition;
 import io.github.keycloaksts.policy.condition.ConditionKey;
@@ -53,8 +54,9 @@ import java.util.Set;
  * accepted); each statement has an optional {@code Sid} (unique), {@code Effect}
  * ({@code Allow}/{@code Deny}), {@code Action} (string or list naming {@code sts:AssumeRole}:
  * {@code sts:AssumeRole}, {@code sts:*}, {@code *}, case-insensitive), then per {@link PolicyKind}:
- * {@code Principal: {"RAM": ...}} in trust policies (account IDs, account/user/role ARNs; the
- * wildcard {@code *} is refused), {@code Resource} in permission policies (role ARN patterns) and
+ * {@code Principal: {"RAM": ..., "Federated": ...}} in trust policies (RAM: account IDs,
+ * account/user/role ARNs; Federated: OIDC provider ARNs, and the statement must have a condition on
+ * {@code oidc:sub}; the wildcard {@code *} is refused), {@code Resource} in permission policies (role ARN patterns) and
  * session policies (attached policy name patterns), and an optional
  * {@code Condition: {operator: {key: value or values}}}.
  */
@@ -429,6 +431,9 @@ public final class PolicyReader {
             if (condNode != null) {
                 conditions = conditions(condNode, path + ".Condition");
             }
+            if (principals.hasFederated()) {
+                requireSubjectCondition(effect, conditions, condNode != null, path);
+            }
             return new Statement(sid, effect, actions, principals, resources, conditions);
         }
 
@@ -444,18 +449,88 @@ public final class PolicyReader {
             Iterator<String> names = node.fieldNames();
             while (names.hasNext()) {
                 String name = names.next();
-                if (!name.equals("RAM")) {
+                if (!name.equals("RAM") && !name.equals("Federated")) {
                     throw new PolicyValidationException(path, "unsupported principal type " + quote(name)
-                            + " (only \"RAM\")");
+                            + " (only \"RAM\" and \"Federated\")");
                 }
             }
-            JsonNode ram = required(node, "RAM", path);
-            List<String> values = stringOrList(ram, path + ".RAM", limits.maxPrincipalsPerStatement(), "principals");
-            List<Arn> arns = new ArrayList<>(values.size());
-            for (int i = 0; i < values.size(); i++) {
-                arns.add(principal(values.get(i), elementPath(ram, path + ".RAM", i)));
+            if (!node.has("RAM") && !node.has("Federated")) {
+                throw new PolicyValidationException(path, "missing \"RAM\" or \"Federated\"");
+            }
+            List<Arn> arns = new ArrayList<>();
+            JsonNode ram = node.get("RAM");
+            if (ram != null) {
+                List<String> values = stringOrList(ram, path + ".RAM", limits.maxPrincipalsPerStatement(), "principals");
+                for (int i = 0; i < values.size(); i++) {
+                    String p = elementPath(ram, path + ".RAM", i);
+                    Arn arn = principal(values.get(i), p);
+                    if (arn instanceof OidcProviderArn) {
+                        throw new PolicyValidationException(p, "an OIDC provider is a \"Federated\" principal, not \"RAM\"");
+                    }
+                    arns.add(arn);
+                }
+            }
+            JsonNode federated = node.get("Federated");
+            if (federated != null) {
+                List<String> values = stringOrList(federated, path + ".Federated", limits.maxPrincipalsPerStatement(),
+                        "principals");
+                if (arns.size() + values.size() > limits.maxPrincipalsPerStatement()) {
+                    throw new PolicyValidationException(path, "too many principals (" + (arns.size() + values.size())
+                            + " > " + limits.maxPrincipalsPerStatement() + ")");
+                }
+                for (int i = 0; i < values.size(); i++) {
+                    String p = elementPath(federated, path + ".Federated", i);
+                    String value = values.get(i);
+                    if (value.indexOf('*') >= 0 || value.indexOf('?') >= 0) {
+                        throw new PolicyValidationException(p, "wildcards are not allowed in principals: " + quote(value));
+                    }
+                    Arn arn;
+                    try {
+                        arn = value.startsWith("acs:") ? Arn.parse(value) : null;
+                    } catch (PolicyValidationException e) {
+                        throw new PolicyValidationException(p, e.detail());
+                    }
+                    if (!(arn instanceof OidcProviderArn)) {
+                        throw new PolicyValidationException(p, "not an OIDC provider ARN"
+                                + " (acs:ram::<accountId>:oidc-provider/<name>)");
+                    }
+                    arns.add(arn);
+                }
             }
             return Principals.of(arns);
+        }
+
+        /**
+         * A statement naming an OIDC provider must say which of its subjects it means: without a condition on
+         * {@code oidc:sub} it would trust every token the issuer signs (for a public issuer such as GitHub's,
+         * every repository on GitHub). An Allow needs a positive operator whose values are not only wildcards.
+         */
+        private void requireSubjectCondition(Effect effect, List<Condition> conditions, boolean hasCondition, String path) {
+            String where = hasCondition ? path + ".Condition" : path;
+            boolean any = false;
+            for (Condition c : conditions) {
+                if (c.key() != ConditionKey.OIDC_SUB) {
+                    continue;
+                }
+                any = true;
+                if (effect == Effect.ALLOW) {
+                    String keyPath = path + ".Condition." + c.operator().operatorName() + "." + ConditionKey.OIDC_SUB.keyName();
+                    if (c.operator().isNegated()) {
+                        throw new PolicyValidationException(keyPath, "a Federated Allow needs a positive condition on"
+                                + " \"oidc:sub\" (a negated one trusts every other subject of the provider)");
+                    }
+                    for (String v : c.values()) {
+                        if (v.chars().allMatch(ch -> ch == '*' || ch == '?')) {
+                            throw new PolicyValidationException(keyPath, "value " + quote(v)
+                                    + " matches every subject of the provider");
+                        }
+                    }
+                }
+            }
+            if (!any) {
+                throw new PolicyValidationException(where, "a statement with a \"Federated\" principal needs a condition"
+                        + " on \"oidc:sub\" (e.g. {\"StringEquals\":{\"oidc:sub\":\"repo:org/app:ref:refs/heads/main\"}})");
+            }
         }
 
         private Arn principal(String value, String path) {

@@ -50,7 +50,15 @@ public final class PolicyWriter {
             node.put("Effect", s.effect().jsonName());
             strings(node.putArray("Action"), s.actions());
             if (!s.principals().isEmpty()) {
-                strings(node.putObject("Principal").putArray("RAM"), s.principals().strings());
+                ObjectNode principal = node.putObject("Principal");
+                List<String> ram = s.principals().strings();
+                if (!ram.isEmpty()) {
+                    strings(principal.putArray("RAM"), ram);
+                }
+                List<String> federated = s.principals().federatedStrings();
+                if (!federated.isEmpty()) {
+                    strings(principal.putArray("Federated"), federated);
+                }
             }
             if (!s.resources().isEmpty()) {
                 strings(node.putArray("Resource"), s.resources());

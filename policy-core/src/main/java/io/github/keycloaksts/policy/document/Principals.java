@@ -3,6 +3,7 @@ package io.github.keycloaksts.policy.document;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import java.util.ArrayList;
@@ -13,13 +14,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code Principal.RAM} entries of a trust policy statement, indexed into hash sets when the
+ * The {@code Principal.RAM} and {@code Principal.Federated} entries of a trust policy statement, indexed into hash sets when the
  * statement is read, so that matching costs O(1) whatever the number of principals:
  * <ul>
  *   <li>an account ({@code acs:ram::<id>:root} or bare {@code <id>}) matches every user and role
  *       session of that account;</li>
  *   <li>a user ARN matches that user (user names compare case-insensitively);</li>
- *   <li>a role ARN matches the sessions of that role ({@code acs:ram::<id>:role/<name>/<session>}).</li>
+ *   <li>a role ARN matches the sessions of that role ({@code acs:ram::<id>:role/<name>/<session>});</li>
+ *   <li>an OIDC provider ARN ({@code Principal.Federated}) matches the external subjects of that
+ *       provider, and a federated requester matches nothing else.</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -31,6 +34,7 @@ public final class Principals {
     private final Set<String> accounts = new HashSet<>();
     private final Set<String> users = new HashSet<>();
     private final Set<String> roles = new HashSet<>();
+    private final Set<String> federated = new HashSet<>();
 
     private Principals(List<Arn> arns) {
         this.arns = arns;
@@ -41,6 +45,8 @@ public final class Principals {
                 users.add(PrincipalKey.userKey(u));
             } else if (arn instanceof RoleArn r) {
                 roles.add(PrincipalKey.roleKey(r));
+            } else if (arn instanceof OidcProviderArn p) {
+                federated.add(p.toString());
             } else {
                 throw new IllegalArgumentException("not a principal: " + arn);
             }
@@ -48,7 +54,7 @@ public final class Principals {
     }
 
     /**
-     * @param arns account, user or role ARNs (duplicates are dropped, order is kept)
+     * @param arns account, user, role or OIDC provider ARNs (duplicates are dropped, order is kept)
      * @return the indexed set
      * @throws IllegalArgumentException for a role session ARN
      */
@@ -81,6 +87,9 @@ public final class Principals {
      * @return whether an entry names the requester, its account, or (for a role session) its role
      */
     public boolean matches(PrincipalKey key) {
+        if (key.federated() != null) {
+            return federated.contains(key.federated());
+        }
         return accounts.contains(key.account())
                 || (key.user() != null && users.contains(key.user()))
                 || (key.role() != null && roles.contains(key.role()));
@@ -94,11 +103,40 @@ public final class Principals {
         return matches(PrincipalKey.of(requester));
     }
 
-    /** @return the canonical ARN strings */
+    /** @return the canonical ARN strings of the {@code RAM} principals */
     List<String> strings() {
         List<String> out = new ArrayList<>(arns.size());
         for (Arn a : arns) {
-            out.add(a.toString());
+            if (!(a instanceof OidcProviderArn)) {
+                out.add(a.toString());
+            }
+        }
+        return out;
+    }
+
+    /** @return the canonical ARN strings of the {@code Federated} principals */
+    List<String> federatedStrings() {
+        List<String> out = new ArrayList<>();
+        for (Arn a : arns) {
+            if (a instanceof OidcProviderArn) {
+                out.add(a.toString());
+            }
+        }
+        return out;
+    }
+
+    /** @return whether an entry is an OIDC provider ({@code Principal.Federated}) */
+    public boolean hasFederated() {
+        return !federated.isEmpty();
+    }
+
+    /** @return the OIDC providers named ({@code Principal.Federated}), in document order */
+    public List<OidcProviderArn> federatedProviders() {
+        List<OidcProviderArn> out = new ArrayList<>();
+        for (Arn a : arns) {
+            if (a instanceof OidcProviderArn p) {
+                out.add(p);
+            }
         }
         return out;
     }

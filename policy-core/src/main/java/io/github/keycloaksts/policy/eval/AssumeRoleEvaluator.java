@@ -167,6 +167,55 @@ public final class AssumeRoleEvaluator {
         }
     }
 
+
+    /**
+     * Decides a federated request (AssumeRoleWithOIDC): an external subject of an OIDC provider has no source
+     * account and so no source grants; the role's trust policy alone decides, by its {@code Federated}
+     * principals and the {@code oidc:*} conditions. Same pipeline otherwise (Deny wins, then an Allow is needed);
+     * never throws.
+     *
+     * @param request     a request whose source is an {@link io.github.keycloaksts.policy.arn.OidcProviderArn}
+     * @param trustPolicy the target role's trust policy ({@link PolicyKind#TRUST})
+     * @return the decision, never null
+     */
+    public Decision evaluateFederated(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        DecisionSide stage = DecisionSide.NONE;
+        try {
+            Objects.requireNonNull(request, "request is null");
+            if (request.principalKey().federated() == null) {
+                throw new IllegalArgumentException("not a federated request: " + request.source());
+            }
+            stage = DecisionSide.TRUST_POLICY;
+            Objects.requireNonNull(trustPolicy, "trust policy is null");
+            requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
+            SideResult trust = new SideResult(DecisionSide.TRUST_POLICY, null);
+            List<Statement> statements = trustPolicy.statements();
+            for (int j = 0; j < statements.size(); j++) {
+                Statement s = statements.get(j);
+                if (s.matchesPrincipal(request.principalKey())) {
+                    trust.consider(s, 0, j, request.context());
+                }
+            }
+            stage = DecisionSide.NONE;
+            if (trust.denies != null) {
+                StringBuilder reason = new StringBuilder("explicit Deny in ");
+                for (int i = 0; i < trust.denies.size(); i++) {
+                    reason.append(i == 0 ? "" : ", ").append(trust.denies.get(i));
+                }
+                return new Decision(Outcome.EXPLICIT_DENY, DecisionSide.TRUST_POLICY, trust.denies, reason.toString());
+            }
+            if (trust.allows == null) {
+                return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
+                        "trust policy of " + request.role() + " does not trust " + request.source()
+                                + " (" + trust.why("no statement matched principal") + ")");
+            }
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, trust.allows,
+                    "allowed: " + trust.allows.get(0) + " trusts " + request.source());
+        } catch (RuntimeException | StackOverflowError e) {
+            return Decision.error(stage, e);
+        }
+    }
+
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
         if (doc.kind() != kind) {
             throw new IllegalArgumentException(what + " is a " + doc.kind().label() + ", expected a " + kind.label());

@@ -3,6 +3,7 @@ package io.github.keycloaksts.policy.eval;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
@@ -31,15 +32,18 @@ public final class AssumeRoleRequest {
         this.source = Objects.requireNonNull(source, "source");
         this.role = Objects.requireNonNull(role, "role");
         this.context = Objects.requireNonNull(context, "context");
-        if (!(source instanceof UserArn) && !(source instanceof AssumedRoleArn) && !(source instanceof AccountArn)) {
-            throw new IllegalArgumentException("the source must be a user or a role session: " + source);
+        if (!(source instanceof UserArn) && !(source instanceof AssumedRoleArn) && !(source instanceof AccountArn)
+                && !(source instanceof OidcProviderArn)) {
+            throw new IllegalArgumentException("the source must be a user, an account, a role session or an OIDC provider: " + source);
         }
         this.principalKey = PrincipalKey.of(source);
         this.roleString = role.toString();
     }
 
     /**
-     * @param source  the requesting user ({@link UserArn}) or role session ({@link AssumedRoleArn})
+     * @param source  the requesting user ({@link UserArn}), role session ({@link AssumedRoleArn}), or the OIDC
+     *                provider of a federated subject ({@link OidcProviderArn}; its subject goes in the
+     *                context's {@code oidc:*} keys)
      * @param role    the role to assume
      * @param context the condition key values
      * @return the request

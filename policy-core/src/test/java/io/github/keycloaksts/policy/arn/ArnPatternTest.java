@@ -50,7 +50,7 @@ class ArnPatternTest {
             acs:ram::11223344                   | not an ARN: "acs:ram::11223344" (expected acs:ram::<accountId>:<resource>)
             acs:ram::1122334?                   | incomplete ARN pattern "acs:ram::1122334?" (expected acs:ram:<region>:<accountId>:<resource>)
             acs:ram::11223344:role/bad name     | invalid character " " in ARN pattern "acs:ram::11223344:role/bad name"
-            acs:ram::11223344:group/x           | unknown resource type in ARN "acs:ram::11223344:group/x" (expected root, user/<name> or role/<name>)
+            acs:ram::11223344:group/x           | unknown resource type in ARN "acs:ram::11223344:group/x" (expected root, user/<name>, role/<name> or oidc-provider/<name>)
             """)
     void rejects(String pattern, String message) {
         assertThatThrownBy(() -> ArnPattern.parse(pattern)).isInstanceOf(InvalidArnException.class).hasMessage(message);

@@ -42,8 +42,8 @@ class ArnTest {
             acs:ram::12345678901234567:root         | account ID must be 8-16 digits: "12345678901234567"
             acs:ram::1234567a:root                  | account ID must be 8-16 digits: "1234567a"
             acs:ram::１２３４５６７８:root            | account ID must be 8-16 digits: "１２３４５６７８"
-            acs:ram::12345678:group/x               | unknown resource type in ARN "acs:ram::12345678:group/x" (expected root, user/<name> or role/<name>)
-            acs:ram::12345678:Root                  | unknown resource type in ARN "acs:ram::12345678:Root" (expected root, user/<name> or role/<name>)
+            acs:ram::12345678:group/x               | unknown resource type in ARN "acs:ram::12345678:group/x" (expected root, user/<name>, role/<name> or oidc-provider/<name>)
+            acs:ram::12345678:Root                  | unknown resource type in ARN "acs:ram::12345678:Root" (expected root, user/<name>, role/<name> or oidc-provider/<name>)
             acs:ram::12345678:user/                 | invalid user name "" (1-255 of A-Z a-z 0-9 _ . @ + = , -)
             acs:ram::12345678:user/bo b             | invalid user name "bo b" (1-255 of A-Z a-z 0-9 _ . @ + = , -)
             acs:ram::12345678:user/a/b              | invalid user name "a/b" (1-255 of A-Z a-z 0-9 _ . @ + = , -)

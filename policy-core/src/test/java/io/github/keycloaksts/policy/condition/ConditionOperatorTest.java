@@ -34,6 +34,11 @@ class ConditionOperatorTest {
             StringEquals              | sts:ExternalId      | "a1b2c3"                       | <absent>                  | false
             StringEquals              | sts:RoleSessionName | "bob"                          | bob                       | true
             StringEquals              | sts:SourceClientId  | "my-app"                       | other-app                 | false
+            StringEquals              | oidc:iss            | "https://issuer.example"       | https://issuer.example    | true
+            StringLike                | oidc:sub            | "repo:org/app:ref:*"           | repo:org/app:ref:refs/heads/main | true
+            StringEquals              | oidc:aud            | "sts"                          | other,sts                 | true
+            StringNotEquals           | oidc:aud            | "sts"                          | other,sts                 | false
+            StringNotEquals           | oidc:aud            | "sts"                          | other                     | true
             StringNotEquals           | sts:ExternalId      | "a1"                           | a1                        | false
             StringNotEquals           | sts:ExternalId      | "a1"                           | b2                        | true
             StringNotEquals           | sts:ExternalId      | ["x","y"]                      | y                         | false
@@ -298,6 +303,9 @@ class ConditionOperatorTest {
             case SOURCE_IP -> b.sourceIp(value);
             case CURRENT_TIME -> b.currentTime(OffsetDateTime.parse(value).toInstant());
             case MFA_PRESENT -> b.mfaPresent(Boolean.parseBoolean(value));
+            case OIDC_ISS -> b.oidcIssuer(value);
+            case OIDC_SUB -> b.oidcSubject(value);
+            case OIDC_AUD -> b.oidcAudiences(java.util.List.of(value.split(",")));
             default -> throw new IllegalArgumentException(key.toString());
         }
         return b.build();

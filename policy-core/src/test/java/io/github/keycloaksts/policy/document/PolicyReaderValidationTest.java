@@ -45,8 +45,8 @@ class PolicyReaderValidationTest {
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}                                      | Statement[0]: missing "Principal"
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"*"}]}                      | Statement[0].Principal: wildcard principal "*" is not allowed; list account IDs or ARNs in "RAM"
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"12345678"}]}               | Statement[0].Principal: must be an object like {"RAM": [...]}, got a string
-            TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{}}]}                       | Statement[0].Principal: missing "RAM"
-            TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ecs.aliyuncs.com"}}]} | Statement[0].Principal: unsupported principal type "Service" (only "RAM")
+            TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{}}]}                       | Statement[0].Principal: missing "RAM" or "Federated"
+            TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ecs.aliyuncs.com"}}]} | Statement[0].Principal: unsupported principal type "Service" (only "RAM" and "Federated")
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":"*"}}]}              | Statement[0].Principal.RAM: wildcard principal "*" is not allowed; list account IDs or ARNs
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["12345678","*"]}}]} | Statement[0].Principal.RAM[1]: wildcard principal "*" is not allowed; list account IDs or ARNs
             TRUST      | {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::12345678:root","bob"]}}]} | Statement[0].Principal.RAM[1]: not an account ID or ARN

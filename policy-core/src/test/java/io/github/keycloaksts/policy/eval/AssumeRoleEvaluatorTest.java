@@ -114,7 +114,7 @@ class AssumeRoleEvaluatorTest {
     void requestsComeFromUsersOrRoleSessions() {
         assertThatThrownBy(() -> AssumeRoleRequest.of(AccountArn.of("12345678"), ECS_ADMIN, RequestContext.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the source must be a user or a role session: acs:ram::12345678:root");
+                .hasMessage("the source must be a user, a role session or an OIDC provider: acs:ram::12345678:root");
         assertThatThrownBy(() -> AssumeRoleRequest.forUser("123", "bob", ECS_ADMIN, RequestContext.empty()))
                 .isInstanceOf(PolicyValidationException.class);
         assertThat(BOB.source().toString()).isEqualTo("acs:ram::12345678:user/bob");
