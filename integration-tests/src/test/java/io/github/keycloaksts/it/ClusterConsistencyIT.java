@@ -277,8 +277,12 @@ class ClusterConsistencyIT {
                 Http.Response second = onNode2.get();
                 assertThat(first.status()).as("trial " + trial + " node 1: " + first).isEqualTo(200);
                 assertThat(second.status()).as("trial " + trial + " node 2: " + second).isEqualTo(200);
-                String principal = Http.claims(first.accessToken()).get("sub").asText();
-                assertThat(Http.claims(second.accessToken()).get("sub").asText()).as("one principal").isEqualTo(principal);
+                // Each token has a role session of its own (sub); both hang on the one principal of (role, account).
+                String principal = first.json().at("/assumed_role_user/assumed_role_id").asText().split(":")[0];
+                assertThat(principal).isNotEmpty();
+                assertThat(second.json().at("/assumed_role_user/assumed_role_id").asText().split(":")[0]).as("one principal")
+                        .isEqualTo(principal);
+                assertThat(Http.claims(second.accessToken()).get("sub").asText()).isNotEqualTo(Http.claims(first.accessToken()).get("sub").asText());
                 assertThat(active(node2, TARGET, first.accessToken())).isTrue();
                 assertThat(active(node1, TARGET, second.accessToken())).isTrue();
             }

@@ -481,14 +481,22 @@ class InsiderAdminIT {
         @Test
         void aManageUsersAdminCannotMoveAPrincipalOutOfReachOfRevocation() {
             createRole("principal-attrs");
-            String roleToken = sts.assumeRole(TARGET, malloryToken(), arn("principal-attrs")).accessToken();
-            String principalId = Http.claims(roleToken).get("sub").asText();
+            Http.Response assumed = sts.assumeRole(TARGET, malloryToken(), arn("principal-attrs"));
+            String roleToken = assumed.accessToken();
+            // The principal of (role, account) that the token's role session hangs on: assumed_role_id = <principal>:<session>.
+            String principalId = assumed.json().at("/assumed_role_user/assumed_role_id").asText().split(":")[0];
             String usersOnly = tokenOf("users-only");
 
             Http.Response edited = Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + principalId, Map.of(
                     "attributes", Map.of("sts.source-account", List.of("99999999"), "sts.role-client", List.of("elsewhere"))), usersOnly);
 
             assertThat(edited.status()).as(edited.toString()).isNotEqualTo(500);
+            // The role session's own user is read-only: no rewriting it either.
+            String sessionUser = Http.claims(roleToken).get("sub").asText();
+            Http.Response sessionEdit = Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/"
+                    + java.net.URLEncoder.encode(sessionUser, java.nio.charset.StandardCharsets.UTF_8), Map.of(
+                    "attributes", Map.of("sts.source-account", List.of("99999999"))), usersOnly);
+            assertThat(sessionEdit.status()).as(sessionEdit.toString()).isBetween(400, 499);
             String after = Http.get(server.adminUrl(TARGET) + "/users/" + principalId, master()).toString();
             Http.Response revoked = Http.delete(sts("/roles/principal-attrs/sessions?sourceAccountId=" + SOURCE_ID), master());
             assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);

@@ -51,7 +51,7 @@ public final class AssumeRoleRequest {
      */
     public static AssumeRoleRequest of(Arn source, RoleArn role, RequestContext context) {
         if (source instanceof AccountArn) {
-            throw new IllegalArgumentException("the source must be a user or a role session: " + source);
+            throw new IllegalArgumentException("the source must be a user, a role session or an OIDC provider: " + source);
         }
         return new AssumeRoleRequest(source, role, context);
     }
