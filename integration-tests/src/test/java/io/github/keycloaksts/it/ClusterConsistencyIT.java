@@ -137,6 +137,37 @@ class ClusterConsistencyIT {
         assertThat(active(node1, TARGET, assume(node2, sam(node2), "rs"))).isTrue();
     }
 
+    @Test
+    void aSourceSignOutOnNode1EndsTheTokensMintedFromThatSessionAtNode2() {
+        ClusterAccounts.createRole(node1, TARGET, "src-out", SOURCE_ID, OTHER_ID);
+        String samSubject = sam(node2);
+        String samToken = assume(node2, samSubject, "src-out");
+        String olgaToken = assume(node2, olga(node2), "src-out");
+        assertThat(active(node2, TARGET, samToken)).isTrue();
+        assertThat(active(node1, TARGET, samToken)).isTrue();
+
+        String sid = Http.claims(samSubject).get("sid").asText();
+        Http.Response out = Http.delete(node1.adminUrl(SOURCE) + "/sessions/" + sid, node1.adminToken());
+        assertThat(out.status()).as(out.toString()).isEqualTo(204);
+
+        assertInactiveWithinOneSecond(node2, samToken, "source sign-out (no event reaches the target realm)");
+        assertThat(active(node2, TARGET, olgaToken)).as("another account's token").isTrue();
+    }
+
+    @Test
+    void endingOneSessionOnNode2EndsThatTokenAtNode1() {
+        ClusterAccounts.createRole(node1, TARGET, "one-session", SOURCE_ID);
+        String first = liveToken(node1, "one-session");
+        String second = liveToken(node1, "one-session");
+
+        Http.Response ended = Http.delete(node2.adminUrl(TARGET) + "/sts/roles/one-session/sessions/"
+                + Http.claims(first).get("jti").asText(), node2.adminToken());
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
+
+        assertInactiveWithinOneSecond(node1, first, "one session ended");
+        assertThat(active(node1, TARGET, second)).as("the other session").isTrue();
+    }
+
     // ---- what is written on one node is what the other decides on -------------------------------------------
 
     @Test

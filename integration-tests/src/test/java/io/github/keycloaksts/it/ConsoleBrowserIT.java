@@ -172,9 +172,12 @@ class ConsoleBrowserIT {
         assertThat(browser.visible(BACK)).as("back button shown").isTrue();
     }
 
+    /** The refusal shown, without the request ID that differs on every answer (each answer must carry one). */
     String errorText(Browser browser) {
         browser.waitFor(ERROR);
-        return browser.find(ERROR).getText().trim();
+        String text = browser.find(ERROR).getText().trim();
+        assertThat(text).as("a refusal quotes its request ID").containsPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        return text.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<request ID>");
     }
 
     /**
