@@ -230,6 +230,51 @@ class PolicySimulatorIT {
         }
     }
 
+    /** Issue 15 with issue 14: a Federated principal (an OIDC provider of this account), its subject in oidc:* keys. */
+    @Nested
+    class FederatedPrincipals {
+
+        static final String GITHUB = "acs:ram::" + TARGET_ID + ":oidc-provider/github";
+
+        Map<String, Object> federated(String sub, Object aud) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("oidc:iss", "https://token.actions.githubusercontent.com");
+            context.put("oidc:sub", sub);
+            context.put("oidc:aud", aud);
+            Map<String, Object> body = request(GITHUB, context);
+            body.put("trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                    "Principal", Map.of("Federated", List.of(GITHUB)),
+                    "Condition", Map.of("StringLike", Map.of("oidc:sub", "repo:org/app:*"), "StringEquals", Map.of("oidc:aud", "sts.example"))))));
+            return body;
+        }
+
+        @Test
+        void anOidcProviderOfThisAccountIsSimulatedWithItsSubjectsClaims() {
+            JsonNode allowed = simulated(federated("repo:org/app:ref:refs/heads/main", List.of("other", "sts.example")));
+            assertThat(allowed.get("decision").asText()).as(allowed.toString()).isEqualTo("Allow");
+            assertThat(allowed.at("/context/oidc:sub").asText()).isEqualTo("repo:org/app:ref:refs/heads/main");
+
+            JsonNode otherRepo = simulated(federated("repo:evil/app:ref:refs/heads/main", "sts.example"));
+            assertThat(otherRepo.get("decision").asText()).as(otherRepo.toString()).isEqualTo("ImplicitDeny");
+            assertThat(otherRepo.toString()).contains("Statement[0].Condition.StringLike.oidc:sub").doesNotContain("repo:org/app:*");
+
+            Map<String, Object> gitlab = federated("repo:org/app:ref:refs/heads/main", "sts.example");
+            gitlab.put("principal", "acs:ram::" + TARGET_ID + ":oidc-provider/gitlab");
+            JsonNode untrusted = simulated(gitlab);
+            assertThat(untrusted.get("decision").asText()).isEqualTo("ImplicitDeny");
+            assertThat(untrusted.toString()).contains("Statement[0].Principal.Federated");
+        }
+
+        @Test
+        void anotherAccountsProviderAndBadAudiencesAre400() {
+            Map<String, Object> foreign = federated("repo:org/app:ref:refs/heads/main", "sts.example");
+            foreign.put("principal", "acs:ram::" + SOURCE_ID + ":oidc-provider/github");
+            assertBadRequest(simulate(foreign, admin.token()), "principal: ");
+            assertBadRequest(simulate(federated("repo:org/app:x", List.of()), admin.token()), "context.oidc:aud: ");
+            assertBadRequest(simulate(federated("repo:org/app:x", List.of(1)), admin.token()), "context.oidc:aud[0]: ");
+        }
+    }
+
     @Nested
     class WrongPrincipalsAndHostileInputs {
 

@@ -55,6 +55,10 @@ public final class RoleSimulationResource {
         AssumableRole role = context.role(roleName);
         JsonNode json = RequestBody.object(body, FIELDS);
         Arn principal = SimulationInput.principal(json, "principal");
+        boolean federated = principal instanceof io.github.keycloaksts.policy.arn.OidcProviderArn;
+        if (federated && !principal.accountId().value().equals(account.accountId())) {
+            throw SimulationInput.bad("principal", "an OIDC provider of another account: only this account's OIDC providers can be trusted");
+        }
         Map<ConditionKey, Object> given = SimulationInput.context(json.get("context"), "context");
         boolean fromRequest = json.hasNonNull("trustPolicy");
         PolicyDocument trustPolicy;
@@ -77,7 +81,9 @@ public final class RoleSimulationResource {
                 : AssumeRoleRequest.of(principal, roleArn, requestContext);
         Explanation explanation = EVALUATOR.explainTrust(request, trustPolicy);
         List<String> notes = new ArrayList<>();
-        notes.add("the source account must also grant this (its administrator can check with POST /sts/grants/simulate)");
+        notes.add(federated ? "an external subject has no source account: the trust policy alone decides (the exchange also"
+                + " verifies the token: issuer, signature, allowed audiences)"
+                : "the source account must also grant this (its administrator can check with POST /sts/grants/simulate)");
         if (principal instanceof AccountArn) {
             notes.add("an account stands for its users whom no statement names individually");
         }
@@ -95,6 +101,11 @@ public final class RoleSimulationResource {
         ctx.sourceIp().ifPresent(v -> shown.put(ConditionKey.SOURCE_IP.keyName(), v.getHostAddress()));
         ctx.currentTime().ifPresent(v -> shown.put(ConditionKey.CURRENT_TIME.keyName(), v.toString()));
         ctx.mfaPresent().ifPresent(v -> shown.put(ConditionKey.MFA_PRESENT.keyName(), v));
+        ctx.oidcIssuer().ifPresent(v -> shown.put(ConditionKey.OIDC_ISS.keyName(), v));
+        if (!ctx.oidcAudiences().isEmpty()) {
+            shown.put(ConditionKey.OIDC_AUD.keyName(), ctx.oidcAudiences());
+        }
+        ctx.oidcSubject().ifPresent(v -> shown.put(ConditionKey.OIDC_SUB.keyName(), v));
         return shown;
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.ConditionKey;
@@ -30,20 +31,27 @@ public final class SimulationInput {
     static final int MAX_VALUE_LENGTH = 1024;
     /** The keys a simulation may set: those the exchange fills in from a real request. */
     static final Set<ConditionKey> KEYS = EnumSet.of(ConditionKey.EXTERNAL_ID, ConditionKey.SOURCE_IP, ConditionKey.MFA_PRESENT,
-            ConditionKey.CURRENT_TIME, ConditionKey.ROLE_SESSION_NAME, ConditionKey.SOURCE_CLIENT_ID, ConditionKey.DURATION_SECONDS);
+            ConditionKey.CURRENT_TIME, ConditionKey.ROLE_SESSION_NAME, ConditionKey.SOURCE_CLIENT_ID, ConditionKey.DURATION_SECONDS,
+            ConditionKey.OIDC_ISS, ConditionKey.OIDC_AUD, ConditionKey.OIDC_SUB);
+    /** At most this many audiences in {@code oidc:aud}, as an external token's {@code aud} could hold. */
+    static final int MAX_AUDIENCES = 50;
 
     private SimulationInput() {
     }
 
     /**
      * The principal of a target-side simulation: an account ID, an account ARN ({@code acs:ram::<id>:root}: any of its
-     * users whom no statement names) or a user ARN. Role sessions cannot assume roles (role chaining is refused), a
-     * role is not a caller, and federated principals need an OIDC provider of this account: 400 for each.
+     * users whom no statement names), a user ARN, or an OIDC provider ARN (its subject described by the {@code oidc:*}
+     * context keys). Role sessions cannot assume roles (role chaining is refused) and a role is not a caller: 400.
      */
     public static Arn principal(JsonNode body, String field) {
         String text = text(body, field, true);
         if (text.startsWith("acs:ram::") && text.contains(":oidc-provider/")) {
-            throw bad(field, "federated principals (oidc-provider ARNs) are not supported by this server");
+            try {
+                return OidcProviderArn.parse(text); // the caller checks it is one of this account's
+            } catch (RuntimeException e) {
+                throw bad(field, "not an OIDC provider ARN (acs:ram::<accountId>:oidc-provider/<name>)");
+            }
         }
         Arn arn;
         try {
@@ -151,7 +159,19 @@ public final class SimulationInput {
                     }
                     yield text;
                 }
-                default -> string(value, keyPath);
+                default -> {
+                    if (key == ConditionKey.OIDC_AUD && value.isArray()) {
+                        if (value.isEmpty() || value.size() > MAX_AUDIENCES) {
+                            throw bad(keyPath, "1-" + MAX_AUDIENCES + " audiences");
+                        }
+                        java.util.List<String> audiences = new java.util.ArrayList<>();
+                        for (int i = 0; i < value.size(); i++) {
+                            audiences.add(string(value.get(i), keyPath + "[" + i + "]"));
+                        }
+                        yield audiences;
+                    }
+                    yield key == ConditionKey.OIDC_AUD ? java.util.List.of(string(value, keyPath)) : string(value, keyPath);
+                }
             });
         }
         return values;
@@ -168,7 +188,14 @@ public final class SimulationInput {
                 .roleSessionName(given.containsKey(ConditionKey.ROLE_SESSION_NAME)
                         ? (String) given.get(ConditionKey.ROLE_SESSION_NAME) : defaultSessionName)
                 .durationSeconds(given.containsKey(ConditionKey.DURATION_SECONDS)
-                        ? (Long) given.get(ConditionKey.DURATION_SECONDS) : Long.valueOf(defaultDuration));
+                        ? (Long) given.get(ConditionKey.DURATION_SECONDS) : Long.valueOf(defaultDuration))
+                .oidcIssuer((String) given.get(ConditionKey.OIDC_ISS))
+                .oidcSubject((String) given.get(ConditionKey.OIDC_SUB));
+        @SuppressWarnings("unchecked")
+        java.util.List<String> audiences = (java.util.List<String>) given.get(ConditionKey.OIDC_AUD);
+        if (audiences != null) {
+            builder.oidcAudiences(audiences);
+        }
         return builder.build();
     }
 

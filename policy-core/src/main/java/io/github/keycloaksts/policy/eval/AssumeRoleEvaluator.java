@@ -153,8 +153,10 @@ public final class AssumeRoleEvaluator {
                     if (s.matchesPrincipal(request.principalKey())) {
                         trust.consider(s, 0, j, ctx);
                     } else if (explained != null) {
-                        trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal.RAM",
-                                "names neither " + request.source() + (request.source() instanceof io.github.keycloaksts.policy.arn.AccountArn
+                        trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal."
+                                        + (request.principalKey().federated() != null ? "Federated" : "RAM"),
+                                request.principalKey().federated() != null ? "does not name " + request.source()
+                                        : "names neither " + request.source() + (request.source() instanceof io.github.keycloaksts.policy.arn.AccountArn
                                         ? "" : " nor its account " + request.source().accountId()));
                     }
                 }

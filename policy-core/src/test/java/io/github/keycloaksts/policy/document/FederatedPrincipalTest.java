@@ -105,6 +105,27 @@ class FederatedPrincipalTest {
                 federated(iss, List.of("sts.example"), MAIN)), doc).outcome()).isEqualTo(Outcome.IMPLICIT_DENY);
     }
 
+    /** The target-side simulator (explainTrust) decides a federated request as the exchange (evaluateFederated) does. */
+    @Test
+    void theSimulatorDecidesFederatedRequestsAsTheExchange() {
+        PolicyDocument doc = READER.readTrustPolicy("{\"Version\":\"1\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Federated\":\"" + GITHUB + "\"},"
+                + "\"Condition\":{\"StringLike\":{\"oidc:sub\":\"repo:org/*\"}}},"
+                + "{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Federated\":\"" + GITHUB + "\"},"
+                + "\"Condition\":{\"StringEquals\":{\"oidc:sub\":\"repo:org/forbidden:ref:refs/heads/main\"}}}]}");
+        String iss = "https://token.actions.githubusercontent.com";
+        for (String provider : List.of("github", "gitlab")) {
+            for (String sub : List.of(MAIN, "repo:org/forbidden:ref:refs/heads/main", "repo:evil/app:ref:refs/heads/main")) {
+                AssumeRoleRequest request = AssumeRoleRequest.of(OidcProviderArn.of("11223344", provider), ROLE,
+                        federated(iss, List.of("sts.example"), sub));
+                assertThat(EVALUATOR.explainTrust(request, doc).decision().outcome()).as(provider + " " + sub)
+                        .isEqualTo(EVALUATOR.evaluateFederated(request, doc).outcome());
+            }
+        }
+        AssumeRoleRequest gitlab = AssumeRoleRequest.of(OidcProviderArn.of("11223344", "gitlab"), ROLE, federated(iss, List.of("a"), MAIN));
+        assertThat(EVALUATOR.explainTrust(gitlab, doc).statements().get(0).failure().orElseThrow().path()).isEqualTo("Statement[0].Principal.Federated");
+    }
+
     @Test
     void accountPrincipalsNeverMatchFederatedSubjectsNorTheReverse() {
         PolicyDocument ownAccount = READER.readTrustPolicy(trust("{\"RAM\":\"11223344\"}", null));
