@@ -27,7 +27,6 @@ import org.keycloak.events.admin.OperationType;
 public final class RoleSessionsResource {
 
     static final String SESSIONS_RESOURCE = "STS_ROLE_SESSIONS";
-    private static final java.util.regex.Pattern USER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9:._-]{1,255}");
 
     private final AdminContext context;
     private final String roleName;
@@ -59,7 +58,7 @@ public final class RoleSessionsResource {
         if (sourceAccountId != null && !AccountId.isValid(sourceAccountId)) {
             throw AdminApiException.badRequest("InvalidParameter.AccountId", "sourceAccountId: must be 8 to 16 digits");
         }
-        if (sourceUserId != null && !USER_ID.matcher(sourceUserId).matches()) {
+        if (sourceUserId != null && !RoleSessionPrincipals.isSourceUserId(sourceUserId)) {
             throw AdminApiException.badRequest("InvalidParameter.SourceUserId",
                     "sourceUserId: must be a user ID (1 to 255 of A-Z a-z 0-9 : . _ -)");
         }

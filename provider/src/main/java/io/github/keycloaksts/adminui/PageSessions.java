@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
@@ -25,7 +24,6 @@ final class PageSessions {
 
     static final String ALL = "all";
     static final String USER_PREFIX = "user:";
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9:._-]{1,255}");
     private static final String PENDING = PageSessions.class.getName() + ".pending:";
     private static final int SHOWN = 200;
 
@@ -41,7 +39,7 @@ final class PageSessions {
         List<Map<String, Object>> live = new RoleSessions(session, realm).live(role, roleArn);
         for (String end : ends) {
             boolean known = ALL.equals(end) || AccountId.isValid(end)
-                    || end.startsWith(USER_PREFIX) && USER_ID.matcher(end.substring(USER_PREFIX.length())).matches()
+                    || end.startsWith(USER_PREFIX) && RoleSessionPrincipals.isSourceUserId(end.substring(USER_PREFIX.length()))
                     || live.stream().anyMatch(s -> end.equals(s.get("sessionId")));
             if (!known) {
                 throw new ComponentValidationException("endSessions: " + end + " is not \"all\", a source account ID, user:<source user ID>"

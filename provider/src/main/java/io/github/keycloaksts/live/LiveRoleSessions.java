@@ -16,7 +16,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.storage.StorageId;
 
 /**
  * A role session is live while everything that allowed it still holds, on both sides: its anchor principal (removed
@@ -55,14 +54,6 @@ public final class LiveRoleSessions {
         RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, durationSeconds,
                 org.keycloak.common.util.Time.currentTimeMillis());
         return new RoleSessionUser(session, target, component, handle, anchor);
-    }
-
-    /** The handle behind a role-session user's ID, if {@code userId} is one. */
-    public static Optional<RoleSessionHandle> handleOf(String userId) {
-        if (userId == null || StorageId.isLocalStorage(userId)) {
-            return Optional.empty();
-        }
-        return RoleSessionHandle.parse(StorageId.externalId(userId));
     }
 
     /** The role-session user {@code externalId} names, or null when it is not (or no longer) live. */

@@ -24,7 +24,6 @@ import org.keycloak.storage.adapter.AbstractUserAdapter;
  */
 final class RoleSessionUser extends AbstractUserAdapter {
 
-    private final RoleSessionHandle handle;
     private final String username;
     private final Map<String, List<String>> attributes;
     private final String email;
@@ -32,7 +31,6 @@ final class RoleSessionUser extends AbstractUserAdapter {
     RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
                     RoleSessionPrincipals.Anchor anchor) {
         super(session, realm, component);
-        this.handle = handle;
         // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
         String suffix = handle.digest().toLowerCase(java.util.Locale.ROOT).substring(0, 16);
         this.username = anchor.username() + "." + suffix;
@@ -47,10 +45,6 @@ final class RoleSessionUser extends AbstractUserAdapter {
                 UserModel.FIRST_NAME, List.of("Role session"),
                 UserModel.LAST_NAME, List.of(source),
                 UserModel.EMAIL, List.of(email));
-    }
-
-    RoleSessionHandle handle() {
-        return handle;
     }
 
     @Override

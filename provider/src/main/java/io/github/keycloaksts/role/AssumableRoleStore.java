@@ -109,7 +109,7 @@ public final class AssumableRoleStore {
         role.setMaxSessionDuration(seconds);
         if (lowered) {
             // Sessions longer than the new maximum end (LiveRoleSessions); at once rather than when the cache expires.
-            new RoleSessionPrincipals(session, realm).endCachedSessions(List.of(role.name()));
+            new RoleSessionPrincipals(session, realm).endCachedSessions();
         }
         changed(role.name());
     }

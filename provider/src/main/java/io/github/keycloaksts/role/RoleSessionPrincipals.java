@@ -276,8 +276,17 @@ public final class RoleSessionPrincipals {
             revoked.addAll(revokeFederated(role)); // OIDC providers' sessions too (issue 14): all means all
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
-        endCachedSessions(revoked);
+        if (!revoked.isEmpty()) {
+            endCachedSessions();
+        }
         return revoked;
+    }
+
+    private static final java.util.regex.Pattern SOURCE_USER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9:._-]{1,255}");
+
+    /** True when {@code text} can be a source user's ID, as {@link #revokeSourceUser} accepts it. */
+    public static boolean isSourceUserId(String text) {
+        return text != null && SOURCE_USER_ID.matcher(text).matches();
     }
 
     /**
@@ -303,7 +312,9 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
-        endCachedSessions(revoked);
+        if (!revoked.isEmpty()) {
+            endCachedSessions();
+        }
         return revoked;
     }
 
@@ -312,12 +323,10 @@ public final class RoleSessionPrincipals {
      * {@code RoleSessionStorageComponent.LIFESPAN_MILLIS}; an administrator's revocation takes effect at once instead:
      * the realm's cached users are invalidated on every node when this transaction commits.
      */
-    public void endCachedSessions(List<String> revoked) {
-        if (!revoked.isEmpty()) {
-            org.keycloak.models.cache.UserCache cache = session.getProvider(org.keycloak.models.cache.UserCache.class);
-            if (cache != null) {
-                cache.evict(realm);
-            }
+    public void endCachedSessions() {
+        org.keycloak.models.cache.UserCache cache = session.getProvider(org.keycloak.models.cache.UserCache.class);
+        if (cache != null) {
+            cache.evict(realm);
         }
     }
 
@@ -339,7 +348,9 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
-        endCachedSessions(revoked);
+        if (!revoked.isEmpty()) {
+            endCachedSessions();
+        }
         return revoked;
     }
 
@@ -489,7 +500,9 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "oidc_provider", removed);
-        endCachedSessions(removed > 0 ? List.of(providerAlias) : List.of());
+        if (removed > 0) {
+            endCachedSessions();
+        }
         return removed;
     }
 
@@ -516,7 +529,9 @@ public final class RoleSessionPrincipals {
             }
         }
         AssumeRoleMetrics.sessionsRevoked(session, realm, "trust_policy", revoked.size());
-        endCachedSessions(revoked);
+        if (!revoked.isEmpty()) {
+            endCachedSessions();
+        }
         return revoked;
     }
 

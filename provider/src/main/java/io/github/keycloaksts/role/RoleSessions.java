@@ -97,8 +97,7 @@ public final class RoleSessions {
     }
 
     private boolean tokenRevoked(Event event) {
-        String tokenId = event.getDetails().get("token_id");
-        return tokenId != null && session.revokedTokens().contains(tokenId);
+        return new io.github.keycloaksts.live.RoleSessionMarks(session).tokenRevoked(event.getDetails().get("token_id"));
     }
 
     private boolean browserSessionLive(Event event) {
