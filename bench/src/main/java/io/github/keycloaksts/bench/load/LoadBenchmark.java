@@ -59,18 +59,26 @@ public final class LoadBenchmark {
         List<Integer> concurrencies = List.of(options.get("--concurrency").split(",")).stream().map(Integer::valueOf).toList();
 
         Map<String, Workload> workloads = bench.setUp();
+        if (options.containsKey("--workloads")) {
+            // e.g. for a profile of two workloads only: --workloads assume-role,standard-exchange-v2
+            workloads.keySet().retainAll(List.of(options.get("--workloads").split(",")));
+        }
         System.out.printf("warm-up %d s per workload%n", Integer.parseInt(options.get("--warmup")));
         for (Workload w : workloads.values()) {
             bench.run(w, 8, Integer.parseInt(options.get("--warmup")));
         }
         Map<String, Result> results = new LinkedHashMap<>();
+        Map<String, List<Result>> perRound = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (int concurrency : concurrencies) {
                 for (Workload w : workloads.values()) {
                     Result r = bench.run(w, concurrency, seconds);
                     results.merge(w.name + "@" + concurrency, r, Result::plus);
-                    System.out.printf("round %d  %-22s c=%-3d %8.1f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d%n",
-                            round, w.name, concurrency, r.throughput(), r.p(50), r.p(99), r.errors.get());
+                    perRound.computeIfAbsent(w.name + "@" + concurrency, k -> new ArrayList<>()).add(r);
+                    // the window (epoch ms) lets ProfileBreakdown attribute a JFR recording's samples to this run
+                    System.out.printf("round %d  %-22s c=%-3d %8.1f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  window %d-%d ok %d%n",
+                            round, w.name, concurrency, r.throughput(), r.p(50), r.p(99), r.errors.get(), r.startedAt, r.endedAt,
+                            r.ok.get());
                 }
             }
         }
@@ -82,21 +90,32 @@ public final class LoadBenchmark {
             Result r = e.getValue();
             System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.2f | %d |%n", key[0], key[1], r.throughput(), r.p(50), r.p(99), r.errors.get());
         }
-        System.out.println();
-        System.out.println("| concurrency | AssumeRole / standard V2 throughput | AssumeRole / standard V2 p99 |");
-        System.out.println("|---|---|---|");
-        for (int c : concurrencies) {
-            Result sts = results.get("assume-role@" + c);
-            Result v2 = results.get("standard-exchange-v2@" + c);
-            System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", c, sts.throughput() / v2.throughput(), sts.p(99) / v2.p(99));
+        ratios("AssumeRole / standard V2", "assume-role", "standard-exchange-v2", concurrencies, results, perRound);
+        ratios("role-token / ordinary introspection", "introspect-role-token", "introspect-ordinary", concurrencies, results, perRound);
+    }
+
+    /** Throughput and p99 of {@code subject} over {@code reference}, merged and per round (the spread is the noise). */
+    private static void ratios(String title, String subject, String reference, List<Integer> concurrencies,
+                               Map<String, Result> results, Map<String, List<Result>> perRound) {
+        if (!results.containsKey(subject + "@" + concurrencies.get(0)) || !results.containsKey(reference + "@" + concurrencies.get(0))) {
+            return;
         }
         System.out.println();
-        System.out.println("| concurrency | role-token / ordinary introspection: mean time per request | p99 |");
-        System.out.println("|---|---|---|");
+        System.out.printf("| concurrency | %s throughput | per round | %s p99 | per round |%n", title, title);
+        System.out.println("|---|---|---|---|---|");
         for (int c : concurrencies) {
-            Result role = results.get("introspect-role-token@" + c);
-            Result ordinary = results.get("introspect-ordinary@" + c);
-            System.out.printf(Locale.ROOT, "| %d | %.2f | %.2f |%n", c, ordinary.throughput() / role.throughput(), role.p(99) / ordinary.p(99));
+            Result s = results.get(subject + "@" + c);
+            Result r = results.get(reference + "@" + c);
+            List<Result> sRounds = perRound.get(subject + "@" + c);
+            List<Result> rRounds = perRound.get(reference + "@" + c);
+            List<String> throughputs = new ArrayList<>();
+            List<String> p99s = new ArrayList<>();
+            for (int i = 0; i < sRounds.size(); i++) {
+                throughputs.add(String.format(Locale.ROOT, "%.2f", sRounds.get(i).throughput() / rRounds.get(i).throughput()));
+                p99s.add(String.format(Locale.ROOT, "%.2f", sRounds.get(i).p(99) / rRounds.get(i).p(99)));
+            }
+            System.out.printf(Locale.ROOT, "| %d | %.2f | %s | %.2f | %s |%n", c, s.throughput() / r.throughput(),
+                    String.join(", ", throughputs), s.p(99) / r.p(99), String.join(", ", p99s));
         }
     }
 
@@ -112,6 +131,8 @@ public final class LoadBenchmark {
         final AtomicLong ok = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         double seconds;
+        long startedAt;
+        long endedAt;
 
         double throughput() {
             return ok.get() / seconds;
@@ -138,6 +159,7 @@ public final class LoadBenchmark {
         CountDownLatch done = new CountDownLatch(concurrency);
         Histogram[] perThread = new Histogram[concurrency];
         long started = System.nanoTime();
+        result.startedAt = System.currentTimeMillis();
         for (int t = 0; t < concurrency; t++) {
             Histogram h = new Histogram(3_600_000_000L, 3);
             perThread[t] = h;
@@ -160,6 +182,7 @@ public final class LoadBenchmark {
             });
         }
         done.await();
+        result.endedAt = System.currentTimeMillis();
         result.seconds = (System.nanoTime() - started) / 1e9;
         for (Histogram h : perThread) {
             result.histogram.add(h);
