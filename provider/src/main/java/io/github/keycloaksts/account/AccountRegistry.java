@@ -198,11 +198,23 @@ public final class AccountRegistry {
     }
 
     private RealmModel master() {
-        return session.realms().getRealmByName(Config.getAdminRealm());
+        return session.realms().getRealmByName(adminRealmName());
     }
 
     private static boolean isMaster(RealmModel realm) {
-        return Config.getAdminRealm().equals(realm.getName());
+        return adminRealmName().equals(realm.getName());
+    }
+
+    /** The server's {@code spi-admin-realm} option: fixed at start, and read per exchange, so read from the config once. */
+    private static volatile String adminRealmName;
+
+    private static String adminRealmName() {
+        String name = adminRealmName;
+        if (name == null) {
+            name = Config.getAdminRealm();
+            adminRealmName = name;
+        }
+        return name;
     }
 
     /**

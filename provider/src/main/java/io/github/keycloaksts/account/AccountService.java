@@ -5,10 +5,12 @@ import java.util.function.Consumer;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.OIDCLoginProtocolFactory;
 
 /** Turning realms into accounts and finding accounts by ID or alias. */
 public final class AccountService {
@@ -66,7 +68,21 @@ public final class AccountService {
             client.setStandardFlowEnabled(false);
             client.setServiceAccountsEnabled(false);
             client.setFullScopeAllowed(false);
+            withoutRoleMappers(realm, client);
         });
+    }
+
+    /**
+     * A role token's roles and audience are the attached policies, written by keycloak-sts; Keycloak's role mappers (the
+     * {@code roles} client scope) would compute the user's roles only for them to be replaced, at every exchange and
+     * again at every introspection of a role token. For a client without roles of its own, as {@code sts} is, that
+     * costs a database query each time: Keycloak's realm cache does not keep an empty list of client roles.
+     */
+    static void withoutRoleMappers(RealmModel realm, ClientModel client) {
+        ClientScopeModel roles = KeycloakModelUtils.getClientScopeByName(realm, OIDCLoginProtocolFactory.ROLES_SCOPE);
+        if (roles != null) {
+            client.removeClientScope(roles);
+        }
     }
 
     /** The public client the console pages (Switch Role, role console) sign users in with. */

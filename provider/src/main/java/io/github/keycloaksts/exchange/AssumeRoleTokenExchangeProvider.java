@@ -31,27 +31,16 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
-import org.keycloak.models.ClientSessionContext;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.Urls;
-import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.services.util.DPoPUtil;
-import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.sessions.RootAuthenticationSessionModel;
 
 /**
  * AssumeRole through RFC 8693 token exchange at the target account's token endpoint (contract: docs/api.md,
@@ -153,8 +142,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
 
         long[] expires = {(long) Time.currentTime() + duration};
         boolean[] dpopBound = {false};
-        AccessTokenResponse minted = mint(context, principal, client, params.scope, tokens -> {
-            AccessToken token = tokens.getAccessToken();
+        RoleTokenMinter.Minted minted = mint(context, principal, client, params.scope, token -> {
             RoleTokenClaims.apply(token, granted, params.audience, roleArn, sessionName, sourceArn, sourceUser.getId(), subject.issuer());
             // From the token's own iat, so exp - iat is the duration even when a second ticks over while minting.
             if (token.getIat() != null) {
@@ -177,12 +165,12 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         event.success();
 
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", minted.getToken());
+        body.put("access_token", minted.token());
         body.put("issued_token_type", AssumeRoleParameters.ACCESS_TOKEN_TYPE);
         body.put("token_type", dpopBound[0] ? DPoPUtil.DPOP_TOKEN_TYPE : "Bearer");
-        body.put("expires_in", minted.getExpiresIn());
-        if (minted.getScope() != null) {
-            body.put("scope", minted.getScope());
+        body.put("expires_in", minted.expiresIn());
+        if (minted.scope() != null) {
+            body.put("scope", minted.scope());
         }
         body.put("assumed_role_user", Map.of(
                 "arn", sessionArn.toString(),
@@ -215,8 +203,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 external.provider().alias(), null, grant.durationSeconds());
         AssumedRoleArn sessionArn = grant.roleArn().session(grant.sessionName());
         long[] expires = {(long) Time.currentTime() + grant.durationSeconds()};
-        AccessTokenResponse minted = mint(context, principal, context.getClient(), params.scope, tokens -> {
-            AccessToken token = tokens.getAccessToken();
+        RoleTokenMinter.Minted minted = mint(context, principal, context.getClient(), params.scope, token -> {
             RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
                     sourceIdentity, external.subject(), external.issuer());
             // From the token's own iat, so exp - iat is the duration even when a second ticks over while minting.
@@ -234,12 +221,12 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         event.success();
 
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", minted.getToken());
+        body.put("access_token", minted.token());
         body.put("issued_token_type", AssumeRoleParameters.ACCESS_TOKEN_TYPE);
         body.put("token_type", "Bearer");
-        body.put("expires_in", minted.getExpiresIn());
-        if (minted.getScope() != null) {
-            body.put("scope", minted.getScope());
+        body.put("expires_in", minted.expiresIn());
+        if (minted.scope() != null) {
+            body.put("scope", minted.scope());
         }
         body.put("assumed_role_user", Map.of(
                 "arn", sessionArn.toString(),
@@ -252,38 +239,10 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         return context.getCors().add(Response.ok(body, MediaType.APPLICATION_JSON_TYPE));
     }
 
-    private AccessTokenResponse mint(TokenExchangeContext context, UserModel principal, ClientModel client, String scope,
-                                     java.util.function.Consumer<TokenManager.AccessTokenResponseBuilder> customize) {
-        RealmModel realm = context.getRealm();
-        if (scope != null && !TokenManager.isValidScope(session, scope, client)) {
-            throw AssumeRoleRefusal.invalidRequest("scope: not a scope of client " + client.getClientId());
-        }
-        RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
-        try {
-            AuthenticationSessionModel authSession = root.createAuthenticationSession(client);
-            authSession.setAuthenticatedUser(principal);
-            authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-            authSession.setClientNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
-            // Role tokens are user tokens of the target realm: always OpenID scoped, so userinfo answers them.
-            authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, withOpenId(scope));
-
-            // Transient: the session lives for this request only; nothing is written to the session stores.
-            UserSessionModel userSession = new UserSessionManager(session).createUserSession(root.getId(), realm, principal,
-                    principal.getUsername(), context.getClientConnection().getRemoteAddr(), AUTH_METHOD, false, null, null,
-                    UserSessionModel.SessionPersistenceState.TRANSIENT);
-            AuthenticationManager.setClientScopesInSession(session, authSession);
-            ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
-            clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
-
-            TokenManager tokenManager = (TokenManager) context.getTokenManager();
-            TokenManager.AccessTokenResponseBuilder builder = tokenManager.responseBuilder(realm, client, context.getEvent(), session,
-                    userSession, clientSessionCtx).generateAccessToken();
-            builder.getAccessToken().setSessionId(null);
-            customize.accept(builder);
-            return builder.build();
-        } finally {
-            session.authenticationSessions().removeRootAuthenticationSession(realm, root);
-        }
+    private RoleTokenMinter.Minted mint(TokenExchangeContext context, UserModel principal, ClientModel client, String scope,
+                                        java.util.function.Consumer<AccessToken> customize) {
+        return RoleTokenMinter.mint(session, (TokenManager) context.getTokenManager(), context.getEvent(), context.getRealm(), client,
+                principal, scope, context.getClientConnection().getRemoteAddr(), AUTH_METHOD, customize);
     }
 
     /**
