@@ -26,7 +26,6 @@ import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.Urls;
 import org.keycloak.services.util.AuthorizationContextUtil;
 import org.keycloak.services.util.DefaultClientSessionContext;
 
@@ -59,7 +58,7 @@ final class RoleTokenMinter {
         // The notes TokenManager.attachAuthenticationSession copies from an authentication session that authenticated
         // nobody interactively: the issuer, the scope parameter, and no level of authentication.
         clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        clientSession.setNote(OIDCLoginProtocol.ISSUER, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+        clientSession.setNote(OIDCLoginProtocol.ISSUER, RealmIssuer.of(session.getContext().getUri().getBaseUri(), realm.getName()));
         clientSession.setNote(OIDCLoginProtocol.SCOPE_PARAM, scopeParam);
         clientSession.setNote(Constants.LEVEL_OF_AUTHENTICATION, String.valueOf(Constants.NO_LOA));
         clientSession.setTimestamp(userSession.getLastSessionRefresh());

@@ -12,7 +12,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -87,7 +86,7 @@ final class SubjectTokenVerifier {
         if (realm == null) {
             return null;
         }
-        String expected = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        String expected = RealmIssuer.of(session.getContext().getUri().getBaseUri(), realm.getName());
         return expected.equals(issuer) ? realm : null;
     }
 
