@@ -46,7 +46,7 @@ public final class AssumeRoleAudit {
 
     /** A new request ID: random, so it tells nothing about the request or the server. */
     public static String newRequestId() {
-        return java.util.UUID.randomUUID().toString();
+        return RandomIds.uuid();
     }
 
     /** The source realm's event: who asked, from which client and session, for which role of which account. */

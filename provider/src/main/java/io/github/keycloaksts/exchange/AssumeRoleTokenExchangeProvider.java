@@ -53,8 +53,11 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     private static final PolicyReader POLICY_READER = PolicyReader.defaults();
 
     private final KeycloakSession session;
-    /** This answer's ID: in the response (success or error) and in the events of both realms. */
-    private final String requestId = AssumeRoleAudit.newRequestId();
+    /**
+     * This answer's ID: in the response (success or error) and in the events of both realms. Made in {@link #exchange}:
+     * Keycloak creates this provider for every token exchange request, also those it then leaves to another provider.
+     */
+    private String requestId;
 
     AssumeRoleTokenExchangeProvider(KeycloakSession session) {
         this.session = session;
@@ -69,6 +72,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     @Override
     public Response exchange(TokenExchangeContext context) {
         long started = System.nanoTime();
+        requestId = AssumeRoleAudit.newRequestId();
         EventBuilder event = context.getEvent();
         event.detail(Details.AUTH_METHOD, AUTH_METHOD).detail(AssumeRoleAudit.REQUEST_ID, requestId);
         SubjectTokenVerifier.VerifiedSubject subject = null;

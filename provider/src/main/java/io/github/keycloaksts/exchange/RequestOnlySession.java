@@ -4,13 +4,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.github.keycloaksts.assume.RandomIds;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * The user session a role token is minted on: in memory, for this request only, {@link SessionPersistenceState#TRANSIENT}
@@ -24,7 +24,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  */
 final class RequestOnlySession implements UserSessionModel {
 
-    private final String id = KeycloakModelUtils.generateId();
+    private final String id = RandomIds.uuid();
     private final RealmModel realm;
     private final UserModel user;
     private final String ipAddress;
@@ -85,7 +85,7 @@ final class RequestOnlySession implements UserSessionModel {
     }
 
     private static final class ClientSession implements AuthenticatedClientSessionModel {
-        private final String id = KeycloakModelUtils.generateId();
+        private final String id = RandomIds.uuid();
         private final RequestOnlySession userSession;
         private final ClientModel client;
         private final Map<String, String> notes = new HashMap<>();
