@@ -5,14 +5,16 @@
 #
 # Scaling (1 vs 10,000 roles, 1 vs 2,000 trusted principals, 5 vs 1,000 account realms), see ScalingBenchmark:
 #   bench/load.sh --scaling [--roles 10000] [--principals 2000] [--accounts 1000] [--seconds 10] [--rounds 3]
-#                           [--concurrency 8] [--warmup 30]
+#                           [--concurrency 8] [--warmup 30] [--account-keys generated|shared]
 # On a copy of the distribution (bench/target/scaling-keycloak) with a fresh file H2 database (dev-file) and a
 # 1-4 GB heap (JAVA_OPTS_KC_HEAP), in one command:
 #   1. start the server (timed) -> ScalingBenchmark --phase 1: heap after GC of the empty server; benchmark realms,
 #      the roles and principals through the admin REST API; warm-up, heap after GC, measured rounds; it writes one
 #      realm file per missing account realm (bench/target/scaling-accounts) and its results (scaling-state.json);
 #   2. stop the server -> `kc.sh import --dir bench/target/scaling-accounts` into its stopped database (timed: the
-#      admin REST API creates realms at 0.3/s past 400 realms, an import is the way to reach 1,000);
+#      admin REST API creates realms at 0.3/s past 400 realms, an import is the way to reach 1,000). Most of the
+#      import's time is Keycloak generating two RSA-2048 key pairs per new realm; --account-keys shared puts one
+#      pre-generated key pair into every file instead (same realms otherwise, a much faster import);
 #   3. start it again (timed) -> ScalingBenchmark --phase 2: fresh tokens for the existing benchmark realms, heap
 #      after GC, warm-up, heap after GC, measured rounds; then all tables (build times, throughput, ratios to
 #      standard V2 per phase and across the restart, heap after GC).
@@ -109,13 +111,28 @@ IMPORTED=$(find bench/target/scaling-accounts -name '*-realm.json' | wc -l)
 echo "scaling: importing $IMPORTED account realms with kc.sh import (server stopped), log bench/target/scaling-import.log"
 started=$(now)
 if [ "$IMPORTED" -gt 0 ]; then
-  "$KC_HOME/bin/kc.sh" import --dir bench/target/scaling-accounts --db=$DB > bench/target/scaling-import.log 2>&1 &
+  # --optimized: the build start-dev left in this copy (dev profile, dev-file database); without it kc.sh import would
+  # re-augment for the prod profile first (about 20 s here).
+  "$KC_HOME/bin/kc.sh" import --optimized --dir bench/target/scaling-accounts --http-management-port=$MGMT \
+    > bench/target/scaling-import.log 2>&1 &
   IMPORT_PID=$!
   wait "$IMPORT_PID" || { echo "kc.sh import failed; see bench/target/scaling-import.log" >&2; IMPORT_PID=; exit 1; }
   IMPORT_PID=
 fi
 IMPORT_SECONDS=$(since "$started")
-echo "scaling: $IMPORTED account realms imported in $IMPORT_SECONDS s ($(awk -v n="$IMPORTED" -v s="$IMPORT_SECONDS" 'BEGIN { printf "%.1f", n / s }') realms/s)"
+echo "scaling: $IMPORTED account realms imported in $IMPORT_SECONDS s ($(awk -v n="$IMPORTED" -v s="$IMPORT_SECONDS" 'BEGIN { printf "%.1f", n / s }') realms/s), the whole command"
+# Keycloak logs each imported realm: the rate per tenth of them shows whether the import slows down as realms accumulate
+awk -v total="$IMPORTED" '
+  function at(line,  t) { split(substr(line, 12, 12), t, /[:,]/); return t[1] * 3600 + t[2] * 60 + t[3] + t[4] / 1000 }
+  /DirImportProvider.*Importing from directory/ { start = at($0); last = start; next }
+  /Realm .* imported/ {
+    s = at($0); if (s < last) s += 86400; n++
+    step = int(total / 10); if (step < 1) step = 1
+    if (n % step == 0 || n == total) { printf "import: %d/%d realms, %.1f realms/s over the last %d\n", n, total, (n - done) / (s - last), n - done; last = s; done = n }
+    end = s
+  }
+  END { if (n > 0) printf "import: %d realms in %.1f s from the first file read to the last realm imported (%.1f realms/s)\n", n, end - start, n / (end - start) }
+' bench/target/scaling-import.log
 
 start_keycloak bench/target/scaling-restart.log
 echo "scaling: restart ready in $START_SECONDS s, Keycloak JVM pid $JAVA_PID"
