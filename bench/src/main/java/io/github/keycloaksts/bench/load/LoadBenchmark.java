@@ -247,7 +247,14 @@ public final class LoadBenchmark {
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "BenchPolicy"), admin), "attach");
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "read", "clientId", "bench-rs"),
                 admin), "attach read");
+        return workloads();
+    }
 
+    /**
+     * The workloads against realms that {@link #setUp()} created earlier, with fresh tokens (a password grant, an
+     * AssumeRole): usable after a restart of the server without creating anything.
+     */
+    Map<String, Workload> workloads() throws Exception {
         String subject = token("bench-b", Map.of("grant_type", "password", "client_id", "app", "username", "bench-user", "password", "bench-pass-1"));
         Map<String, Workload> workloads = new LinkedHashMap<>();
         workloads.put("client-credentials", new Workload("client-credentials", server + "/realms/bench-a/protocol/openid-connect/token",

@@ -1,9 +1,6 @@
 package io.github.keycloaksts.bench.load;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -59,9 +54,6 @@ public final class SoakBenchmark {
     private static final long MAX_MICROS = 3_600_000_000L;
     /** Always shown in the row table, changed or not: the session stores and the audit event table. */
     private static final Set<String> ALWAYS_SHOWN = Set.of("offline_user_session", "offline_client_session", "event_entity");
-    private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
-    private static final Pattern METASPACE = Pattern.compile("Metaspace\\s+used (\\d+)K");
-    private static final Pattern MAX_HEAP = Pattern.compile("-XX:MaxHeapSize=(\\d+)");
 
     private final Map<String, String> options;
     private final LoadBenchmark bench;
@@ -181,7 +173,7 @@ public final class SoakBenchmark {
             run.errors += errors;
             run.all.add(h);
             if (print) {
-                Interval i = new Interval(elapsed, h.getTotalCount() + errors, errors, ms(h, 50), ms(h, 99), heapKb(jcmd("GC.heap_info"))[1], threads());
+                Interval i = new Interval(elapsed, h.getTotalCount() + errors, errors, ms(h, 50), ms(h, 99), JvmProbe.heapKb(JvmProbe.jcmd(pid, "GC.heap_info"))[1], threads());
                 run.intervals.add(i);
                 System.out.printf(Locale.ROOT, "%5d s  requests %6d  errors %4d  p50 %7.2f ms  p99 %8.2f ms  heap %5d MB  threads %4d%n",
                         i.elapsed, i.requests, i.errors, i.p50, i.p99, i.heapUsedKb / 1024, i.threads);
@@ -212,11 +204,8 @@ public final class SoakBenchmark {
                 }
             }
         }
-        jcmd("GC.run");
-        jcmd("GC.run"); // a second full GC clears what the first one only made collectable (soft references, finalizers)
-        String heapInfo = jcmd("GC.heap_info");
-        long[] heap = heapKb(heapInfo);
-        return new Snapshot(rows, heap[1], heap[0], find(METASPACE, heapInfo), threads());
+        JvmProbe.AfterGc heap = JvmProbe.afterGc(pid); // two full GCs, then GC.heap_info
+        return new Snapshot(rows, heap.heapUsedKb(), heap.heapCommittedKb(), heap.metaspaceKb(), threads());
     }
 
     private void report(Run soak, Snapshot before, Snapshot after) throws Exception {
@@ -250,7 +239,7 @@ public final class SoakBenchmark {
             }
         }
 
-        long maxHeap = find(MAX_HEAP, jcmd("VM.flags"));
+        long maxHeap = JvmProbe.maxHeapBytes(pid);
         System.out.printf("%nKeycloak JVM (max heap %d MB; heap and metaspace after a forced full GC, `jcmd GC.run`):%n%n", maxHeap / (1024 * 1024));
         System.out.println("| | before | after | change |");
         System.out.println("|---|---|---|---|");
@@ -268,34 +257,7 @@ public final class SoakBenchmark {
         return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private String jcmd(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("jcmd", pid, command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + out);
-        }
-        return out;
-    }
-
-    /** {committed, used} in KB from {@code GC.heap_info}. */
-    private static long[] heapKb(String heapInfo) {
-        Matcher m = HEAP.matcher(heapInfo);
-        if (!m.find()) {
-            throw new IllegalStateException("no heap figures in: " + heapInfo);
-        }
-        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
-    }
-
-    private static long find(Pattern pattern, String text) {
-        Matcher m = pattern.matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException(pattern + " not found in: " + text);
-        }
-        return Long.parseLong(m.group(1));
-    }
-
     private int threads() throws IOException {
-        return Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("Threads:"))
-                .map(l -> Integer.parseInt(l.substring("Threads:".length()).trim())).findFirst().orElseThrow();
+        return JvmProbe.threads(pid);
     }
 }
