@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.Sts;
@@ -86,6 +87,55 @@ class RoleTokenShapeIT {
                 + "email_verified=true, exp=<exp>, family_name=\"account 12345678\", given_name=\"Role session\", iat=<iat>, "
                 + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"Role session account 12345678\", preferred_username=<preferred_username>, "
                 + "scope=[email, openid, profile], sub=<sub>, token_type=\"Bearer\", typ=\"Bearer\", username=<username>}");
+    }
+
+    /**
+     * The {@code sts} client is an ordinary Keycloak client: an insider with only {@code manage-clients} in the target
+     * realm can put Keycloak's role mappers back on it (made without them, issue 17) and add mappers of his own. The
+     * role token's roles and audience are still exactly the attached policies: keycloak-sts writes them last.
+     */
+    @Test
+    void aManageClientsInsiderPuttingRoleMappersOnStsAddsNoRoleAndNoAudience() {
+        Admin admin = new Admin(server);
+        String realm = server.adminUrl("company-a");
+        String insiderId = admin.createUser("company-a", "sts-scopes-insider", "sts-scopes-insider-pass-1", "realm-management", List.of("manage-clients"));
+        String insider = Http.passwordGrant(server, "company-a", "admin-cli", "sts-scopes-insider", "sts-scopes-insider-pass-1").accessToken();
+        String stsClient = admin.clientUuid("company-a", "sts");
+        String rolesScope = null;
+        for (JsonNode scope : Http.get(realm + "/client-scopes", insider).json()) {
+            if (scope.get("name").asText().equals("roles")) {
+                rolesScope = scope.get("id").asText();
+            }
+        }
+        assertThat(rolesScope).isNotNull();
+        String mappers = realm + "/clients/" + stsClient + "/protocol-mappers/models";
+        try {
+            Http.Response added = Http.sendJson("PUT", realm + "/clients/" + stsClient + "/default-client-scopes/" + rolesScope, null, insider);
+            assertThat(added.status()).as(added.toString()).isEqualTo(204);
+            Http.Response mapper = Http.sendJson("POST", mappers, Map.of("name", "insider-admin-role", "protocol", "openid-connect",
+                    "protocolMapper", "oidc-hardcoded-role-mapper", "config", Map.of("role", "realm-management.realm-admin")), insider);
+            assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+            Http.Response audience = Http.sendJson("POST", mappers, Map.of("name", "insider-audience", "protocol", "openid-connect",
+                    "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.client.audience", "realm-management",
+                            "access.token.claim", "true")), insider);
+            assertThat(audience.status()).as(audience.toString()).isEqualTo(201);
+
+            Http.Response response = sts.assumeRole("company-a", sts.bobToken(), ECS_ADMIN);
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            JsonNode claims = Http.claims(response.accessToken());
+            assertThat(claims.at("/realm_access/roles").toString()).isEqualTo("[\"AliyunECSFullAccess\"]");
+            assertThat(claims.has("resource_access")).as(claims.toString()).isFalse();
+            assertThat(claims.has("aud")).as(claims.toString()).isFalse();
+        } finally {
+            String master = admin.token();
+            for (JsonNode m : Http.get(mappers, master).json()) {
+                if (m.get("name").asText().startsWith("insider-")) {
+                    Http.delete(mappers + "/" + m.get("id").asText(), master);
+                }
+            }
+            Http.delete(realm + "/clients/" + stsClient + "/default-client-scopes/" + rolesScope, master);
+            Http.delete(realm + "/users/" + insiderId, master);
+        }
     }
 
     static JsonNode header(String jwt) throws Exception {
