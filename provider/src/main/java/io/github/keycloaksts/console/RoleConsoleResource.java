@@ -147,8 +147,8 @@ final class RoleConsoleResource {
         // The browser role session belongs to a live role-session user: it ends (refresh, SSO, prompt=none) as soon as
         // anything that allowed it stops holding, on either side (LiveRoleSessions).
         UserModel anchor = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
-        UserModel principal = new LiveRoleSessions(session).userFor(realm, anchor, RoleSessionHandle.Kind.CONSOLE,
-                notes.get(RoleSessionNotes.ACT_SUB), notes.get(RoleSessionNotes.SOURCE_SESSION),
+        UserModel principal = new LiveRoleSessions(session).userFor(realm, role, anchor, RoleSessionHandle.Kind.CONSOLE,
+                notes.get(RoleSessionNotes.ACT_SUB), notes.get(RoleSessionNotes.SOURCE_SESSION), null,
                 Integer.parseInt(notes.get(RoleSessionNotes.DURATION)));
         UserSessionModel userSession = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(), realm, principal,
                 principal.getUsername(), session.getContext().getConnection().getRemoteAddr(), SwitchRoleResource.AUTH_METHOD,

@@ -140,8 +140,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         UserModel anchor = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
         // The session the subject token names; a token without one (a service account's) binds to the user alone.
         String sourceSessionId = subjectToken.getSessionId();
-        UserModel principal = new LiveRoleSessions(session).userFor(target, anchor, RoleSessionHandle.Kind.TOKEN,
-                sourceUser.getId(), sourceSessionId, duration);
+        UserModel principal = new LiveRoleSessions(session).userFor(target, role, anchor, RoleSessionHandle.Kind.TOKEN,
+                sourceUser.getId(), sourceSessionId, subject.client() == null ? null : subject.client().getId(), duration);
         AssumedRoleArn sessionArn = roleArn.session(sessionName);
 
         long[] expires = {(long) Time.currentTime() + duration};
@@ -203,8 +203,8 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         UserModel anchor = new RoleSessionPrincipals(session, target).obtainFederated(grant.role(), external.provider().alias());
         // A live role session of the provider's sessions of the role: it ends when the provider stops being usable, the
         // role goes, or its maximum duration drops below this one (LiveRoleSessions).
-        UserModel principal = new LiveRoleSessions(session).userFor(target, anchor, RoleSessionHandle.Kind.FEDERATED,
-                external.provider().alias(), null, grant.durationSeconds());
+        UserModel principal = new LiveRoleSessions(session).userFor(target, grant.role(), anchor, RoleSessionHandle.Kind.FEDERATED,
+                external.provider().alias(), null, null, grant.durationSeconds());
         AssumedRoleArn sessionArn = grant.roleArn().session(grant.sessionName());
         long[] expires = {(long) Time.currentTime() + grant.durationSeconds()};
         RoleTokenMinter.Minted minted = mint(context, principal, context.getClient(), params.scope, token -> {

@@ -26,7 +26,8 @@ final class SubjectTokenVerifier {
     static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
             "ES256", "ES384", "ES512", "EdDSA", "Ed25519");
 
-    record VerifiedSubject(RealmModel realm, UserModel user, UserSessionModel userSession, AccessToken token, String issuer) {
+    record VerifiedSubject(RealmModel realm, UserModel user, UserSessionModel userSession, AccessToken token, String issuer,
+                           ClientModel client) {
     }
 
     private SubjectTokenVerifier() {
@@ -51,6 +52,10 @@ final class SubjectTokenVerifier {
         if (source == null) {
             throw AssumeRoleRefusal.invalidToken("subject_token issuer " + issuer + " is not a realm of this server");
         }
+        if (!source.isEnabled()) {
+            // A suspended account: Keycloak's token check does not look at the realm's switch, so this one does.
+            throw AssumeRoleRefusal.invalidToken("subject_token issued by realm " + source.getName() + ", which is disabled");
+        }
 
         KeycloakContext context = session.getContext();
         RealmModel target = context.getRealm();
@@ -74,7 +79,7 @@ final class SubjectTokenVerifier {
         if (result == null) {
             throw AssumeRoleRefusal.invalidToken("subject_token rejected by realm " + source.getName() + hints(unverified));
         }
-        return new VerifiedSubject(source, result.user(), result.session(), result.token(), issuer);
+        return new VerifiedSubject(source, result.user(), result.session(), result.token(), issuer, result.client());
     }
 
     private static RealmModel realmOfIssuer(KeycloakSession session, String issuer) {

@@ -37,22 +37,17 @@ public final class LiveRoleSessions {
     }
 
     /**
-     * The user to issue a new role session of {@code target} to, the session having just been authorized. Fails when
-     * the realm's role-session component is disabled or misconfigured: its tokens could not be checked.
+     * The user to issue a new role session of {@code role} in {@code target} to, the session having just been
+     * authorized. It records {@code sourceClientId} (the internal ID of the client the subject token was issued to, or
+     * null) and what the role's attached policies grant now, so that any later change of either ends it.
      */
-    public UserModel userFor(RealmModel target, UserModel anchorUser, RoleSessionHandle.Kind kind, String sourceUserId,
-                             String sourceSessionId, int durationSeconds) {
-        ComponentModel component = RoleSessionStorageComponent.ensure(target);
-        if (!new org.keycloak.storage.UserStorageProviderModel(component).isEnabled()) {
-            throw new IllegalStateException(RoleSessionStorageComponent.NAME + " is disabled in realm " + target.getName());
-        }
-        RoleSessionStorageComponent.misconfiguration(component).ifPresent(problem -> {
-            throw new IllegalStateException(problem);
-        });
+    public UserModel userFor(RealmModel target, AssumableRole role, UserModel anchorUser, RoleSessionHandle.Kind kind,
+                             String sourceUserId, String sourceSessionId, String sourceClientId, int durationSeconds) {
+        ComponentModel component = RoleSessionStorageComponent.ensure(session, target);
         RoleSessionPrincipals.Anchor anchor = RoleSessionPrincipals.anchor(anchorUser)
                 .orElseThrow(() -> new IllegalStateException("user " + anchorUser.getId() + " is not a role-session principal"));
-        RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, durationSeconds,
-                org.keycloak.common.util.Time.currentTimeMillis());
+        RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, sourceClientId, durationSeconds,
+                org.keycloak.common.util.Time.currentTimeMillis(), AttachedPolicyDigest.of(role.attachedRoles()));
         return new RoleSessionUser(session, target, component, handle, anchor);
     }
 
@@ -70,6 +65,9 @@ public final class LiveRoleSessions {
         RoleSessionHandle handle = parsed.get();
         if (marks.handleRevoked(handle)) {
             return null;
+        }
+        if (marks.componentTombstoned(component.getId())) {
+            return null; // the store was disabled, removed or re-typed once: nothing it served comes back
         }
         UserModel anchorUser = session.users().getUserById(target, handle.anchorId());
         Optional<RoleSessionPrincipals.Anchor> anchor = RoleSessionPrincipals.anchor(anchorUser);
@@ -98,6 +96,11 @@ public final class LiveRoleSessions {
         if (handle.durationSeconds() > role.get().maxSessionDuration()) {
             return Optional.of("the role's maximum session duration was lowered below " + handle.durationSeconds() + " s");
         }
+        if (handle.recordsPolicies() && !handle.policyDigest().equals(AttachedPolicyDigest.of(role.get().attachedRoles()))) {
+            // Whatever changed them: /sts, the service account's role mappings, an attached role deleted or renamed,
+            // a composite's child removed, the client of a client role renamed.
+            return Optional.of("the role's attached policies changed since the session started");
+        }
         if (anchor.federated()) {
             // An external subject: no source account, user or session here; its provider must still be usable.
             Optional<io.github.keycloaksts.federation.OidcProviders.OidcProvider> provider =
@@ -113,12 +116,32 @@ public final class LiveRoleSessions {
         if (targetAccount.isEmpty() || source.isEmpty()) {
             return Optional.of("account " + anchor.accountId() + " or the target account no longer exists");
         }
-        UserModel sourceUser = session.users().getUserById(source.get(), handle.sourceUserId());
+        RealmModel sourceRealm = source.get();
+        long issuedAt = handle.issuedAtMillis() / 1000;
+        if (!sourceRealm.isEnabled()) {
+            return Optional.of("the source account's realm " + sourceRealm.getName() + " is disabled");
+        }
+        if (issuedAt <= sourceRealm.getNotBefore()) {
+            return Optional.of("a not-before of the source realm was pushed after the session started");
+        }
+        if (handle.sourceClientId() != null) {
+            ClientModel sourceClient = sourceRealm.getClientById(handle.sourceClientId());
+            if (sourceClient == null || !sourceClient.isEnabled()) {
+                return Optional.of("the source client was deleted or disabled");
+            }
+            if (issuedAt <= sourceClient.getNotBefore()) {
+                return Optional.of("a not-before of source client " + sourceClient.getClientId() + " was pushed after the session started");
+            }
+        }
+        UserModel sourceUser = session.users().getUserById(sourceRealm, handle.sourceUserId());
         if (sourceUser == null) {
             return Optional.of("the source user was deleted");
         }
         if (!sourceUser.isEnabled()) {
             return Optional.of("the source user is disabled");
+        }
+        if (issuedAt <= session.users().getNotBeforeOfUser(sourceRealm, sourceUser)) {
+            return Optional.of("a not-before of the source user was pushed after the session started");
         }
         if (RoleSessionPrincipals.isPrincipal(sourceUser)) {
             return Optional.of("the source user is a role session");

@@ -12,16 +12,20 @@ import java.util.regex.Pattern;
 /**
  * What a live role session hangs on, written into the {@code sub} of its tokens: the anchor principal (one per
  * role and source account, never reused), the source user, the source session it was minted from (none for a
- * subject token without a session) and the duration it was granted. Role tokens and browser role sessions are
- * issued to the virtual user this handle names; looking that user up re-checks that all of it still holds
- * ({@link LiveRoleSessions}).
+ * subject token without a session), the source client the subject token was issued to (none for Switch Role and
+ * AssumeRoleWithOIDC), the duration it was granted, when, and a digest of the role's attached policies at that moment
+ * ({@link AttachedPolicyDigest}). Role tokens and browser role sessions are issued to the virtual user this handle
+ * names; looking that user up re-checks that all of it still holds ({@link LiveRoleSessions}).
  *
- * <p>Text form: {@code 1<kind>.<anchor>.<sourceUser>.<sourceSession or ->.<duration>.<issued at, ms, base 36>}, identifiers compacted
- * (a UUID to 22 base64url characters, anything else base64url of its UTF-8 prefixed with {@code s}), so the user
- * ID {@code f:<component>:<handle>} stays far below Keycloak's 255-character columns.
+ * <p>Text form (version 2): {@code 2<kind>.<anchor>.<sourceUser>.<sourceSession or ->.<sourceClient or ->.<duration>.<issued
+ * at, ms, base 36>.<policy digest>}, identifiers compacted (a UUID to 22 base64url characters, anything else base64url
+ * of its UTF-8 prefixed with {@code s}), so the user ID {@code f:<component>:<handle>} stays far below Keycloak's
+ * 255-character columns. Version 1 ({@code 1<kind>.<anchor>.<sourceUser>.<sourceSession or ->.<duration>.<issued>}, no
+ * source client, no digest) is still read: tokens minted before the upgrade live out their duration with the checks of
+ * their time.
  */
-public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId, String sourceSessionId, int durationSeconds,
-                                long issuedAtMillis) {
+public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId, String sourceSessionId, String sourceClientId,
+                                int durationSeconds, long issuedAtMillis, String policyDigest) {
 
     /**
      * Role token of an account's user (token exchange), browser role session (Switch Role), or role token of an OIDC
@@ -48,7 +52,9 @@ public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId,
     }
 
     static final int MAX_LENGTH = 200;
-    private static final String VERSION = "1";
+    private static final String VERSION_1 = "1";
+    private static final String VERSION = "2";
+    private static final Pattern DIGEST_FORM = Pattern.compile("[A-Za-z0-9_-]{16}");
     private static final String NO_SESSION = "-";
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -56,15 +62,33 @@ public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId,
 
     public RoleSessionHandle {
         if (kind == null || anchorId == null || anchorId.isEmpty() || sourceUserId == null || sourceUserId.isEmpty()
-                || (sourceSessionId != null && sourceSessionId.isEmpty()) || durationSeconds <= 0 || issuedAtMillis <= 0) {
+                || (sourceSessionId != null && sourceSessionId.isEmpty()) || (sourceClientId != null && sourceClientId.isEmpty())
+                || durationSeconds <= 0 || issuedAtMillis <= 0
+                || (policyDigest == null ? sourceClientId != null : !DIGEST_FORM.matcher(policyDigest).matches())) {
             throw new IllegalArgumentException("incomplete role-session handle");
         }
     }
 
+    /** A version-1 handle, as minted before the source client and the policy digest were recorded. */
+    static RoleSessionHandle version1(Kind kind, String anchorId, String sourceUserId, String sourceSessionId, int durationSeconds,
+                                      long issuedAtMillis) {
+        return new RoleSessionHandle(kind, anchorId, sourceUserId, sourceSessionId, null, durationSeconds, issuedAtMillis, null);
+    }
+
+    /** False for a handle minted before the upgrade that recorded the source client and the attached policies. */
+    public boolean recordsPolicies() {
+        return policyDigest != null;
+    }
+
     public String encode() {
-        String text = VERSION + kind.code + '.' + compact(anchorId) + '.' + compact(sourceUserId) + '.'
-                + (sourceSessionId == null ? NO_SESSION : compact(sourceSessionId)) + '.' + durationSeconds + '.'
-                + Long.toString(issuedAtMillis, 36);
+        String text = policyDigest == null
+                ? VERSION_1 + kind.code + '.' + compact(anchorId) + '.' + compact(sourceUserId) + '.'
+                        + (sourceSessionId == null ? NO_SESSION : compact(sourceSessionId)) + '.' + durationSeconds + '.'
+                        + Long.toString(issuedAtMillis, 36)
+                : VERSION + kind.code + '.' + compact(anchorId) + '.' + compact(sourceUserId) + '.'
+                        + (sourceSessionId == null ? NO_SESSION : compact(sourceSessionId)) + '.'
+                        + (sourceClientId == null ? NO_SESSION : compact(sourceClientId)) + '.' + durationSeconds + '.'
+                        + Long.toString(issuedAtMillis, 36) + '.' + policyDigest;
         if (text.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("role-session handle too long (" + text.length() + " characters)");
         }
@@ -73,23 +97,27 @@ public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId,
 
     /** The handle written in {@code text}, or empty for anything this version did not write. */
     public static Optional<RoleSessionHandle> parse(String text) {
-        if (text == null || text.length() > MAX_LENGTH || text.length() < 3 || !text.startsWith(VERSION)) {
+        if (text == null || text.length() > MAX_LENGTH || text.length() < 3
+                || !(text.startsWith(VERSION) || text.startsWith(VERSION_1))) {
             return Optional.empty();
         }
-        String[] parts = text.substring(VERSION.length() + 1).split("\\.", -1);
-        Optional<Kind> kind = Kind.of(text.charAt(VERSION.length()));
-        if (kind.isEmpty() || parts.length != 6 || !parts[0].isEmpty()) {
+        boolean v1 = text.startsWith(VERSION_1);
+        String[] parts = text.substring(2).split("\\.", -1);
+        Optional<Kind> kind = Kind.of(text.charAt(1));
+        if (kind.isEmpty() || parts.length != (v1 ? 6 : 8) || !parts[0].isEmpty()) {
             return Optional.empty();
         }
         try {
             String anchor = expand(parts[1]);
             String user = expand(parts[2]);
             String sourceSession = NO_SESSION.equals(parts[3]) ? null : expand(parts[3]);
-            if (!parts[4].matches("[1-9][0-9]{0,5}") || !parts[5].matches("[1-9a-z][0-9a-z]{0,11}")) {
+            int at = v1 ? 4 : 5;
+            String sourceClient = v1 || NO_SESSION.equals(parts[4]) ? null : expand(parts[4]);
+            if (!parts[at].matches("[1-9][0-9]{0,5}") || !parts[at + 1].matches("[1-9a-z][0-9a-z]{0,11}")) {
                 return Optional.empty();
             }
-            RoleSessionHandle handle = new RoleSessionHandle(kind.get(), anchor, user, sourceSession, Integer.parseInt(parts[4]),
-                    Long.parseLong(parts[5], 36));
+            RoleSessionHandle handle = new RoleSessionHandle(kind.get(), anchor, user, sourceSession, sourceClient,
+                    Integer.parseInt(parts[at]), Long.parseLong(parts[at + 1], 36), v1 ? null : parts[7]);
             // Only the one canonical spelling is ours: no second text for the same handle.
             return handle.encode().equals(text) ? Optional.of(handle) : Optional.empty();
         } catch (IllegalArgumentException e) {

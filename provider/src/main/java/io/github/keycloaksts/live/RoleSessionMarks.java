@@ -15,10 +15,12 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * <ul>
  *   <li>{@code sts.h.<digest>}: one handle, written when a live check first finds it dead, so undoing the change
  *       (re-enabling the user, granting the role again) does not bring its tokens back;</li>
- *   <li>{@code sts.u.<digest>}: one source user's sessions under one anchor issued until a moment
- *       ({@code DELETE …/sessions?sourceUserId=}); the moment is a single-use object {@code sts.ut.<digest>} beside it,
- *       which a full restart of the cluster loses: then all of them count as revoked (fail closed) until the mark
- *       expires.</li>
+ *   <li>{@code sts.u.<digest>.<window>}: one source user's sessions under one anchor issued until a moment
+ *       ({@code DELETE …/sessions?sourceUserId=}), one mark per six-hour window in which revocations happened; the
+ *       moment is a single-use object {@code sts.ut.<digest>.<window>} beside it; if it is lost, all of them count as
+ *       revoked (fail closed) until the mark expires;</li>
+ *   <li>{@code sts.c.<digest>}: a tombstone of a role-session component that was disabled, removed or given another
+ *       provider: it never serves a role session again.</li>
  * </ul>
  * The store's keys are not realm-scoped; these are digests of anchor IDs, which belong to one realm.
  */
@@ -46,21 +48,76 @@ public final class RoleSessionMarks {
         return session.revokedTokens().contains(handleKey(handle));
     }
 
+    /**
+     * Per-user revocations are kept per window of {@link #WINDOW_SECONDS}: a second revocation in a later window writes
+     * marks of its own instead of finding the first one's in place (the store inserts only if absent and would not
+     * extend it), so the sessions the first ended stay ended until every session it could concern has expired.
+     */
+    static final long WINDOW_SECONDS = 6 * 3600;
+
+    static String sourceUserKey(String anchorId, String sourceUserId, long window) {
+        return sourceUserKey(anchorId, sourceUserId) + '.' + window;
+    }
+
     static String sourceUserTimeKey(String anchorId, String sourceUserId) {
         return "sts.ut." + RoleSessionHandle.digest(anchorId + '/' + sourceUserId);
     }
 
+    static String componentKey(String componentId) {
+        return "sts.c." + RoleSessionHandle.digest(componentId);
+    }
+
     /** True when the source user's sessions under {@code handle}'s anchor were revoked after it was issued. */
     boolean sourceUserRevoked(RoleSessionHandle handle) {
-        if (!session.revokedTokens().contains(sourceUserKey(handle.anchorId(), handle.sourceUserId()))) {
+        if (!handle.recordsPolicies() && revokedAfter(handle, sourceUserKey(handle.anchorId(), handle.sourceUserId()),
+                sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()))) {
+            return true; // a mark of the version that minted this handle
+        }
+        long until = Math.min(Time.currentTimeMillis(), handle.issuedAtMillis() + handle.durationSeconds() * 1000L);
+        for (long window = window(handle.issuedAtMillis()); window <= window(until); window++) {
+            if (revokedAfter(handle, sourceUserKey(handle.anchorId(), handle.sourceUserId(), window),
+                    sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()) + '.' + window)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean revokedAfter(RoleSessionHandle handle, String markKey, String timeKey) {
+        if (!session.revokedTokens().contains(markKey)) {
             return false;
         }
-        java.util.Map<String, String> at = session.singleUseObjects().get(sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()));
+        java.util.Map<String, String> at = session.singleUseObjects().get(timeKey);
         try {
             return at == null || handle.issuedAtMillis() <= Long.parseLong(at.get("t"));
         } catch (RuntimeException e) {
             return true;
         }
+    }
+
+    /**
+     * Every mark of a window lives until the last session any revocation in that window may concern has expired: the
+     * store keeps the first insert of a key, so the first one must already cover a later revocation in the same window.
+     */
+    static long sourceUserMarkLifespan(long nowMillis) {
+        return (window(nowMillis) + 1) * WINDOW_SECONDS - nowMillis / 1000 + LIFESPAN_SECONDS;
+    }
+
+    static long window(long millis) {
+        return millis / 1000 / WINDOW_SECONDS;
+    }
+
+    /**
+     * True when the role-session component {@code componentId} was ever disabled, removed or turned into another
+     * provider: it serves no role session again, whatever is done to it later (re-enabled, re-created with its ID).
+     */
+    boolean componentTombstoned(String componentId) {
+        return session.revokedTokens().contains(componentKey(componentId));
+    }
+
+    /** Ends every role session of component {@code componentId} for good, in the caller's transaction. */
+    void tombstoneComponent(String componentId) {
+        session.revokedTokens().put(componentKey(componentId), LIFESPAN_SECONDS);
     }
 
     /** Marks a dead handle, in a transaction of its own: the request that noticed may be read-only or fail later. */
@@ -70,9 +127,13 @@ public final class RoleSessionMarks {
 
     /** Ends {@code sourceUserId}'s sessions under the anchor {@code anchorId}, in the caller's transaction. */
     public void revokeSourceUser(String anchorId, String sourceUserId) {
-        session.singleUseObjects().put(sourceUserTimeKey(anchorId, sourceUserId), LIFESPAN_SECONDS,
-                java.util.Map.of("t", Long.toString(Time.currentTimeMillis())));
-        session.revokedTokens().put(sourceUserKey(anchorId, sourceUserId), LIFESPAN_SECONDS);
+        long now = Time.currentTimeMillis();
+        long window = window(now);
+        long lifespan = sourceUserMarkLifespan(now);
+        // The moment is overwritten by a later revocation in the same window, which then covers the earlier one's sessions.
+        session.singleUseObjects().put(sourceUserTimeKey(anchorId, sourceUserId) + '.' + window, lifespan,
+                java.util.Map.of("t", Long.toString(now)));
+        session.revokedTokens().put(sourceUserKey(anchorId, sourceUserId, window), lifespan);
     }
 
     /** Ends one role token by its {@code jti}, as Keycloak's own {@code /revoke} does. */

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.Optional;
 
 import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.storage.CacheableStorageProviderModel;
 import org.keycloak.storage.UserStorageProvider;
@@ -13,6 +14,12 @@ import org.keycloak.storage.UserStorageProviderModel;
  * The {@code sts-role-sessions} user-storage component of an account realm: what serves its role-session users.
  * Its cache policy is what bounds how long a dead role session can still look alive on a node (the user cache keeps
  * a looked-up user that long), so it is fixed ({@link #LIFESPAN_MILLIS}) and checked on every read.
+ *
+ * <p>Only components keycloak-sts created itself serve role sessions, and only until they are first disabled,
+ * removed or turned into another provider: any of those, and a component of this provider created by anyone else
+ * (Keycloak's component endpoints, a realm import), writes a tombstone for its ID in the revoked-token store
+ * ({@link RoleSessionMarks#tombstoneComponent}). Re-enabling it, re-creating it with the old ID or changing its provider
+ * back brings no role session back; the next role session is issued by a new component.
  */
 public final class RoleSessionStorageComponent {
 
@@ -24,16 +31,29 @@ public final class RoleSessionStorageComponent {
     private RoleSessionStorageComponent() {
     }
 
-    /** The realm's component, if any (the oldest ID if two nodes created one at the same moment). */
-    public static Optional<ComponentModel> find(RealmModel realm) {
+    /** Set on the session while keycloak-sts adds a component: any other creation is tombstoned at birth. */
+    static final String CREATING_ATTRIBUTE = "sts.role-sessions.creating";
+
+    /**
+     * The component that issues new role sessions: enabled, well configured and not tombstoned (the oldest ID if two
+     * nodes created one at the same moment), created when there is none.
+     */
+    public static ComponentModel ensure(KeycloakSession session, RealmModel realm) {
         return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
                 .filter(component -> PROVIDER_ID.equals(component.getProviderId()))
-                .min(Comparator.comparing(ComponentModel::getId));
+                .filter(component -> new UserStorageProviderModel(component).isEnabled() && misconfiguration(component).isEmpty())
+                .filter(component -> !KnownTombstones.isTombstoned(session, realm, component.getId()))
+                .min(Comparator.comparing(ComponentModel::getId))
+                .orElseGet(() -> create(session, realm));
     }
 
-    /** The realm's component, created when missing (at startup, and by the first role session otherwise). */
-    public static ComponentModel ensure(RealmModel realm) {
-        return find(realm).orElseGet(() -> realm.addComponentModel(template(realm)));
+    private static ComponentModel create(KeycloakSession session, RealmModel realm) {
+        session.setAttribute(CREATING_ATTRIBUTE, Boolean.TRUE);
+        try {
+            return realm.addComponentModel(template(realm));
+        } finally {
+            session.removeAttribute(CREATING_ATTRIBUTE);
+        }
     }
 
     static ComponentModel template(RealmModel realm) {

@@ -14,22 +14,22 @@ class RoleSessionHandleTest {
 
     @Test
     void roundTripsUuidsCompactlyAndOtherIdsLosslessly() {
-        RoleSessionHandle token = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, "e1f0d2c3-1111-4222-8333-444455556666", 3600, 1764600000000L);
+        RoleSessionHandle token = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, "e1f0d2c3-1111-4222-8333-444455556666", 3600, 1764600000000L);
         String text = token.encode();
         assertThat(text).startsWith("1t.").contains(".3600.").hasSizeLessThan(110);
         assertThat(RoleSessionHandle.parse(text)).contains(token);
 
-        RoleSessionHandle odd = new RoleSessionHandle(RoleSessionHandle.Kind.CONSOLE, ANCHOR, "ldap:uid=sam,ou=people", "Ab3_x.node-1", 43200, 1764600000000L);
+        RoleSessionHandle odd = RoleSessionHandle.version1(RoleSessionHandle.Kind.CONSOLE, ANCHOR, "ldap:uid=sam,ou=people", "Ab3_x.node-1", 43200, 1764600000000L);
         assertThat(RoleSessionHandle.parse(odd.encode())).contains(odd);
 
-        RoleSessionHandle noSession = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 900, 1764600000000L);
+        RoleSessionHandle noSession = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 900, 1764600000000L);
         assertThat(noSession.encode()).contains(".-.");
         assertThat(RoleSessionHandle.parse(noSession.encode())).contains(noSession);
     }
 
     @Test
     void acceptsOnlyTheOneCanonicalSpelling() {
-        String text = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L).encode();
+        String text = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L).encode();
         assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".03600."))).isEmpty();
         assertThat(RoleSessionHandle.parse(text.replace("1t.", "2t."))).isEmpty();
         assertThat(RoleSessionHandle.parse(text.replace("1t.", "1x."))).isEmpty();
@@ -39,7 +39,7 @@ class RoleSessionHandleTest {
         assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".0."))).isEmpty();
         assertThat(RoleSessionHandle.parse(text.replace(".3600.", ".9999999."))).isEmpty();
         // An uppercase UUID is not the compact form's output: it round-trips as the s-form, never as the UUID.
-        RoleSessionHandle upper = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR.toUpperCase(), USER, null, 3600, 1764600000000L);
+        RoleSessionHandle upper = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR.toUpperCase(), USER, null, 3600, 1764600000000L);
         assertThat(RoleSessionHandle.parse(upper.encode())).contains(upper);
         assertThat(upper.encode()).isNotEqualTo(text);
     }
@@ -54,8 +54,8 @@ class RoleSessionHandleTest {
 
     @Test
     void digestsDifferPerHandleAndFitTheRevokedTokenStore() {
-        RoleSessionHandle a = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L);
-        RoleSessionHandle b = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, UUID.randomUUID().toString(), null, 3600, 1764600000000L);
+        RoleSessionHandle a = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L);
+        RoleSessionHandle b = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, UUID.randomUUID().toString(), null, 3600, 1764600000000L);
         assertThat(a.digest()).hasSize(32).isNotEqualTo(b.digest());
         assertThat(RoleSessionMarks.handleKey(a).length() + ".revoked".length()).isLessThanOrEqualTo(64);
         assertThat(RoleSessionMarks.sourceUserKey(ANCHOR, USER)).isNotEqualTo(RoleSessionMarks.sourceUserKey(ANCHOR, b.sourceUserId()));
@@ -63,10 +63,42 @@ class RoleSessionHandleTest {
 
     @Test
     void refusesIncompleteHandlesAndOversizedIds() {
-        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, "", USER, null, 1, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 0, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 60, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, "x".repeat(200), null, 1, 1764600000000L).encode())
+        assertThatThrownBy(() -> RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, "", USER, null, 1, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 0, 1764600000000L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 60, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, "x".repeat(200), null, 1, 1764600000000L).encode())
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void version2RecordsTheSourceClientAndThePolicyDigestCanonically() {
+        String digest = AttachedPolicyDigest.of(java.util.List.of("a:realm:ecs-admin", "b:client-x:read"));
+        RoleSessionHandle token = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, "e1f0d2c3-1111-4222-8333-444455556666",
+                "c0ffee00-1111-4222-8333-444455556666", 3600, 1764600000000L, digest);
+        String text = token.encode();
+        assertThat(text).startsWith("2t.").endsWith("." + digest);
+        assertThat(RoleSessionHandle.parse(text)).contains(token);
+        assertThat(token.recordsPolicies()).isTrue();
+        RoleSessionHandle console = new RoleSessionHandle(RoleSessionHandle.Kind.CONSOLE, ANCHOR, USER, "Ab3_x.node-1", null, 900,
+                1764600000000L, digest);
+        assertThat(RoleSessionHandle.parse(console.encode())).contains(console);
+        // A version-1 handle is never read as version 2 or the other way round, and the digest is part of the text.
+        assertThat(RoleSessionHandle.parse(text.replace("2t.", "1t."))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.substring(0, text.lastIndexOf('.')))).isEmpty();
+        assertThat(RoleSessionHandle.parse(text.substring(0, text.length() - 1) + "!")).isEmpty();
+        assertThat(RoleSessionHandle.parse(text).orElseThrow().policyDigest()).isEqualTo(digest);
+        assertThatThrownBy(() -> new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, "client", 60, 1764600000000L, null))
+                .as("a source client without a digest is no handle of any version").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theDigestChangesWithAnyMemberOfTheAttachedSetAndNotWithItsOrder() {
+        String one = AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin", "id2:c:read"));
+        assertThat(AttachedPolicyDigest.of(java.util.List.of("id2:c:read", "id1:realm:ecs-admin"))).isEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin2", "id2:c:read"))).as("renamed").isNotEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin"))).as("one removed").isNotEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(java.util.List.of())).hasSize(16);
+        // No two sets share a text by concatenation: members are separated unambiguously.
+        assertThat(AttachedPolicyDigest.of(java.util.List.of("a", "b"))).isNotEqualTo(AttachedPolicyDigest.of(java.util.List.of("a\nb")));
     }
 }

@@ -1,0 +1,480 @@
+package io.github.keycloaksts.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.Await;
+import io.github.keycloaksts.it.support.Http;
+import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.Sts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 22: Keycloak's own generic paths and lifecycle switches — realm and client switches, not-before pushes, the
+ * role-mapping and role endpoints, the component endpoints — change what keycloak-sts trusts without going through
+ * {@code /sts}. Each test is the attack or the operator's act, through that path only: the affected live role tokens
+ * end within one second at introspection and userinfo, stay ended when the change is undone, nothing else ends, and
+ * an event records the change.
+ *
+ * <p>Target account {@value #TARGET}: roles {@code ops} (client role {@code api/operator}), {@code audit} (client
+ * role {@code api/auditor}) and {@code wide} (realm role {@code bundle}, a composite of {@code reader} and
+ * {@code writer}), all trusting {@value #SOURCE_ID} and {@value #OTHER_ID}. Source {@value #SOURCE}: sam and sue,
+ * granted every role. Other account {@value #OTHER}: oscar.
+ */
+class GenericPathsIT {
+
+    static final String TARGET = "it-gp-target";
+    static final String SOURCE = "it-gp-source";
+    static final String OTHER = "it-gp-other";
+    static final String TARGET_ID = "74200001";
+    static final String SOURCE_ID = "74200002";
+    static final String OTHER_ID = "74200003";
+    static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
+    static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
+    static final String WIDE = "acs:ram::" + TARGET_ID + ":role/wide";
+    static final Duration WITHIN = Duration.ofSeconds(1);
+
+    final KeycloakServer server = KeycloakServer.shared();
+    final Admin admin = new Admin(server);
+    final Sts sts = new Sts(server);
+
+    @BeforeEach
+    void accounts() {
+        admin.createAccountRealm(TARGET, TARGET_ID);
+        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "api", "publicClient", false,
+                "secret", "api-secret-1", "standardFlowEnabled", false), admin.token()));
+        String api = admin.clientUuid(TARGET, "api");
+        for (String role : List.of("operator", "auditor")) {
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + api + "/roles", Map.of("name", role), admin.token()));
+        }
+        for (String role : List.of("bundle", "reader", "writer")) {
+            admin.createRealmRole(TARGET, role);
+        }
+        ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites",
+                List.of(realmRole(TARGET, "reader"), realmRole(TARGET, "writer")), admin.token()));
+        createRole("ops", Map.of("policyName", "operator", "clientId", "api"));
+        createRole("audit", Map.of("policyName", "auditor", "clientId", "api"));
+        createRole("wide", Map.of("policyName", "bundle"));
+        admin.createSourceAccount(SOURCE, SOURCE_ID, "sam", "sam-pass-1", List.of(OPS, AUDIT, WIDE));
+        admin.createUserWithRealmRole(SOURCE, "sue", "sue-pass-1", "assumer");
+        admin.createSourceAccount(OTHER, OTHER_ID, "oscar", "oscar-pass-1", List.of(OPS, AUDIT, WIDE));
+    }
+
+    void createRole(String name, Map<String, Object> policy) {
+        Map<String, Object> trust = Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                "Principal", Map.of("RAM", List.of("acs:ram::" + SOURCE_ID + ":root", "acs:ram::" + OTHER_ID + ":root")))));
+        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles", Map.of("roleName", name, "trustPolicy", trust,
+                "maxSessionDuration", 3600), admin.token()));
+        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles/" + name + "/policies", policy, admin.token()));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        admin.deleteRealmIfExists(TARGET);
+        admin.deleteRealmIfExists(SOURCE);
+        admin.deleteRealmIfExists(OTHER);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    static void created(Http.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    }
+
+    static void ok(Http.Response response) {
+        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
+    }
+
+    String signIn(String realm, String username) {
+        return sts.signIn(realm, "app", username, username + "-pass-1");
+    }
+
+    Http.Response tryExchange(String subjectToken, String roleArn) {
+        return sts.exchange(TARGET, sts.form(subjectToken, roleArn));
+    }
+
+    String exchange(String subjectToken, String roleArn) {
+        Http.Response exchange = tryExchange(subjectToken, roleArn);
+        assertThat(exchange.status()).as(exchange.toString()).isEqualTo(200);
+        return exchange.json().get("access_token").asText();
+    }
+
+    String assume(String realm, String username, String roleArn) {
+        return exchange(signIn(realm, username), roleArn);
+    }
+
+    boolean introspectionActive(String roleToken) {
+        Http.Response introspection = sts.introspect(TARGET, "api", "api-secret-1", roleToken);
+        assertThat(introspection.status()).as(introspection.toString()).isEqualTo(200);
+        return introspection.json().get("active").asBoolean();
+    }
+
+    void assertLive(String what, String roleToken) {
+        assertThat(introspectionActive(roleToken)).as(what + " is active at introspection").isTrue();
+        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " is answered by userinfo").isEqualTo(200);
+    }
+
+    void assertEndsWithinOneSecond(String what, String roleToken) {
+        Await.until(what + " inactive at introspection within " + WITHIN, WITHIN, () -> !introspectionActive(roleToken));
+        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " refused by userinfo").isEqualTo(401);
+    }
+
+    /** Still dead after the change was undone and every node's cache has had time to look again. */
+    void assertStaysDead(String what, String roleToken) {
+        sleep(Duration.ofMillis(1200));
+        assertThat(introspectionActive(roleToken)).as(what + " stays inactive").isFalse();
+        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " stays refused by userinfo").isEqualTo(401);
+    }
+
+    JsonNode realmRole(String realm, String name) {
+        return Http.get(server.adminUrl(realm) + "/roles/" + name, admin.token()).json();
+    }
+
+    String userId(String realm, String username) {
+        JsonNode users = Http.get(server.adminUrl(realm) + "/users?exact=true&username=" + username, admin.token()).json();
+        assertThat(users).as(username).hasSize(1);
+        return users.get(0).get("id").asText();
+    }
+
+    /** Keycloak's own admin event of {@code operation} on a resource path that starts with {@code pathPrefix}. */
+    void assertAdminEvent(String realm, String operation, String pathPrefix) {
+        JsonNode events = Http.get(server.adminUrl(realm) + "/admin-events?operationTypes=" + operation + "&max=50", admin.token()).json();
+        List<String> paths = new ArrayList<>();
+        events.forEach(event -> paths.add(event.path("resourcePath").asText()));
+        assertThat(paths).as("admin events of " + realm).anyMatch(path -> path.startsWith(pathPrefix));
+    }
+
+    /** Keycloak's own admin event of {@code operation} on the realm {@code realm} itself. */
+    void assertRealmUpdateEvent(String realm) {
+        JsonNode events = Http.get(server.adminUrl(realm) + "/admin-events?operationTypes=UPDATE&resourceTypes=REALM&max=50",
+                admin.token()).json();
+        assertThat(events).as("realm update events of " + realm).isNotEmpty();
+    }
+
+    /** The newest user event of {@code type} in {@code realm}. */
+    JsonNode lastEvent(String realm, String type) {
+        JsonNode events = Http.get(server.adminUrl(realm) + "/events?type=" + type + "&max=1", admin.token()).json();
+        assertThat(events).as(type + " events of " + realm).isNotEmpty();
+        return events.get(0);
+    }
+
+    static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    // ---- item 2: a suspended source account -------------------------------------------------------------------------
+
+    @Nested
+    class SuspendedSourceAccount {
+
+        @Test
+        void disablingTheSourceRealmEndsRoleTokensAndRefusesNewExchanges() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            String sueAudit = assume(SOURCE, "sue", AUDIT);
+            String unexpiredSubject = signIn(SOURCE, "sam");
+            String oscarOps = assume(OTHER, "oscar", OPS);
+
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("enabled", false), admin.token()));
+
+            assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertEndsWithinOneSecond("sue's audit token", sueAudit);
+            Http.Response refused = tryExchange(unexpiredSubject, OPS);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("access_token")).isNull();
+            assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText()).contains("disabled");
+            assertRealmUpdateEvent(SOURCE);
+            assertLive("another account's token", oscarOps);
+
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("enabled", true), admin.token()));
+            assertStaysDead("sam's ops token after the realm is enabled again", samOps);
+            assertLive("a token sam gets after the account is back", assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void aDisabledSourceClientAssumesNothingAndItsRoleTokensEnd() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            String unexpiredSubject = signIn(SOURCE, "sam");
+            String oscarOps = assume(OTHER, "oscar", OPS);
+            String app = admin.clientUuid(SOURCE, "app");
+
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "enabled", false), admin.token()));
+
+            assertEndsWithinOneSecond("a token assumed with the app's token", samOps);
+            Http.Response refused = tryExchange(unexpiredSubject, OPS);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText()).contains("rejected by realm " + SOURCE);
+            assertAdminEvent(SOURCE, "UPDATE", "clients/" + app);
+            assertLive("another account's token", oscarOps);
+
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "enabled", true), admin.token()));
+            assertStaysDead("the token after the client is enabled again", samOps);
+        }
+
+        @Test
+        void aNotBeforePushOnTheSourceRealmClientOrUserEndsRoleTokens() {
+            String app = admin.clientUuid(SOURCE, "app");
+            String oscarOps = assume(OTHER, "oscar", OPS);
+
+            // The realm's not-before (Sessions → Revocation → Set to now): every token of the realm issued before it.
+            String samOps = assume(SOURCE, "sam", OPS);
+            sleep(Duration.ofMillis(1100));
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("notBefore", (int) now()), admin.token()));
+            assertEndsWithinOneSecond("a token of before the realm's not-before", samOps);
+            assertRealmUpdateEvent(SOURCE);
+
+            // The client's not-before.
+            sleep(Duration.ofMillis(1100));
+            String again = assume(SOURCE, "sam", OPS);
+            assertLive("a token of after the realm's not-before", again);
+            sleep(Duration.ofMillis(1100));
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "notBefore", (int) now()),
+                    admin.token()));
+            assertEndsWithinOneSecond("a token of before the client's not-before", again);
+            assertAdminEvent(SOURCE, "UPDATE", "clients/" + app);
+
+            // The user's not-before (Keycloak sets it when an administrator signs the user out everywhere).
+            sleep(Duration.ofMillis(1100));
+            String third = assume(SOURCE, "sam", OPS);
+            String sueOps = assume(SOURCE, "sue", OPS);
+            sleep(Duration.ofMillis(1100));
+            ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/users/" + userId(SOURCE, "sam") + "/logout", Map.of(), admin.token()));
+            assertEndsWithinOneSecond("a token of before the user's not-before", third);
+            assertLive("sue's token", sueOps);
+            assertLive("another account's token", oscarOps);
+        }
+    }
+
+    // ---- item 3: detaching the Keycloak way -----------------------------------------------------------------------
+
+    @Nested
+    class DetachingTheKeycloakWay {
+
+        String roleClientUuid(String roleName) {
+            return admin.clientUuid(TARGET, "sts-role:" + roleName);
+        }
+
+        @Test
+        void removingTheServiceAccountsRoleMappingEndsTokens() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String oscarOps = assume(OTHER, "oscar", OPS);
+            String serviceAccount = Http.get(server.adminUrl(TARGET) + "/clients/" + roleClientUuid("ops") + "/service-account-user",
+                    admin.token()).json().get("id").asText();
+            String api = admin.clientUuid(TARGET, "api");
+            JsonNode operator = Http.get(server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", admin.token()).json();
+
+            Http.Response removed = Http.sendJson("DELETE", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/role-mappings/clients/" + api,
+                    List.of(operator), admin.token());
+
+            if (removed.status() < 300) {
+                assertEndsWithinOneSecond("sam's ops token", samOps);
+                assertEndsWithinOneSecond("another account's ops token", oscarOps);
+                assertAdminEvent(TARGET, "DELETE", "users/" + serviceAccount + "/role-mappings");
+                ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/role-mappings/clients/" + api,
+                        List.of(operator), admin.token()));
+                assertStaysDead("sam's ops token after the mapping is back", samOps);
+            } else {
+                // Refusing the path is the other sound answer: then nothing changed.
+                assertThat(removed.status()).as(removed.toString()).isEqualTo(403);
+                assertLive("sam's ops token", samOps);
+            }
+            assertLive("sam's audit token", samAudit);
+        }
+
+        @Test
+        void deletingAnAttachedRoleEndsTokens() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String api = admin.clientUuid(TARGET, "api");
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", admin.token()));
+
+            assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertAdminEvent(TARGET, "DELETE", "clients/" + api + "/roles/operator");
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + api + "/roles", Map.of("name", "operator"), admin.token()));
+            assertStaysDead("sam's ops token after a role of the same name is created", samOps);
+            assertLive("sam's audit token", samAudit);
+        }
+
+        @Test
+        void renamingAnAttachedRoleEndsTokens() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String api = admin.clientUuid(TARGET, "api");
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", Map.of("name", "operator-renamed"),
+                    admin.token()));
+
+            assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertAdminEvent(TARGET, "UPDATE", "clients/" + api + "/roles/operator");
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator-renamed", Map.of("name", "operator"),
+                    admin.token()));
+            assertStaysDead("sam's ops token after the name is back", samOps);
+            assertLive("sam's audit token", samAudit);
+            assertLive("a new ops token", assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void removingAChildFromAnAttachedCompositeEndsTokens() {
+            String samWide = assume(SOURCE, "sam", WIDE);
+            String samOps = assume(SOURCE, "sam", OPS);
+            assertThat(Http.claims(samWide).path("realm_access").path("roles").toString()).contains("bundle");
+
+            ok(Http.sendJson("DELETE", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(realmRole(TARGET, "writer")),
+                    admin.token()));
+
+            assertEndsWithinOneSecond("sam's wide token", samWide);
+            assertAdminEvent(TARGET, "DELETE", "roles/bundle/composites");
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(realmRole(TARGET, "writer")),
+                    admin.token()));
+            assertStaysDead("sam's wide token after the child is back", samWide);
+            assertLive("sam's ops token", samOps);
+        }
+    }
+
+    // ---- item 5: the role-session store is no switch that turns back on -------------------------------------------
+
+    @Nested
+    class RoleSessionStore {
+
+        List<JsonNode> components() {
+            JsonNode components = Http.get(server.adminUrl(TARGET) + "/components?type=org.keycloak.storage.UserStorageProvider",
+                    admin.token()).json();
+            List<JsonNode> ours = new ArrayList<>();
+            components.forEach(c -> {
+                if ("sts-role-sessions".equals(c.path("providerId").asText())) {
+                    ours.add(c);
+                }
+            });
+            return ours;
+        }
+
+        JsonNode component() {
+            List<JsonNode> ours = components();
+            assertThat(ours).hasSize(1);
+            return ours.get(0);
+        }
+
+        Http.Response update(JsonNode component, Map<String, Object> changes) {
+            Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(component, Map.class));
+            rep.putAll(changes);
+            return Http.sendJson("PUT", server.adminUrl(TARGET) + "/components/" + component.get("id").asText(), rep, admin.token());
+        }
+
+        Map<String, Object> config(JsonNode component, String key, String value) {
+            Map<String, Object> config = new LinkedHashMap<>(Http.JSON.convertValue(component.get("config"), Map.class));
+            config.put(key, List.of(value));
+            return Map.of("config", config);
+        }
+
+        @Test
+        void reEnablingTheStoreBringsNothingBack() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            JsonNode store = component();
+
+            ok(update(store, config(store, "enabled", "false")));
+            assertEndsWithinOneSecond("a token of the disabled store", samOps);
+            assertAdminEvent(TARGET, "UPDATE", "components/" + store.get("id").asText());
+
+            ok(update(component(), config(store, "enabled", "true")));
+            assertStaysDead("a token of the store enabled again", samOps);
+            String again = assume(SOURCE, "sam", OPS);
+            assertLive("a token issued after the store was enabled again", again);
+            assertThat(components()).as("the next session is issued by a new store").hasSize(2);
+        }
+
+        @Test
+        void reCreatingTheStoreWithItsOldIdBringsNothingBack() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            JsonNode store = component();
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/components/" + store.get("id").asText(), admin.token()));
+            assertEndsWithinOneSecond("a token of the removed store", samOps);
+
+            Map<String, Object> copy = new LinkedHashMap<>(Http.JSON.convertValue(store, Map.class));
+            Http.Response recreated = Http.sendJson("POST", server.adminUrl(TARGET) + "/components", copy, admin.token());
+            created(recreated);
+            assertThat(components()).extracting(c -> c.get("id").asText()).as("re-created with its old ID")
+                    .containsExactly(store.get("id").asText());
+            assertAdminEvent(TARGET, "CREATE", "components/" + store.get("id").asText());
+            assertStaysDead("a token of the re-created store", samOps);
+            assertLive("a token issued afterwards", assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void changingTheProviderTypeAndBackBringsNothingBack() {
+            String samOps = assume(SOURCE, "sam", OPS);
+            JsonNode store = component();
+            String realmId = Http.get(server.adminUrl(TARGET), admin.token()).json().get("id").asText();
+            String otherParent = Http.get(server.adminUrl(TARGET) + "/components?type=org.keycloak.keys.KeyProvider", admin.token())
+                    .json().get(0).get("id").asText();
+
+            // Out of service under another parent, then back: an update the factory sees only on the way back.
+            ok(update(store, Map.of("parentId", otherParent)));
+            ok(update(store, Map.of("parentId", realmId)));
+            assertStaysDead("a token of a store moved away and back", samOps);
+
+            String second = assume(SOURCE, "sam", OPS);
+            assertLive("a token of the next store", second);
+            JsonNode next = components().stream().filter(c -> !c.get("id").asText().equals(store.get("id").asText())).findFirst()
+                    .orElseThrow();
+            Http.Response retyped = update(next, Map.of("providerId", "ldap"));
+            if (retyped.status() < 300) {
+                assertEndsWithinOneSecond("a token of a store turned into LDAP", second);
+                Http.Response back = update(next, Map.of("providerId", "sts-role-sessions"));
+                ok(back);
+                assertStaysDead("a token of a store turned back", second);
+            } else {
+                // Keycloak refused the other provider's configuration: nothing changed.
+                assertThat(retyped.status()).as(retyped.toString()).isBetween(400, 499);
+                assertLive("a token of the unchanged store", second);
+            }
+            assertLive("a token issued afterwards", assume(SOURCE, "sam", OPS));
+        }
+    }
+
+    // ---- a second per-user revocation ---------------------------------------------------------------------------------
+
+    @Nested
+    class Revocation {
+
+        @Test
+        void aSecondPerUserRevocationKeepsTheFirstsSessionsEnded() {
+            String first = assume(SOURCE, "sam", OPS);
+            String sueOps = assume(SOURCE, "sue", OPS);
+            String sam = userId(SOURCE, "sam");
+            String endSam = server.adminUrl(TARGET) + "/sts/roles/ops/sessions?sourceAccountId=" + SOURCE_ID + "&sourceUserId=" + sam;
+
+            ok(Http.delete(endSam, admin.token()));
+            assertEndsWithinOneSecond("sam's first token", first);
+            sleep(Duration.ofMillis(1100));
+            String second = assume(SOURCE, "sam", OPS);
+            assertLive("a token after the first revocation", second);
+
+            ok(Http.delete(endSam, admin.token()));
+            assertEndsWithinOneSecond("sam's second token", second);
+            assertStaysDead("sam's first token", first);
+            assertLive("sue's token", sueOps);
+            assertLive("a token after the second revocation", assume(SOURCE, "sam", OPS));
+        }
+    }
+}
