@@ -140,11 +140,22 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
                                                   ClientModel client, String acr, Long authTime) {
         String subject = userSession.getUser().getId();
         List<Map.Entry<ProtocolMapperModel, ProtocolMapper>> mappers = ProtocolMapperUtils.getSortedProtocolMappers(session, clientSessionCtx,
-                entry -> entry.getValue() instanceof OIDCIDTokenMapper || entry.getValue() instanceof UserInfoTokenMapper).toList();
+                entry -> entry.getValue() instanceof OIDCIDTokenMapper || entry.getValue() instanceof UserInfoTokenMapper
+                        || entry.getValue() instanceof OIDCAccessTokenMapper).toList();
         for (Map.Entry<ProtocolMapperModel, ProtocolMapper> entry : mappers) {
             String claim = null;
             String where = null;
-            if (entry.getValue() instanceof OIDCIDTokenMapper idTokenMapper) {
+            if (entry.getValue() instanceof OIDCAccessTokenMapper accessTokenMapper) {
+                // AccessTokenResponseBuilder.generateIDToken copies azp from the access token as the mappers left it,
+                // before any post-processor runs.
+                AccessToken written = accessTokenMapper.transformAccessToken(probe(new AccessToken(), subject, client, userSession, acr, authTime),
+                        entry.getKey(), session, userSession, clientSessionCtx);
+                if (written != null && !Objects.equals(written.getIssuedFor(), client.getClientId())) {
+                    claim = "azp";
+                    where = "ID token (copied from the access token)";
+                }
+            }
+            if (claim == null && entry.getValue() instanceof OIDCIDTokenMapper idTokenMapper) {
                 IDToken written = idTokenMapper.transformIDToken(probe(new IDToken(), subject, client, userSession, acr, authTime),
                         entry.getKey(), session, userSession, clientSessionCtx);
                 claim = rewritten(written, subject, client, userSession, acr, authTime);
@@ -212,7 +223,10 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
                 && !access.getResourceAccess().isEmpty())) {
             return "realm_access/resource_access";
         }
-        return written.getOtherClaims().keySet().stream().filter(RoleTokenClaims.OWNED::contains).findFirst().orElse(null);
+        // preferred_username is the one owned claim Keycloak's own profile mapper writes there: the role-session user's
+        // username, harmless in an ID token (role tokens drop it: Keycloak's fallback look-up by username).
+        return written.getOtherClaims().keySet().stream().filter(RoleTokenClaims.OWNED::contains)
+                .filter(name -> !"preferred_username".equals(name)).findFirst().orElse(null);
     }
 
     /**
