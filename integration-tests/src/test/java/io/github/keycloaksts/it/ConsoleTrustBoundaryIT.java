@@ -276,6 +276,53 @@ class ConsoleTrustBoundaryIT {
             assertThat(raw.status()).as(raw.toString()).isBetween(200, 499);
         }
 
+        /** Every event of {@code realm} newer than {@code since} (ms), as JSON text. */
+        List<JsonNode> eventsSince(String realm, long since) {
+            List<JsonNode> newer = new ArrayList<>();
+            for (JsonNode event : Http.get(server.adminUrl(realm) + "/events?max=200", admin.token()).json()) {
+                if (event.get("time").asLong() >= since) {
+                    newer.add(event);
+                }
+            }
+            return newer;
+        }
+
+        /**
+         * Issue 22: a control character in any Switch Role input (account, role name, display name, colour, any other
+         * parameter) is refused with a clear page error before anything is looked up or audited: no event of either
+         * realm carries it (before, "company-a\u001b[31m" went into both realms' TOKEN_EXCHANGE_ERROR reasons).
+         */
+        @Test
+        void controlCharactersNeverReachEitherRealmsEvents() {
+            CookieBrowser bob = bobOnSwitchRole();
+            long since = System.currentTimeMillis() - 1000;
+            List<String> hostile = List.of("\u0000", "\u001b[31m", "\u0007", "\r\n", "\u007f", "\u0085");
+            for (String field : List.of("account", "role", "displayName", "color", "extra")) {
+                for (String control : hostile) {
+                    Reply page = bob.get(sts("company-b", "switch-role"));
+                    Map<String, String> form = new LinkedHashMap<>();
+                    form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
+                    form.put("account", "company-a");
+                    form.put("role", "ecs-admin");
+                    form.put("displayName", "ops");
+                    form.put("color", "blue");
+                    form.put(field, form.getOrDefault(field, "x") + control + "CTRLMARK");
+                    Reply refused = bob.postForm(sts("company-b", "switch-role"), form);
+                    assertThat(refused.status()).as(field + " with U+%04X: %s", (int) control.charAt(0), refused).isEqualTo(400);
+                    assertThat(refused.body()).as(field).contains("control characters").contains("sts-switch-role-form");
+                    assertThat(refused.header("location")).as("no ticket").isNull();
+                }
+            }
+            for (String realm : List.of("company-b", "company-a")) {
+                List<JsonNode> events = eventsSince(realm, since);
+                assertThat(events).as(realm + "'s events since the attack").noneMatch(e -> e.toString().contains("CTRLMARK"));
+                assertThat(events).as(realm + ": nothing audited for a refused input")
+                        .noneMatch(e -> e.get("type").asText().startsWith("TOKEN_EXCHANGE"));
+            }
+            // Nothing else changed: the same browser still switches.
+            assertThat(askForTicket(bob).status()).isEqualTo(303);
+        }
+
         @Test
         void noInputMakesAnyStsPageAnswer5xx() {
             CookieBrowser anonymous = new CookieBrowser(server);

@@ -63,7 +63,7 @@ final class RoleConsoleResource {
             return refuse(notes, "ticket presented by a browser other than the one it was issued to");
         }
         AuthenticationManager.AuthResult current = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
-        if (current != null && !sameSwitcher(current.session(), notes)) {
+        if (current != null && !sameSwitcher(session, current.session(), notes)) {
             return askToReplace(notes, current);
         }
         return open(notes, current == null ? null : current.session());
@@ -103,8 +103,8 @@ final class RoleConsoleResource {
      * identity — as switching roles does in a cloud console. Anything else (an ordinary user of this realm, another
      * person's role session) is replaced only after the confirmation page.
      */
-    private static boolean sameSwitcher(UserSessionModel current, Map<String, String> notes) {
-        return current.getNote(RoleSessionNotes.ROLE_ARN) != null
+    private static boolean sameSwitcher(KeycloakSession session, UserSessionModel current, Map<String, String> notes) {
+        return RoleSessionNotes.roleSession(session, current).isPresent()
                 && current.getNote(RoleSessionNotes.ACT_SUB) != null
                 && current.getNote(RoleSessionNotes.ACT_SUB).equals(notes.get(RoleSessionNotes.ACT_SUB))
                 && Objects.equals(current.getNote(RoleSessionNotes.ACT_ISS), notes.get(RoleSessionNotes.ACT_ISS));
@@ -117,7 +117,7 @@ final class RoleConsoleResource {
         kept.put(SwitchTicket.CONFIRM_CSRF, csrf);
         session.singleUseObjects().put(SwitchTicket.pendingKey(realm, pending), SwitchTicket.CONFIRM_SECONDS, kept);
         UserSessionModel held = current.session();
-        String currentIdentity = held.getNote(RoleSessionNotes.ROLE_ARN) != null
+        String currentIdentity = RoleSessionNotes.roleSession(session, held).isPresent()
                 ? held.getNote(RoleSessionNotes.ROLE_NAME) + " (" + held.getNote(RoleSessionNotes.SOURCE_USERNAME) + " @ "
                   + held.getNote(RoleSessionNotes.SOURCE_REALM) + ")"
                 : current.user().getUsername();
@@ -191,15 +191,16 @@ final class RoleConsoleResource {
     Response console() {
         AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         UserSessionModel userSession = sso == null ? null : sso.session();
-        if (userSession == null || userSession.getNote(RoleSessionNotes.ROLE_ARN) == null) {
+        RoleSessionNotes.RoleSession roleSession = RoleSessionNotes.roleSession(session, userSession).orElse(null);
+        if (roleSession == null) {
             return message("stsNoRoleSession", Response.Status.OK);
         }
-        long secondsLeft = Long.parseLong(userSession.getNote(RoleSessionNotes.EXPIRES_AT)) - Time.currentTime();
+        long secondsLeft = roleSession.expiresAt() - Time.currentTime();
         if (secondsLeft <= 0) {
             end(userSession);
             return message("stsRoleSessionExpired", Response.Status.OK);
         }
-        AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(RoleSessionNotes.ROLE_NAME)).orElse(null);
+        AssumableRole role = roleSession.role();
         List<String> policies = role == null ? List.of() : role.attachedPolicies().stream().map(AttachedPolicy::qualifiedName).toList();
         Account account = Account.of(session, realm).orElse(null);
         return session.getProvider(LoginFormsProvider.class)
@@ -221,7 +222,7 @@ final class RoleConsoleResource {
 
     Response back(MultivaluedMap<String, String> form) {
         AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
-        if (sso == null || sso.session().getNote(RoleSessionNotes.ROLE_ARN) == null) {
+        if (sso == null || RoleSessionNotes.roleSession(session, sso.session()).isEmpty()) {
             return message("stsNoRoleSession", Response.Status.OK);
         }
         if (!ConsoleSupport.csrfValid(sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {

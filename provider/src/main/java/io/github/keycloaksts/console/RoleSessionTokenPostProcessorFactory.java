@@ -2,23 +2,29 @@ package io.github.keycloaksts.console;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.exchange.RoleTokenClaims;
-import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.AssumableRoleStore;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.Constants;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.RoleUtils;
@@ -28,10 +34,15 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.AudienceResolveProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
+import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.IDToken;
+import org.keycloak.services.ErrorResponseException;
+import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Tokens that apps of the target realm get inside a browser role session carry the same claims as an exchanged
@@ -57,33 +68,165 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
         return PROVIDER_ID;
     }
 
+    /**
+     * Keycloak runs token post-processors from the highest {@code order()} down
+     * ({@code AccessTokenResponseBuilder.invokeTokenPostProcessors}, 26.7.0): the lowest order runs last, after every
+     * other post-processor and after every protocol mapper (which ran when the token was generated).
+     */
+    @Override
+    public int order() {
+        return Integer.MIN_VALUE;
+    }
+
     static void process(KeycloakSession session, TokenPostProcessorContext context) {
         AccessToken token = context.accessToken();
         ClientSessionContext clientSessionCtx = context.clientSessionCtx();
         if (token == null || clientSessionCtx == null) {
             return;
         }
-        UserSessionModel userSession = clientSessionCtx.getClientSession().getUserSession();
-        String roleArnText = userSession.getNote(RoleSessionNotes.ROLE_ARN);
-        if (roleArnText == null) {
-            return;
+        AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
+        UserSessionModel userSession = clientSession.getUserSession();
+        Optional<RoleSessionNotes.RoleSession> found = RoleSessionNotes.roleSession(session, userSession);
+        if (found.isEmpty()) {
+            return; // not a role session, whatever notes someone else wrote on it
         }
-        RealmModel realm = userSession.getRealm();
-        ClientModel client = clientSessionCtx.getClientSession().getClient();
-        AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(RoleSessionNotes.ROLE_NAME)).orElse(null);
-        List<RoleModel> attached = role == null ? List.of() : role.attachedRoles().toList();
-        List<RoleModel> granted = inClientScope(client, requestedClientScopes(session, clientSessionCtx, attached), attached);
-        RoleTokenClaims.apply(token, granted, List.of(), RoleArn.parse(roleArnText),
-                userSession.getNote(RoleSessionNotes.SESSION_NAME), UserArn.parse(userSession.getNote(RoleSessionNotes.SOURCE_IDENTITY)),
-                userSession.getNote(RoleSessionNotes.ACT_SUB), userSession.getNote(RoleSessionNotes.ACT_ISS));
-        applyKeycloakAudience(session, token, client, userSession, clientSessionCtx);
-        long expiresAt = Long.parseLong(userSession.getNote(RoleSessionNotes.EXPIRES_AT));
-        if (role == null) {
-            expiresAt = token.getIat(); // the role is gone: a token that is dead on arrival (fail closed)
+        RoleSessionNotes.RoleSession roleSession = found.get();
+        ClientModel client = clientSession.getClient();
+        AssumableRole role = roleSession.role();
+        if (role != null) {
+            List<RoleModel> attached = role.attachedRoles().toList();
+            List<RoleModel> granted = inClientScope(client, requestedClientScopes(session, clientSessionCtx, attached), attached);
+            RoleTokenClaims.apply(token, granted, List.of(), RoleSessionNotes.roleArn(roleSession),
+                    roleSession.note(RoleSessionNotes.SESSION_NAME), UserArn.parse(roleSession.note(RoleSessionNotes.SOURCE_IDENTITY)),
+                    roleSession.note(RoleSessionNotes.ACT_SUB), roleSession.note(RoleSessionNotes.ACT_ISS));
+            applyKeycloakAudience(session, token, client, userSession, clientSessionCtx);
+        } else {
+            // The role is gone, or the notes do not match the session's user: no role, no audience, dead on arrival.
+            token.getOtherClaims().keySet().removeIf(RoleTokenClaims.OWNED::contains);
+            token.setRealmAccess(null);
+            token.setResourceAccess(null);
+            token.audience((String[]) null);
         }
-        if (token.getExp() == null || token.getExp() > expiresAt) {
+        String acr = RoleTokenClaims.acr(clientSession);
+        Long authTime = authTime(userSession);
+        RoleTokenClaims.writeLast(token, userSession.getUser().getId(), client.getClientId(), acr, authTime);
+        long expiresAt = role == null || token.getIat() == null ? Math.min(roleSession.expiresAt(), token.getIat() == null ? 0L : token.getIat())
+                : roleSession.expiresAt();
+        if (token.getExp() == null || token.getExp() == 0 || token.getExp() > expiresAt) {
             token.exp(expiresAt);
         }
+        refuseMappersRewritingOwnedClaims(session, clientSessionCtx, userSession, client, acr, authTime);
+    }
+
+    private static Long authTime(UserSessionModel userSession) {
+        String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
+        try {
+            return note == null ? null : Long.valueOf(note);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The ID token and the userinfo answer are written by Keycloak after, or without, any post-processor: no extension
+     * can have the last word on them. So their mappers are tried on a probe carrying the role session's own
+     * {@code sub}, {@code azp}, {@code sid}, {@code acr} and {@code auth_time}; a mapper that changes one of them, or
+     * writes any other claim keycloak-sts owns ({@link RoleTokenClaims#OWNED}: a forged {@code role_arn}, roles, …),
+     * stops the token response: fail closed, with a user event that names the mapper. Keycloak's own mappers (the
+     * {@code sub} and {@code auth_time} of the basic scope, the ACR mapper without an acr-to-LoA map) write the
+     * same values and pass.
+     */
+    static void refuseMappersRewritingOwnedClaims(KeycloakSession session, ClientSessionContext clientSessionCtx, UserSessionModel userSession,
+                                                  ClientModel client, String acr, Long authTime) {
+        String subject = userSession.getUser().getId();
+        List<Map.Entry<ProtocolMapperModel, ProtocolMapper>> mappers = ProtocolMapperUtils.getSortedProtocolMappers(session, clientSessionCtx,
+                entry -> entry.getValue() instanceof OIDCIDTokenMapper || entry.getValue() instanceof UserInfoTokenMapper
+                        || entry.getValue() instanceof OIDCAccessTokenMapper).toList();
+        for (Map.Entry<ProtocolMapperModel, ProtocolMapper> entry : mappers) {
+            String claim = null;
+            String where = null;
+            if (entry.getValue() instanceof OIDCAccessTokenMapper accessTokenMapper) {
+                // AccessTokenResponseBuilder.generateIDToken copies azp from the access token as the mappers left it,
+                // before any post-processor runs.
+                AccessToken written = accessTokenMapper.transformAccessToken(probe(new AccessToken(), subject, client, userSession, acr, authTime),
+                        entry.getKey(), session, userSession, clientSessionCtx);
+                if (written != null && !Objects.equals(written.getIssuedFor(), client.getClientId())) {
+                    claim = "azp";
+                    where = "ID token (copied from the access token)";
+                }
+            }
+            if (claim == null && entry.getValue() instanceof OIDCIDTokenMapper idTokenMapper) {
+                IDToken written = idTokenMapper.transformIDToken(probe(new IDToken(), subject, client, userSession, acr, authTime),
+                        entry.getKey(), session, userSession, clientSessionCtx);
+                claim = rewritten(written, subject, client, userSession, acr, authTime);
+                where = "ID token";
+            }
+            if (claim == null && entry.getValue() instanceof UserInfoTokenMapper userInfoMapper) {
+                AccessToken written = userInfoMapper.transformUserInfoToken(probe(new AccessToken(), subject, client, userSession, acr, authTime),
+                        entry.getKey(), session, userSession, clientSessionCtx);
+                claim = rewritten(written, subject, client, userSession, acr, authTime);
+                where = "userinfo";
+            }
+            if (claim != null) {
+                String reason = "protocol mapper " + entry.getKey().getName() + " (" + entry.getKey().getProtocolMapper() + ") of client "
+                        + client.getClientId() + " writes claim " + claim + " of a role session's " + where;
+                new EventBuilder(userSession.getRealm(), session, session.getContext().getConnection())
+                        .event(eventType(clientSessionCtx)).client(client).user(userSession.getUser()).session(userSession)
+                        .detail(Details.REASON, reason).error(Errors.NOT_ALLOWED);
+                throw new ErrorResponseException(OAuthErrorException.UNAUTHORIZED_CLIENT,
+                        "The client's protocol mappers rewrite claims of a role session", Response.Status.BAD_REQUEST);
+            }
+        }
+    }
+
+    private static EventType eventType(ClientSessionContext clientSessionCtx) {
+        Object grantType = clientSessionCtx.getAttribute(Constants.GRANT_TYPE, String.class);
+        if (OAuth2Constants.REFRESH_TOKEN.equals(grantType)) {
+            return EventType.REFRESH_TOKEN_ERROR;
+        }
+        if (OAuth2Constants.AUTHORIZATION_CODE.equals(grantType)) {
+            return EventType.CODE_TO_TOKEN_ERROR;
+        }
+        return EventType.LOGIN_ERROR;
+    }
+
+    private static <T extends IDToken> T probe(T token, String subject, ClientModel client, UserSessionModel userSession, String acr, Long authTime) {
+        token.subject(subject);
+        token.issuedFor(client.getClientId());
+        token.setSessionId(userSession.getId());
+        token.setAcr(acr);
+        token.setAuth_time(authTime);
+        return token;
+    }
+
+    /** The first owned claim {@code written} no longer carries as the probe did, or null. */
+    private static String rewritten(IDToken written, String subject, ClientModel client, UserSessionModel userSession, String acr, Long authTime) {
+        if (written == null) {
+            return null;
+        }
+        if (!Objects.equals(written.getSubject(), subject)) {
+            return "sub";
+        }
+        if (!Objects.equals(written.getIssuedFor(), client.getClientId())) {
+            return "azp";
+        }
+        if (!Objects.equals(written.getSessionId(), userSession.getId())) {
+            return "sid";
+        }
+        if (!Objects.equals(written.getAcr(), acr)) {
+            return "acr";
+        }
+        if (!Objects.equals(written.getAuth_time(), authTime)) {
+            return "auth_time";
+        }
+        if (written instanceof AccessToken access && (access.getRealmAccess() != null || access.getResourceAccess() != null
+                && !access.getResourceAccess().isEmpty())) {
+            return "realm_access/resource_access";
+        }
+        // preferred_username is the one owned claim Keycloak's own profile mapper writes there: the role-session user's
+        // username, harmless in an ID token (role tokens drop it: Keycloak's fallback look-up by username).
+        return written.getOtherClaims().keySet().stream().filter(RoleTokenClaims.OWNED::contains)
+                .filter(name -> !"preferred_username".equals(name)).findFirst().orElse(null);
     }
 
     /**

@@ -55,6 +55,25 @@ final class SwitchRoleResource {
         return value != null && value.length() > MAX_INPUT ? value.substring(0, MAX_INPUT) : value;
     }
 
+    /** Whether any name or value holds a control character (C0, DEL, C1), as the exchange's parameters are checked. */
+    static boolean hasControlCharacters(MultivaluedMap<String, String> parameters) {
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            if (hasControlCharacter(entry.getKey())) {
+                return true;
+            }
+            for (String value : entry.getValue()) {
+                if (hasControlCharacter(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasControlCharacter(String text) {
+        return text != null && text.chars().anyMatch(Character::isISOControl);
+    }
+
     static String color(String value) {
         return value != null && COLORS.contains(value) ? value : null;
     }
@@ -71,6 +90,11 @@ final class SwitchRoleResource {
         AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         if (sso == null) {
             return Response.seeOther(ConsoleSupport.loginUrl(session, realm.getName(), selfUrl(), null)).build();
+        }
+        if (hasControlCharacters(form) || hasControlCharacters(session.getContext().getUri().getQueryParameters())) {
+            // Refused before anything is looked up or audited: no control character reaches either realm's events,
+            // the ticket, the role session's notes or the recent-roles cookie (as the exchange's invalid_request).
+            return form(sso, "stsInvalidCharacters", null, null, Response.Status.BAD_REQUEST);
         }
         if (!ConsoleSupport.csrfValid(sso.session(), CSRF_PURPOSE, form.getFirst("csrf"))) {
             return form(sso, "stsSessionExpired", bounded(form.getFirst("account")), bounded(form.getFirst("role")), Response.Status.BAD_REQUEST);

@@ -9,7 +9,11 @@ import java.util.Set;
 
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
+import org.keycloak.authentication.authenticators.util.LoAUtil;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 
@@ -20,6 +24,20 @@ public final class RoleTokenClaims {
     static final String ROLE_SESSION_NAME = "role_session_name";
     static final String SOURCE_IDENTITY = "source_identity";
     static final String ACT = "act";
+
+    /**
+     * The claims keycloak-sts owns in a role token, or that the lifetime model (Keycloak's user look-up by {@code sub},
+     * its session look-up by {@code sid}, its client by {@code azp}, expiry, sender binding) or a resource server's
+     * authorization decision reads. A protocol mapper (any of them: hardcoded claim, user attribute, session note, …)
+     * or a token post-processor may have written any of them; none of those values survives {@link #apply} and
+     * {@link #writeLast}. Keycloak's mapper helper writes {@code sub}, {@code azp}, {@code acr}, {@code auth_time} and
+     * {@code aud} into the token's fields and every other name into its other claims, which Jackson serialises next to
+     * the fields: a second {@code sub}, {@code sid} or {@code realm_access} key in the JSON, which most parsers read as
+     * the last one. So the field is set by us and the other-claims entry is removed.
+     */
+    public static final Set<String> OWNED = Set.of("sub", "azp", "iss", "aud", "exp", "iat", "nbf", "jti", "typ", "sid", "session_state",
+            "acr", "auth_time", "cnf", "scope", "preferred_username", "realm_access", "resource_access",
+            ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT);
 
     private RoleTokenClaims() {
     }
@@ -45,6 +63,7 @@ public final class RoleTokenClaims {
 
     private static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                               String sessionName, String source, String sourceUserId, String sourceIssuer) {
+        token.getOtherClaims().keySet().removeIf(OWNED::contains);
         // No username: Keycloak finds the user of a stateless token by `sub`, then by `preferred_username`. A revoked
         // principal's token would come back to life as soon as any user got that username again (a re-created
         // principal, a self-registered user); by `sub` alone a deleted principal stays deleted.
@@ -85,5 +104,41 @@ public final class RoleTokenClaims {
         act.put("sub", sourceUserId);
         act.put("iss", sourceIssuer);
         token.getOtherClaims().put(ACT, act);
+    }
+
+    /**
+     * The last word on the claims a mapper can write into a token's fields ({@code OIDCAttributeMapperHelper}'s setters:
+     * {@code sub}, {@code azp}, {@code acr}, {@code auth_time}; {@code aud} is {@link #apply}'s), and on every owned name
+     * in the other claims. Called after every protocol mapper and token post-processor has run, and after
+     * {@link #apply}: the role claims it wrote are kept.
+     *
+     * @param subject  the role-session user's ID: the user Keycloak looks up by {@code sub}, whose look-up runs the live checks
+     * @param clientId the requesting client ({@code azp})
+     * @param acr      the level of authentication Keycloak computed for the client session ({@link #acr})
+     * @param authTime the sign-in time of the session, or null for none
+     */
+    public static void writeLast(AccessToken token, String subject, String clientId, String acr, Long authTime) {
+        token.getOtherClaims().keySet().removeIf(name -> OWNED.contains(name) && !ROLE_CLAIMS.contains(name));
+        token.subject(subject);
+        token.issuedFor(clientId);
+        token.setAcr(acr);
+        token.setAuth_time(authTime);
+        token.nbf(null);
+    }
+
+    private static final Set<String> ROLE_CLAIMS = Set.of(ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT);
+
+    /**
+     * {@code acr} as Keycloak's own ACR mapper derives it from the client session ({@code AcrProtocolMapper.getAcr}),
+     * without the client's acr-to-LoA map or requested {@code acr_values}, which a {@code manage-clients} administrator
+     * or the app controls: the level as a number, {@code 0} for an SSO re-use, {@code 1} when no level was recorded.
+     * Reads two client-session notes; no storage.
+     */
+    public static String acr(AuthenticatedClientSessionModel clientSession) {
+        int loa = LoAUtil.getCurrentLevelOfAuthentication(clientSession);
+        if (loa < Constants.MINIMUM_LOA) {
+            loa = AuthenticationManager.isSSOAuthentication(clientSession) ? 0 : 1;
+        }
+        return String.valueOf(loa);
     }
 }

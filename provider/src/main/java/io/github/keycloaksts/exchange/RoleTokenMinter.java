@@ -73,9 +73,14 @@ final class RoleTokenMinter {
 
         AccessToken token = tokenManager.responseBuilder(realm, client, event, session, userSession, clientSessionCtx)
                 .generateAccessToken().getAccessToken();
-        token.setSessionId(null);
-        customize.accept(token);
+        // Keycloak's protocol mappers ran inside generateAccessToken; its token post-processors (and any another
+        // extension deploys) run next. keycloak-sts writes its own claims after all of them, so no mapper or
+        // post-processor value of a claim it owns or the lifetime model reads survives (RoleTokenClaims.OWNED).
         postProcess(session, token, clientSessionCtx);
+        token.setSessionId(null);
+        token.issuer(clientSession.getNote(OIDCLoginProtocol.ISSUER));
+        customize.accept(token);
+        RoleTokenClaims.writeLast(token, principal.getId(), client.getClientId(), RoleTokenClaims.acr(clientSession), null);
 
         event.detail(Details.TOKEN_ID, token.getId());
         String encoded = session.tokens().encode(token);
