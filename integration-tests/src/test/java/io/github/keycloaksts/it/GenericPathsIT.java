@@ -301,6 +301,31 @@ class GenericPathsIT {
         }
 
         @Test
+        void aManageUsersAdminMappingARoleToTheServiceAccountAttachesNothing() {
+            admin.createUser(TARGET, "users-only", "users-only-pass-1", "realm-management", List.of("manage-users"));
+            String insider = Http.passwordGrant(server, TARGET, "admin-cli", "users-only", "users-only-pass-1").accessToken();
+            String samOps = assume(SOURCE, "sam", OPS);
+            JsonNode principals = Http.get(server.adminUrl(TARGET) + "/users?exact=true&username=service-account-sts-role:ops", insider).json();
+            assertThat(principals).as("the insider finds the role's principal").hasSize(1);
+            String serviceAccount = principals.get(0).get("id").asText();
+            String api = admin.clientUuid(TARGET, "api");
+            JsonNode auditor = Http.get(server.adminUrl(TARGET) + "/clients/" + api + "/roles/auditor", admin.token()).json();
+
+            // Keycloak's Service account roles tab: manage-users and the right to map the role, no manage-realm.
+            Http.Response mapped = Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/role-mappings/clients/" + api,
+                    List.of(auditor), insider);
+            assertThat(mapped.status()).as(mapped.toString()).isBetween(200, 204);
+            assertAdminEvent(TARGET, "CREATE", "users/" + serviceAccount + "/role-mappings");
+
+            JsonNode policies = Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/policies", admin.token()).json();
+            assertThat(policies.toString()).as("the role's attached policies").contains("operator").doesNotContain("auditor");
+            String after = assume(SOURCE, "sam", OPS);
+            assertThat(Http.claims(after).path("resource_access").path("api").path("roles").toString())
+                    .as("a new ops token").contains("operator").doesNotContain("auditor");
+            assertLive("the ops token of before, whose policies did not change", samOps);
+        }
+
+        @Test
         void deletingAnAttachedRoleEndsTokens() {
             String samOps = assume(SOURCE, "sam", OPS);
             String samAudit = assume(SOURCE, "sam", AUDIT);

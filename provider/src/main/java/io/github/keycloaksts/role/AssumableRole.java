@@ -28,8 +28,16 @@ public final class AssumableRole {
     public static final String MAX_SESSION_DURATION_ATTRIBUTE = "sts.max-session-duration";
     public static final String CREATED_ATTRIBUTE = "sts.created";
     /** The attributes that store a role on its client: a client that has any of them would be taken for a role. */
+    /**
+     * The IDs of the Keycloak roles attached through {@code /sts} (or present when the role client was imported with its
+     * realm), comma-separated. Only mappings of the principal named here are attached policies: Keycloak's own
+     * role-mapping endpoints reach the principal with weaker rights than attaching takes (issue 22), so a role they
+     * add grants nothing, and one they remove is gone. Written {@code 1:<id>,<id>…} ({@code 1:} alone for none), so an
+     * empty record is never an absent one.
+     */
+    public static final String ATTACHED_POLICIES_ATTRIBUTE = "sts.attached-policies";
     public static final java.util.Set<String> STORAGE_ATTRIBUTES = java.util.Set.of(ROLE_NAME_ATTRIBUTE, TRUST_POLICY_ATTRIBUTE,
-            MAX_SESSION_DURATION_ATTRIBUTE, CREATED_ATTRIBUTE);
+            MAX_SESSION_DURATION_ATTRIBUTE, CREATED_ATTRIBUTE, ATTACHED_POLICIES_ATTRIBUTE);
 
     public static final int MIN_MAX_SESSION_DURATION = 3600;
     public static final int MAX_MAX_SESSION_DURATION = 43200;
@@ -148,10 +156,36 @@ public final class AssumableRole {
         return session.users().getServiceAccount(client);
     }
 
-    /** The roles attached as permission policies: exactly the principal's direct role mappings. */
+    /**
+     * The roles attached as permission policies: the principal's direct role mappings that {@code /sts} attached
+     * ({@link #ATTACHED_POLICIES_ATTRIBUTE}). Validated on read: without the record, nothing is attached (fail closed).
+     */
     public Stream<RoleModel> attachedRoles() {
         UserModel principal = principal();
-        return principal == null ? Stream.empty() : principal.getRoleMappingsStream();
+        java.util.Set<String> recorded = recordedPolicyIds(client);
+        return principal == null || recorded.isEmpty() ? Stream.empty()
+                : principal.getRoleMappingsStream().filter(role -> recorded.contains(role.getId()));
+    }
+
+    /** The role IDs {@code /sts} attached to the role stored in {@code client}; empty when none or unreadable. */
+    static java.util.Set<String> recordedPolicyIds(ClientModel client) {
+        String recorded = client.getAttribute(ATTACHED_POLICIES_ATTRIBUTE);
+        if (recorded == null || !recorded.startsWith(RECORD_VERSION)) {
+            return java.util.Set.of();
+        }
+        return java.util.Arrays.stream(recorded.substring(RECORD_VERSION.length()).split(",")).map(String::trim).filter(id -> !id.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** True when the role client carries the record of its attached policies (roles of earlier versions until locked). */
+    static boolean recordsPolicies(ClientModel client) {
+        return client.getAttribute(ATTACHED_POLICIES_ATTRIBUTE) != null;
+    }
+
+    private static final String RECORD_VERSION = "1:";
+
+    void recordPolicyIds(java.util.Collection<String> ids) {
+        client.setAttribute(ATTACHED_POLICIES_ATTRIBUTE, RECORD_VERSION + String.join(",", new java.util.TreeSet<>(ids)));
     }
 
     public List<AttachedPolicy> attachedPolicies() {

@@ -93,6 +93,7 @@ public final class AssumableRoleStore {
         addPrincipal(client);
 
         AssumableRole role = new AssumableRole(session, client);
+        role.recordPolicyIds(List.of());
         role.setTrustPolicyJson(trustPolicyJson);
         role.setMaxSessionDuration(maxSessionDuration);
         changed(roleName);
@@ -128,12 +129,21 @@ public final class AssumableRoleStore {
     }
 
     public void attach(AssumableRole role, RoleModel policy) {
-        principalOf(role).grantRole(policy);
+        UserModel principal = principalOf(role);
+        if (principal.getRoleMappingsStream().noneMatch(policy::equals)) {
+            principal.grantRole(policy);
+        }
+        java.util.Set<String> recorded = new java.util.TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
+        recorded.add(policy.getId());
+        role.recordPolicyIds(recorded);
         changed(role.name());
     }
 
     public void detach(AssumableRole role, RoleModel policy) {
         principalOf(role).deleteRoleMapping(policy);
+        java.util.Set<String> recorded = new java.util.TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
+        recorded.remove(policy.getId());
+        role.recordPolicyIds(recorded);
         // Live tokens carry the policies attached when they were issued: every session of the role may carry this
         // one, so all of them end (a session narrowed to other policies by its session policy ends too: fail closed).
         new RoleSessionPrincipals(session, realm).revoke(role, null);
@@ -177,9 +187,18 @@ public final class AssumableRoleStore {
      * every flow and grant off, full scope off, service account on (its user is the role's principal). Returns true
      * when something had to change (an imported role client, or one from an older version).
      */
-    /** {@link #lock(ClientModel)} for the client that carries {@code role}. */
+    /**
+     * {@link #lock(ClientModel)} for the client that carries {@code role}; a role of an earlier version, or one that
+     * arrived with its realm's import, gets the record of its attached policies from its principal's mappings now.
+     */
     public static boolean lock(AssumableRole role) {
-        return lock(role.client());
+        boolean changed = lock(role.client());
+        if (!AssumableRole.recordsPolicies(role.client())) {
+            UserModel principal = role.principal();
+            role.recordPolicyIds(principal == null ? java.util.List.of() : principal.getRoleMappingsStream().map(RoleModel::getId).toList());
+            changed = true;
+        }
+        return changed;
     }
 
     public static boolean lock(ClientModel client) {
