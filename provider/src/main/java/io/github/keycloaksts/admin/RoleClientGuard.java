@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import io.github.keycloaksts.account.EveryRealm;
+import io.github.keycloaksts.exchange.AssumeRoleClients;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
@@ -159,6 +160,15 @@ final class RoleClientGuard {
             ClientModel stored = txRealm == null ? null : tx.clients().getClientById(txRealm, id);
             return stored == null ? null : Shape.of(stored);
         });
+        if (viaClientRegistration(session)
+                && !Objects.equals(before == null ? null : before.attributes().get(AssumeRoleClients.OPT_IN_ATTRIBUTE),
+                        after.attributes().get(AssumeRoleClients.OPT_IN_ATTRIBUTE))) {
+            // Opting in lets a client's mappers shape role tokens: an administrator's decision (manage-clients), never
+            // one a client makes about itself with its registration access token or an initial access token.
+            throw refuse(session, realm, before == null ? OperationType.CREATE : OperationType.UPDATE, after.clientId(),
+                    "attribute " + AssumeRoleClients.OPT_IN_ATTRIBUTE + " is set by administrators, not by client registration",
+                    "setting " + AssumeRoleClients.OPT_IN_ATTRIBUTE + " of client " + after.clientId() + " through client registration");
+        }
         if (before == null) {
             if (after.looksLikeRole()) {
                 throw refuse(session, realm, OperationType.CREATE, after.clientId(),
@@ -182,6 +192,11 @@ final class RoleClientGuard {
                     "changing " + String.join(", ", changed) + " of role client " + before.clientId()
                             + " through Keycloak's client endpoints");
         }
+    }
+
+    /** True inside Keycloak's client registration endpoints ({@code /realms/{realm}/clients-registrations/…}). */
+    private static boolean viaClientRegistration(KeycloakSession session) {
+        return session.getContext().getUri() != null && session.getContext().getUri().getPath().contains("/clients-registrations/");
     }
 
     private static ErrorResponseException refuse(KeycloakSession session, RealmModel realm, OperationType operation, String clientId,
