@@ -21,7 +21,7 @@ import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
 
 /**
- * {@code /sts/roles/{roleName}/sessions}: the role's live sessions (from the audit trail, each re-checked), and ending
+ * {@code /sts/roles/{roleName}/sessions}: the role's live sessions (from the record of role-session starts, each re-checked; never from events), and ending
  * them: all, one source account's, one source user's, or one session.
  */
 public final class RoleSessionsResource {

@@ -23,6 +23,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import io.github.keycloaksts.live.LiveRoleSessions;
+import io.github.keycloaksts.records.RoleSessionRecords;
 import io.github.keycloaksts.role.RoleSessions;
 import io.github.keycloaksts.live.RoleSessionHandle;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -158,6 +159,11 @@ final class RoleConsoleResource {
                 userSession.setNote(name, value);
             }
         });
+        // What listing and ending by ID read, not the event store (issue 22): one insert in this transaction.
+        RoleSessionRecords.record(session, realm, RoleSessionRecords.Start.browser(userSession.getId(), role.id(),
+                notes.get(RoleSessionNotes.SOURCE_ACCOUNT), notes.get(RoleSessionNotes.SOURCE_IDENTITY), notes.get(RoleSessionNotes.ACT_SUB),
+                notes.get(RoleSessionNotes.SOURCE_SESSION), notes.get(RoleSessionNotes.SESSION_NAME), ConsoleSupport.CONSOLE_CLIENT_ID,
+                session.getContext().getConnection().getRemoteAddr(), principal.getId(), notes.get(RoleSessionNotes.EXPIRES_AT)));
         AuthenticationManager.createLoginCookie(session, realm, principal, userSession, session.getContext().getUri(),
                 session.getContext().getConnection());
         SwitchTicket.expireBindingCookie(session, realm);

@@ -21,6 +21,7 @@ import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.records.RoleSessionRecords;
 import io.github.keycloaksts.role.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -156,6 +157,10 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             dpopBound[0] = SenderConstraint.carryOver(subjectToken, token);
         });
         long expiresAt = expires[0];
+        // What listing and ending by ID read, not the event store (issue 22): one insert in this transaction.
+        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(context.getEvent().getEvent().getDetails().get(Details.TOKEN_ID),
+                role.id(), sourceAccount.accountId(), sourceArn.toString(), sourceUser.getId(), sourceSessionId, sessionName,
+                client.getClientId(), context.getClientConnection().getRemoteAddr(), principal.getId(), expiresAt));
 
         EventBuilder event = context.getEvent();
         event.user(principal).detail("source_account", sourceAccount.accountId()).detail("source_user", sourceUser.getUsername())
@@ -217,6 +222,9 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             token.exp(expires[0]);
         });
         long expiresAt = expires[0];
+        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(event.getEvent().getDetails().get(Details.TOKEN_ID),
+                grant.role().id(), null, AssumeRoleParameters.printable(sourceIdentity), null, null, grant.sessionName(),
+                context.getClient().getClientId(), context.getClientConnection().getRemoteAddr(), principal.getId(), expiresAt));
         event.user(principal).detail("role_session_name", grant.sessionName())
                 .detail("oidc_client_ids", String.join(",", external.clientIds()))
                 .detail(RoleSessions.DURATION_DETAIL, Integer.toString(grant.durationSeconds()))

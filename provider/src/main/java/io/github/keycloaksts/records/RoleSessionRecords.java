@@ -1,0 +1,148 @@
+package io.github.keycloaksts.records;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderEvent;
+import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
+import org.keycloak.timer.TimerProvider;
+
+/**
+ * The record of role-session starts (issue 22): one row per token exchange or Switch Role sign-in, in the database
+ * Keycloak itself uses, written in the transaction that starts the session. Listing and ending single sessions read it
+ * instead of the event store, which a realm administrator can turn off, clear or expire sooner than the sessions.
+ * Everything is keyed by realm: a look-up never leaves the realm it is made for.
+ */
+public final class RoleSessionRecords {
+
+    public static final String TOKEN = "token";
+    public static final String BROWSER = "browser";
+
+    private static final Logger LOG = Logger.getLogger(RoleSessionRecords.class);
+
+    private RoleSessionRecords() {
+    }
+
+    /** A role session as it starts. {@code expiresAt} in seconds (the token's {@code exp}), {@code issuedAtMillis} in ms. */
+    public record Start(String sessionId, String kind, String roleId, String sourceAccount, String sourceIdentity,
+                        String sourceUserId, String sourceSessionId, String sessionName, String clientId, String ipAddress,
+                        String userId, long issuedAtMillis, long expiresAt) {
+
+        /** A role token: its session ID is the token's {@code jti}. */
+        public static Start token(String tokenId, String roleId, String sourceAccount, String sourceIdentity, String sourceUserId,
+                                  String sourceSessionId, String sessionName, String clientId, String ipAddress, String userId,
+                                  long expiresAt) {
+            return new Start(tokenId, TOKEN, roleId, sourceAccount, sourceIdentity, sourceUserId, sourceSessionId, sessionName,
+                    clientId, ipAddress, userId, Time.currentTimeMillis(), expiresAt);
+        }
+
+        /** A browser role session (Switch Role): its session ID is the user session's; {@code expiresAt} as its note. */
+        public static Start browser(String userSessionId, String roleId, String sourceAccount, String sourceIdentity,
+                                    String sourceUserId, String sourceSessionId, String sessionName, String clientId,
+                                    String ipAddress, String userId, String expiresAt) {
+            long expires;
+            try {
+                expires = Long.parseLong(expiresAt);
+            } catch (RuntimeException e) {
+                expires = 0; // never listed, as before: a session without an expiry is not one we can show
+            }
+            return new Start(userSessionId, BROWSER, roleId, sourceAccount, sourceIdentity, sourceUserId, sourceSessionId,
+                    sessionName, clientId, ipAddress, userId, Time.currentTimeMillis(), expires);
+        }
+    }
+
+    /**
+     * One insert, flushed with the starting transaction (no read: {@code persist} of a new key). Without a database
+     * there is no record, and so no session: the exchange fails closed.
+     */
+    public static void record(KeycloakSession session, RealmModel realm, Start start) {
+        if (start.sessionId() == null || start.roleId() == null || start.userId() == null) {
+            throw new IllegalStateException("incomplete role-session record");
+        }
+        RoleSessionRecordEntity row = new RoleSessionRecordEntity();
+        row.realmId = realm.getId();
+        row.sessionId = start.sessionId();
+        row.roleId = start.roleId();
+        row.kind = start.kind();
+        row.sourceAccount = start.sourceAccount();
+        row.sourceIdentity = start.sourceIdentity();
+        row.sourceUserId = start.sourceUserId();
+        row.sourceSessionId = start.sourceSessionId();
+        row.sessionName = start.sessionName();
+        row.clientId = start.clientId();
+        row.ipAddress = start.ipAddress();
+        row.userId = start.userId();
+        row.issuedAt = start.issuedAtMillis();
+        row.expiresAt = start.expiresAt();
+        em(session).persist(row);
+    }
+
+    /** The role's sessions not yet expired at {@code nowSeconds}, newest first, at most {@code max}. */
+    public static List<RoleSessionRecordEntity> unexpired(KeycloakSession session, RealmModel realm, String roleId, long nowSeconds, int max) {
+        return em(session).createNamedQuery("stsRoleSessionsOfRole", RoleSessionRecordEntity.class)
+                .setParameter("realmId", realm.getId()).setParameter("roleId", roleId).setParameter("now", nowSeconds)
+                .setMaxResults(max).getResultList();
+    }
+
+    /** The session {@code sessionId} of this realm, if it is one of role {@code roleId}. */
+    public static Optional<RoleSessionRecordEntity> find(KeycloakSession session, RealmModel realm, String roleId, String sessionId) {
+        RoleSessionRecordEntity row = em(session).find(RoleSessionRecordEntity.class, new RoleSessionRecordEntity.Key(realm.getId(), sessionId));
+        return row != null && row.roleId.equals(roleId) ? Optional.of(row) : Optional.empty();
+    }
+
+    static int deleteExpired(KeycloakSession session, long nowSeconds) {
+        return em(session).createNamedQuery("stsDeleteExpiredRoleSessions").setParameter("now", nowSeconds).executeUpdate();
+    }
+
+    private static EntityManager em(KeycloakSession session) {
+        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
+        if (jpa == null) {
+            throw new IllegalStateException("role-session records need Keycloak's JPA store");
+        }
+        return jpa.getEntityManager();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    static void register(KeycloakSessionFactory factory) {
+        factory.register(RoleSessionRecords::onEvent);
+    }
+
+    private static void onEvent(ProviderEvent event) {
+        if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            // No foreign key to REALM (Keycloak removes a realm's rows in its own order): delete with the realm.
+            em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRealm")
+                    .setParameter("realmId", removed.getRealm().getId()).executeUpdate();
+        } else if (event instanceof ClientModel.ClientRemovedEvent removed
+                && io.github.keycloaksts.role.AssumableRole.isRoleClientId(removed.getClient().getClientId())) {
+            // A deleted role's rows can never be listed again (a re-created role has a new client ID): only size.
+            em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRole")
+                    .setParameter("realmId", removed.getClient().getRealm().getId())
+                    .setParameter("roleId", removed.getClient().getId()).executeUpdate();
+        } else if (event instanceof PostMigrationEvent started) {
+            scheduleCleanup(started.getFactory());
+        }
+    }
+
+    /** Like Keycloak's ClearExpiredEvents: every {@code scheduled.interval} (default 900 s), on one node of the cluster. */
+    private static void scheduleCleanup(KeycloakSessionFactory factory) {
+        long interval = Config.scope("scheduled").getLong("interval", 900L) * 1000;
+        try (KeycloakSession session = factory.create()) {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            if (timer != null) {
+                timer.schedule(new ClusterAwareScheduledTaskRunner(factory, new ExpiredRoleSessionRecords(), interval), interval);
+                LOG.debugf("Scheduled %s every %d ms", ExpiredRoleSessionRecords.class.getSimpleName(), interval);
+            }
+        }
+    }
+}
