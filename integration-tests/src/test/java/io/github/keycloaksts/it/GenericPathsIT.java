@@ -477,6 +477,52 @@ class GenericPathsIT {
         }
     }
 
+    // ---- opting a client in is an administrator's decision ---------------------------------------------------------
+
+    @Nested
+    class OptingIn {
+
+        String registrationUrl() {
+            return server.baseUrl() + "/realms/" + TARGET + "/clients-registrations/default";
+        }
+
+        /** Admin events of the target realm with an error whose reason names {@code text}. */
+        long refusalsNaming(String text) {
+            JsonNode events = Http.get(server.adminUrl(TARGET) + "/admin-events?max=100", admin.token()).json();
+            long count = 0;
+            for (JsonNode event : events) {
+                if (!event.path("error").isMissingNode() && !event.path("error").isNull()
+                        && event.path("details").path("reason").asText().contains(text)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        @Test
+        void clientRegistrationCannotOptAClientInToAssumeRole() {
+            String initial = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients-initial-access", Map.of("count", 2, "expiration", 300),
+                    admin.token()).json().get("token").asText();
+
+            Http.Response optedIn = Http.sendJson("POST", registrationUrl(), Map.of("clientId", "self-opted", "publicClient", false,
+                    "attributes", Map.of("sts.assume-role.enabled", "true")), initial);
+            assertThat(optedIn.status()).as(optedIn.toString()).isEqualTo(403);
+            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=self-opted", admin.token()).json()).as("no client").isEmpty();
+            assertThat(refusalsNaming("sts.assume-role.enabled of client self-opted")).isEqualTo(1);
+
+            Http.Response plain = Http.sendJson("POST", registrationUrl(), Map.of("clientId", "self-made", "publicClient", false), initial);
+            assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
+            String registrationToken = plain.json().get("registrationAccessToken").asText();
+            Map<String, Object> update = new LinkedHashMap<>(Http.JSON.convertValue(plain.json(), Map.class));
+            update.put("attributes", Map.of("sts.assume-role.enabled", "true"));
+            Http.Response selfOptIn = Http.sendJson("PUT", registrationUrl() + "/self-made", update, registrationToken);
+            assertThat(selfOptIn.status()).as(selfOptIn.toString()).isEqualTo(403);
+            JsonNode stored = Http.get(server.adminUrl(TARGET) + "/clients?clientId=self-made", admin.token()).json().get(0);
+            assertThat(stored.path("attributes").path("sts.assume-role.enabled").asText("")).as("unchanged").isNotEqualTo("true");
+            assertThat(refusalsNaming("sts.assume-role.enabled of client self-made")).isEqualTo(1);
+        }
+    }
+
     // ---- a second per-user revocation ---------------------------------------------------------------------------------
 
     @Nested
