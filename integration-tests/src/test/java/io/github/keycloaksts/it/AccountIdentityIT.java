@@ -119,7 +119,8 @@ class AccountIdentityIT {
         // Filtered here: Keycloak's resourceTypes query parameter only knows its own types (a custom one is a 500).
         List<JsonNode> refusals = new ArrayList<>();
         Http.get(server.adminUrl(ATTACKER) + "/admin-events?max=1000", admin.token()).json().forEach(event -> {
-            if ("STS_ACCOUNT".equals(event.path("resourceType").asText())) {
+            // Refusals only: the set-up may have reinstated the realm's ID (a success event), see Admin#createRealm.
+            if ("STS_ACCOUNT".equals(event.path("resourceType").asText()) && event.hasNonNull("error")) {
                 refusals.add(event);
             }
         });
@@ -159,9 +160,159 @@ class AccountIdentityIT {
         Http.Response exchange = sts.assumeRole(TARGET, sts.signIn(ATTACKER, "app", "mallory", "mallory-pass-1"), ROLE_ARN);
         assertThat(exchange.status()).isEqualTo(403);
 
-        // Restoring the deleted account under its own alias gives it its ID back.
-        admin.createSourceAccount(VICTIM, VICTIM_ID, "victor", "victor-pass-1", List.of("*"));
+        // Not even a realm of the deleted account's own name gets the ID back by itself: it is retired.
+        Http.Response restored = createRealm(VICTIM, VICTIM_ID, admin.token());
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(409);
+        assertThat(restored.json().get("errorMessage").asText()).contains("retired", "reinstate");
+        assertThat(Http.get(server.adminUrl(VICTIM), admin.token()).status()).as("no realm half-created").isEqualTo(404);
+    }
+
+    /** POST /admin/realms with {@code sts.account-id} = {@code accountId} (none if null), as {@code bearer}. */
+    Http.Response createRealm(String realm, String accountId, String bearer) {
+        return Http.sendJson("POST", server.baseUrl() + "/admin/realms", Map.of("realm", realm, "enabled", true,
+                "eventsEnabled", true, "adminEventsEnabled", true, "adminEventsDetailsEnabled", true,
+                "attributes", accountId == null ? Map.of() : Map.of("sts.account-id", accountId)), bearer);
+    }
+
+    /** The master realm's admin events about account IDs for {@code realmName} (the realm being created). */
+    List<JsonNode> masterAccountEvents(String realmName) {
+        List<JsonNode> events = new ArrayList<>();
+        Http.get(server.adminUrl("master") + "/admin-events?max=1000", admin.token()).json().forEach(event -> {
+            if ("STS_ACCOUNT".equals(event.path("resourceType").asText()) && realmName.equals(event.path("resourcePath").asText())) {
+                events.add(event);
+            }
+        });
+        return events;
+    }
+
+    /** Runs {@code test} with the master realm storing admin events (with representations), then as it was. */
+    void withMasterAdminEvents(Runnable test) {
+        JsonNode master = Http.get(server.adminUrl("master"), admin.token()).json();
+        boolean enabled = master.path("adminEventsEnabled").asBoolean();
+        boolean details = master.path("adminEventsDetailsEnabled").asBoolean();
+        assertThat(Http.sendJson("PUT", server.adminUrl("master"), Map.of("adminEventsEnabled", true,
+                "adminEventsDetailsEnabled", true), admin.token()).status()).isEqualTo(204);
+        try {
+            test.run();
+        } finally {
+            Http.sendJson("PUT", server.adminUrl("master"), Map.of("adminEventsEnabled", enabled,
+                    "adminEventsDetailsEnabled", details), admin.token());
+        }
+    }
+
+    /**
+     * Issue 22, item 1: onboarding staff (a master user with only {@code create-realm}) create a realm carrying
+     * {@code sts.account-id} = an ID that the target's trust policy names but the platform never handed out. Before the
+     * fix that realm became the account, and its users assumed the role.
+     */
+    @Test
+    void aCreateRealmOnlyUserCannotCreateAnAccountRealm() {
+        String unissued = "71000010";
+        Http.Response trust = Http.sendJson("PUT", server.adminUrl(TARGET) + "/sts/roles/ops/trust-policy", Map.of("Version", "1",
+                "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole", "Principal", Map.of("RAM",
+                        List.of("acs:ram::" + VICTIM_ID + ":root", "acs:ram::" + unissued + ":root"))))), admin.token());
+        assertThat(trust.status()).as(trust.toString()).isEqualTo(200);
+        String onboarderId = admin.createUserWithRealmRole("master", "it-onboarder", "onboarder-pass-1", "create-realm");
+        String realm = "it-idp-onboarded";
+        try {
+            withMasterAdminEvents(() -> {
+                String onboarder = Http.passwordGrant(server, "master", "admin-cli", "it-onboarder", "onboarder-pass-1")
+                        .json().get("access_token").asText();
+                Http.Response created = createRealm(realm, unissued, onboarder);
+                assertThat(created.status()).as(created.toString()).isEqualTo(403);
+                assertThat(created.json().get("error").asText()).isEqualTo("NoPermission.AccountId");
+                assertThat(created.json().get("errorMessage").asText()).contains("sts.account-id");
+
+                // Nothing left behind: no realm, no account, the ID still free, the creator granted nothing.
+                assertThat(Http.get(server.adminUrl(realm), admin.token()).status()).as("no realm").isEqualTo(404);
+                assertThat(Http.get(server.realmUrl(realm) + "/sts/account").status()).isEqualTo(404);
+                assertThat(Http.get(server.adminUrl("master") + "/clients?clientId=" + realm + "-realm", admin.token()).json())
+                        .as("no " + realm + "-realm client in master").isEmpty();
+                assertThat(Http.get(server.adminUrl("master") + "/users/" + onboarderId + "/role-mappings", admin.token()).json()
+                        .path("clientMappings").has(realm + "-realm")).as("the creator granted nothing").isFalse();
+                assertThat(accountIdOf(TARGET)).isEqualTo(TARGET_ID);
+
+                List<JsonNode> events = masterAccountEvents(realm);
+                assertThat(events).as("the refusal in the master realm's admin events").hasSize(1);
+                JsonNode event = events.get(0);
+                assertThat(event.get("operationType").asText()).isEqualTo("CREATE");
+                assertThat(event.get("error").asText()).isEqualTo("not_allowed");
+                assertThat(event.get("authDetails").get("userId").asText()).isEqualTo(onboarderId);
+                assertThat(event.get("details").get("reason").asText()).contains("it-onboarder", "sts.account-id=" + unissued);
+
+                // The same user still creates ordinary realms: only the ID is the platform's.
+                Http.Response plain = createRealm(realm, null, onboarder);
+                assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
+                assertThat(Http.get(server.realmUrl(realm) + "/sts/account").status()).as("not an account").isEqualTo(404);
+            });
+            // The ID was never registered: the platform administrator can still hand it out.
+            admin.deleteRealmIfExists(realm);
+            assertThat(createRealm(realm, unissued, admin.token()).status()).isEqualTo(201);
+            assertThat(accountIdOf(realm)).isEqualTo(unissued);
+            // The start-up import (--import-realm, no admin request) still gives IDs: the demo accounts have theirs.
+            assertThat(accountIdOf("company-a")).isEqualTo("11223344");
+        } finally {
+            admin.deleteRealmIfExists(realm);
+            Http.delete(server.adminUrl("master") + "/users/" + onboarderId, admin.token());
+        }
+    }
+
+    /**
+     * Issue 22, item 1: a deleted account's ID is retired. Before the fix, a realm re-created under the deleted
+     * account's name inherited its ID, and with it the trust other accounts still had in that ID.
+     */
+    @Test
+    void aDeletedAccountsIdIsRetiredAndOnlyReinstatedExplicitly() {
+        withMasterAdminEvents(() -> {
+            admin.deleteRealmIfExists(VICTIM);
+            Http.Response recreated = createRealm(VICTIM, VICTIM_ID, admin.token());
+            assertThat(recreated.status()).as(recreated.toString()).isEqualTo(409);
+            assertThat(recreated.json().get("errorMessage").asText()).contains("sts.account-id", "retired", "reinstate");
+            assertThat(Http.get(server.adminUrl(VICTIM), admin.token()).status()).as("no realm").isEqualTo(404);
+            List<JsonNode> events = masterAccountEvents(VICTIM);
+            assertThat(events).as("the refusal in the master realm's admin events").hasSize(1);
+            assertThat(events.get(0).get("error").asText()).isEqualTo("not_allowed");
+            assertThat(events.get(0).get("details").get("reason").asText()).contains("retired", VICTIM);
+        });
+
+        // Without the attribute, a realm of that name is no account: its users assume nothing that trusts the ID.
+        admin.createSourceAccount(VICTIM, null, "victor", "victor-pass-1", List.of("*"), Map.of("adminEventsDetailsEnabled", true));
+        assertThat(accountIdOf(VICTIM)).isNull();
+        Http.Response before = sts.assumeRole(TARGET, sts.signIn(VICTIM, "app", "victor", "victor-pass-1"), ROLE_ARN);
+        assertThat(before.status()).as(before.toString()).isEqualTo(403);
+
+        String account = server.adminUrl(VICTIM) + "/sts/account";
+        Http.Response plain = Http.sendJson("PUT", account, Map.of("accountId", VICTIM_ID), admin.token());
+        assertThat(plain.status()).as(plain.toString()).isEqualTo(409);
+        assertThat(plain.json().get("errorMessage").asText()).contains("retired", "reinstate");
+        assertThat(accountIdOf(VICTIM)).isNull();
+        Http.Response notRetired = Http.sendJson("PUT", account, Map.of("accountId", "71000011", "reinstate", true), admin.token());
+        assertThat(notRetired.status()).as("reinstating an ID that was never retired: " + notRetired).isEqualTo(400);
+        // Reinstating is a platform administrator's act: the realm's own full administrator is refused.
+        String eve = realmAdminToken(VICTIM, "eve", List.of("realm-admin"));
+        assertThat(Http.sendJson("PUT", account, Map.of("accountId", VICTIM_ID, "reinstate", true), eve).status()).isEqualTo(403);
+        assertThat(accountIdOf(VICTIM)).isNull();
+
+        Http.Response reinstated = Http.sendJson("PUT", account, Map.of("accountId", VICTIM_ID, "reinstate", true), admin.token());
+        assertThat(reinstated.status()).as(reinstated.toString()).isEqualTo(200);
         assertThat(accountIdOf(VICTIM)).isEqualTo(VICTIM_ID);
+        Http.Response after = sts.assumeRole(TARGET, sts.signIn(VICTIM, "app", "victor", "victor-pass-1"), ROLE_ARN);
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
+        // Once reinstated it is taken again: no second realm gets it, reinstate or not.
+        assertThat(Http.sendJson("PUT", server.adminUrl(ATTACKER) + "/sts/account", Map.of("accountId", VICTIM_ID, "reinstate", true),
+                admin.token()).status()).isEqualTo(409);
+
+        List<JsonNode> updates = new ArrayList<>();
+        Http.get(server.adminUrl(VICTIM) + "/admin-events?max=1000", admin.token()).json().forEach(event -> {
+            if ("STS_ACCOUNT".equals(event.path("resourceType").asText()) && !event.hasNonNull("error")) {
+                updates.add(event);
+            }
+        });
+        assertThat(updates).as("the reinstatement in the realm's admin events").hasSize(1);
+        assertThat(updates.get(0).get("operationType").asText()).isEqualTo("UPDATE");
+        assertThat(updates.get(0).get("details").get("reinstated").asText()).isEqualTo("true");
+        assertThat(updates.get(0).get("details").get("retired_from").asText()).isEqualTo(VICTIM);
+        assertThat(updates.get(0).get("representation").asText()).contains("\"reinstated\":true");
     }
 
     @Test

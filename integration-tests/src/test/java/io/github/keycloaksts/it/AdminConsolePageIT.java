@@ -643,7 +643,7 @@ class AdminConsolePageIT {
             String realm = "it-console-import";
             admin.deleteRealmIfExists(realm);
 
-            Http.Response imported = Http.sendJson("POST", server.baseUrl() + "/admin/realms", realmWithRole(realm, "imported"), token);
+            Http.Response imported = admin.createRealm(realmWithRole(realm, "imported"));
 
             assertThat(imported.status()).as(imported.toString()).isEqualTo(201);
             String id = Http.get(server.adminUrl(realm), token).json().get("id").asText();
@@ -660,7 +660,7 @@ class AdminConsolePageIT {
             String realm = "it-console-import-bad";
             admin.deleteRealmIfExists(realm);
 
-            Http.Response imported = Http.sendJson("POST", server.baseUrl() + "/admin/realms", realmWithRole(realm, "not-in-the-file"), token);
+            Http.Response imported = admin.createRealm(realmWithRole(realm, "not-in-the-file"));
 
             assertThat(imported.status()).as(imported.toString()).isNotEqualTo(201);
             assertThat(Http.get(server.adminUrl(realm), token).status()).isEqualTo(404);

@@ -367,6 +367,62 @@ class AssumeRoleWithOidcIT {
             assertThat(created.json().get("errorMessage").asText()).startsWith("trustPolicy.Statement[0].Condition:");
             assertThat(Http.get(trustUrl("deployer"), admin.token()).json().toString()).as("unchanged").contains("\"oidc:sub\"");
         }
+
+        /**
+         * Issue 22, item 7: patterns that pin no owner passed the "Federated needs oidc:sub" rule; {@code repo:*} trusts
+         * every GitHub repository in the world. Each is refused with its JSON path and recorded; an owner-pinned
+         * pattern is still accepted.
+         */
+        @Test
+        void wildcardOnlySubjectPatternsAreRefused() {
+            JsonNode before = Http.get(trustUrl("deployer"), admin.token()).json();
+            int refusalsBefore = trustRefusals().size();
+            List<List<String>> broad = List.of(List.of("*:*"), List.of("repo:*"), List.of("?*"), List.of("repo:org*"),
+                    List.of("system:serviceaccount:*"), List.of("project_path:*"),
+                    List.of(MAIN, "repo:*")); // every value counts, not only the first
+            for (List<String> values : broad) {
+                String document = federatedTrust(values);
+                Http.Response refused = Http.sendJson("PUT", trustUrl("deployer"), document, admin.token());
+                assertThat(refused.status()).as(values + ": " + refused).isEqualTo(400);
+                assertThat(refused.json().get("error").asText()).isEqualTo("MalformedPolicyDocument");
+                assertThat(refused.json().get("errorMessage").asText()).as(values.toString())
+                        .startsWith("Statement[0].Condition.StringLike.oidc:sub: value \"" + values.get(values.size() - 1) + "\"");
+                assertThat(Http.get(trustUrl("deployer"), admin.token()).json()).as("unchanged").isEqualTo(before);
+            }
+            List<JsonNode> refusals = trustRefusals();
+            assertThat(refusals).as("one admin event per refused write").hasSize(refusalsBefore + broad.size());
+            assertThat(refusals.get(0).get("details").get("reason").asText()).contains("deployer", "oidc:sub");
+
+            // An owner-pinned pattern is fine.
+            Http.Response pinned = Http.sendJson("PUT", trustUrl("deployer"), federatedTrust(List.of("repo:org/*")), admin.token());
+            try {
+                assertThat(pinned.status()).as(pinned.toString()).isEqualTo(200);
+            } finally {
+                assertThat(Http.sendJson("PUT", trustUrl("deployer"), before, admin.token()).status()).isEqualTo(200);
+            }
+        }
+
+        String federatedTrust(List<String> subjects) {
+            try {
+                return """
+                        {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"%s"},
+                         "Condition":{"StringLike":{"oidc:sub":%s},"StringEquals":{"oidc:aud":"%s"}}}]}""".formatted(GITHUB_ARN,
+                        Http.JSON.writeValueAsString(subjects), AUDIENCE);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Refused trust-policy writes in the target realm's admin events, newest first. */
+        List<JsonNode> trustRefusals() {
+            List<JsonNode> refusals = new java.util.ArrayList<>();
+            Http.get(server.adminUrl(TARGET) + "/admin-events?max=1000", admin.token()).json().forEach(e -> {
+                if ("STS_TRUST_POLICY".equals(e.path("resourceType").asText()) && e.hasNonNull("error")) {
+                    refusals.add(e);
+                }
+            });
+            return refusals;
+        }
     }
 
     @Nested

@@ -29,13 +29,12 @@ final class ClusterAccounts {
     static void createTarget(KeycloakServer node, String realm, String accountId) {
         Admin admin = new Admin(node);
         admin.deleteRealmIfExists(realm);
-        Http.Response created = Http.sendJson("POST", node.baseUrl() + "/admin/realms", Map.of(
+        Http.Response created = admin.createRealm(Map.of(
                 "realm", realm, "enabled", true, "eventsEnabled", true, "adminEventsEnabled", true,
                 "attributes", Map.of("sts.account-id", accountId),
                 "roles", Map.of("realm", List.of(Map.of("name", POLICY))),
                 "clients", List.of(Map.of("clientId", INSPECTOR, "publicClient", false, "secret", INSPECTOR_SECRET,
-                        "standardFlowEnabled", false, "attributes", Map.of("allow.token.introspection.without.audience.check", "true")))),
-                admin.token());
+                        "standardFlowEnabled", false, "attributes", Map.of("allow.token.introspection.without.audience.check", "true")))));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 

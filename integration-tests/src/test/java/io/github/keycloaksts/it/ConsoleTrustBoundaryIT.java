@@ -483,7 +483,7 @@ class ConsoleTrustBoundaryIT {
         }
 
         void makeAccount(String realm, String accountId) {
-            Http.Response put = Http.sendJson("PUT", server.adminUrl(realm) + "/sts/account", Map.of("accountId", accountId), admin.token());
+            Http.Response put = admin.giveAccountId(realm, accountId); // two tests re-create these accounts
             assertThat(put.status()).as(put.toString()).isEqualTo(200);
         }
 

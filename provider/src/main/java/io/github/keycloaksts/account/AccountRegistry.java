@@ -23,13 +23,16 @@ import org.keycloak.models.jpa.entities.RealmEntity;
  * administrators can edit their realm's attributes with Keycloak's ordinary realm update: an ID they could write
  * there would let them impersonate another account. Only administrators of the master realm can change the master
  * realm. The realm attribute {@code sts.account-id} of an account realm is only a carrier for export and import:
- * it is read once, when a master administrator (or {@code --import-realm}) creates the realm, and ignored after.
+ * it is read once, when a platform administrator (or an import at start-up) creates the realm, and ignored after
+ * ({@link RealmCreation} refuses anyone else).
  *
  * <p>Two kinds of entries, both cached with the master realm and invalidated cluster-wide by Keycloak's realm cache:
  * <ul>
  *   <li>{@code sts.registry.account.<accountId>} = {@code realm:<realmId>} (the realm the ID was given to) or
- *       {@code deleted:<realmName>} (its realm was deleted). Never removed: an ID is never given to another realm,
- *       except to a realm of the same name that restores a deleted account. An assignment checks the entry in the
+ *       {@code deleted:<realmName>} (its realm was deleted: the ID is <em>retired</em>). Never removed: an ID is
+ *       never given to another realm, and a retired ID never automatically, whatever the new realm's name (other
+ *       accounts' trust policies may still name it); only a platform administrator's explicit reinstatement
+ *       ({@code PUT /sts/account} with {@code reinstate}) gives it again. An assignment checks the entry in the
  *       database under a row lock of the master realm, so two nodes giving one ID to two realms at once run one
  *       after the other and the second is refused.</li>
  *   <li>{@code sts.registry.realm.<realmId>} = the realm's current account ID.</li>
@@ -51,8 +54,8 @@ public final class AccountRegistry {
         this.session = session;
     }
 
-    /** Why an ID cannot be given to a realm. */
-    public enum Problem { MALFORMED, TAKEN }
+    /** Why an ID cannot be given to a realm: not an ID, another realm's (now or before), or a deleted account's. */
+    public enum Problem { MALFORMED, TAKEN, RETIRED }
 
     /** The account ID of {@code realm}, if the platform gave it one. */
     public Optional<String> accountIdOf(RealmModel realm) {
@@ -87,7 +90,14 @@ public final class AccountRegistry {
             return Problem.MALFORMED;
         }
         RealmModel master = master();
-        return master == null || mayTake(master, accountId, realm) ? null : Problem.TAKEN;
+        return master == null ? null : problem(master.getAttribute(ACCOUNT_PREFIX + accountId), realm);
+    }
+
+    /** The realm name a retired {@code accountId} last belonged to; empty if it is not retired. */
+    public Optional<String> retiredFrom(String accountId) {
+        RealmModel master = master();
+        String entry = master == null || accountId == null ? null : master.getAttribute(ACCOUNT_PREFIX + accountId);
+        return entry != null && entry.startsWith(DELETED) ? Optional.of(entry.substring(DELETED.length())) : Optional.empty();
     }
 
     /**
@@ -96,11 +106,19 @@ public final class AccountRegistry {
      * another node gives it away in a concurrent transaction (the database refuses the second row).
      */
     public void assign(RealmModel realm, String accountId) {
+        assign(realm, accountId, false);
+    }
+
+    /**
+     * As {@link #assign(RealmModel, String)}; with {@code reinstate}, a retired ID (a deleted account's) may be given
+     * too. Reinstating is a platform administrator's explicit act; nothing else passes {@code true}.
+     */
+    public void assign(RealmModel realm, String accountId, boolean reinstate) {
         Problem problem = check(realm, accountId);
         if (problem == Problem.MALFORMED) {
             throw new IllegalArgumentException("not an account ID: " + accountId);
         }
-        if (problem == Problem.TAKEN) {
+        if (problem == Problem.TAKEN || problem == Problem.RETIRED && !reinstate) {
             throw new ModelDuplicateException("account ID " + accountId + " is or was the ID of another account");
         }
         RealmModel master = master();
@@ -109,7 +127,8 @@ public final class AccountRegistry {
         }
         // The check above read the realm cache, which another node may have just made stale, and the realm model
         // writes an existing attribute in place: check again, in the database, holding the master realm's row lock.
-        if (!mayTake(lockedEntry(master, accountId), realm)) {
+        Problem locked = problem(lockedEntry(master, accountId), realm);
+        if (locked == Problem.TAKEN || locked == Problem.RETIRED && !reinstate) {
             throw new ModelDuplicateException("account ID " + accountId + " is or was the ID of another account");
         }
         master.setAttribute(ACCOUNT_PREFIX + accountId, LIVE + realm.getId());
@@ -120,24 +139,17 @@ public final class AccountRegistry {
     }
 
     /**
-     * A realm was created by a master administrator or an import: if its representation carries an account ID, the
-     * realm claims it now. A malformed or taken ID fails the creation, so no realm exists that believes it has an ID
-     * it has not. The realm gets the public {@code sts} client, as {@code PUT /account} gives it.
+     * A realm was created, and {@link RealmCreation} found that its creator may give IDs: if its representation
+     * carries an account ID, the realm claims it now. A malformed, taken or retired ID fails the creation, so no realm
+     * exists that believes it has an ID it has not. The realm gets the public {@code sts} client, as
+     * {@code PUT /account} gives it.
      */
-    public void claimOnCreation(RealmModel realm) {
-        String requested = realm.getAttribute(Account.ACCOUNT_ID_ATTRIBUTE);
-        if (requested == null || isMaster(realm)) {
-            return;
-        }
-        if (!AccountId.isValid(requested)) {
-            throw new org.keycloak.models.ModelException("realm attribute " + Account.ACCOUNT_ID_ATTRIBUTE
-                    + ": must be 8 to 16 digits");
-        }
-        assign(realm, requested);
+    void claimOnCreation(RealmModel realm, String requested) {
+        assign(realm, requested, false);
         AccountService.ensureStsClient(realm);
     }
 
-    /** {@code realm} was deleted: its IDs stay reserved for a realm of the same name (a restore). */
+    /** {@code realm} was deleted: its IDs are retired, never given to a realm again unless a platform administrator reinstates one. */
     public void released(RealmModel realm) {
         RealmModel master = master();
         if (master == null || isMaster(realm)) {
@@ -167,30 +179,31 @@ public final class AccountRegistry {
             if (requested == null || accountIdOf(realm).isPresent()) {
                 return;
             }
-            if (check(realm, requested) == null) {
+            Problem problem = check(realm, requested);
+            if (problem == null) {
                 master.setAttribute(ACCOUNT_PREFIX + requested, LIVE + realm.getId());
                 master.setAttribute(REALM_PREFIX + realm.getId(), requested);
             } else {
-                LOG.warnf("Realm %s is not an account: its attribute %s=%s is malformed or the ID of another realm",
-                        realm.getName(), Account.ACCOUNT_ID_ATTRIBUTE, requested);
+                // A retired ID too: whatever the realm's name, only an explicit reinstatement gives it back.
+                LOG.warnf("Realm %s is not an account: its attribute %s=%s is %s", realm.getName(),
+                        Account.ACCOUNT_ID_ATTRIBUTE, requested, switch (problem) {
+                            case MALFORMED -> "not an account ID";
+                            case TAKEN -> "the ID of another realm";
+                            case RETIRED -> "the retired ID of a deleted account (reinstate it with PUT /sts/account)";
+                        });
             }
         });
         master.setAttribute(VERSION_ATTRIBUTE, "1");
     }
 
-    private boolean mayTake(RealmModel master, String accountId, RealmModel realm) {
-        return mayTake(master.getAttribute(ACCOUNT_PREFIX + accountId), realm);
-    }
-
-    private static boolean mayTake(String entry, RealmModel realm) {
-        if (entry == null) {
-            return true;
+    /** Null if the ID whose register entry is {@code entry} is free or already {@code realm}'s (current or earlier). */
+    private static Problem problem(String entry, RealmModel realm) {
+        if (entry == null || entry.equals(LIVE + realm.getId())) {
+            return null;
         }
-        if (entry.equals(LIVE + realm.getId())) {
-            return true; // its own, current or earlier
-        }
-        // Restoring a deleted account under its own alias gives it its ID back; no other realm ever gets it.
-        return entry.equals(DELETED + realm.getName());
+        // A deleted account's ID is retired whatever the new realm's name: a realm re-created under the old alias
+        // would otherwise inherit the trust other accounts still have in it.
+        return entry.startsWith(DELETED) ? Problem.RETIRED : Problem.TAKEN;
     }
 
     private static boolean owns(RealmModel master, String accountId, RealmModel realm) {
@@ -201,7 +214,7 @@ public final class AccountRegistry {
         return session.realms().getRealmByName(adminRealmName());
     }
 
-    private static boolean isMaster(RealmModel realm) {
+    static boolean isMaster(RealmModel realm) {
         return adminRealmName().equals(realm.getName());
     }
 

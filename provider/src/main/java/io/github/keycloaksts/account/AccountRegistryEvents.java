@@ -8,9 +8,9 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ProviderEventListener;
 
 /**
- * Keeps the {@link AccountRegistry} in step with realm life: a realm created (by a master administrator or
- * {@code --import-realm}) claims the ID its representation carries, a deleted realm's IDs stay reserved, and IDs of
- * realms from earlier versions are registered once at startup. Each runs in the transaction of the change itself.
+ * Keeps the {@link AccountRegistry} in step with realm life: a realm created by a platform administrator or an
+ * import at start-up claims the ID its representation carries (anyone else is refused: {@link RealmCreation}), a
+ * deleted realm's IDs are retired, and IDs of realms from earlier versions are registered once at startup. Each runs in the transaction of the change itself.
  */
 public final class AccountRegistryEvents implements ProviderEventListener {
 
@@ -27,7 +27,7 @@ public final class AccountRegistryEvents implements ProviderEventListener {
     @Override
     public void onEvent(ProviderEvent event) {
         if (event instanceof RealmModel.RealmPostCreateEvent created) {
-            new AccountRegistry(created.getKeycloakSession()).claimOnCreation(created.getCreatedRealm());
+            RealmCreation.created(created.getKeycloakSession(), created.getCreatedRealm());
         } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
             new AccountRegistry(removed.getKeycloakSession()).released(removed.getRealm());
         } else if (event instanceof PostMigrationEvent) {

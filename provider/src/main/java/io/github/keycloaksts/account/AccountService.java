@@ -50,7 +50,12 @@ public final class AccountService {
      * platform administrator may call this; the caller checks.
      */
     public Account assign(RealmModel realm, String accountId) {
-        new AccountRegistry(session).assign(realm, accountId);
+        return assign(realm, accountId, false);
+    }
+
+    /** As {@link #assign(RealmModel, String)}; {@code reinstate} also gives a retired ID (a platform administrator's explicit act). */
+    public Account assign(RealmModel realm, String accountId, boolean reinstate) {
+        new AccountRegistry(session).assign(realm, accountId, reinstate);
         ensureStsClient(realm);
         return Account.of(session, realm).orElseThrow();
     }

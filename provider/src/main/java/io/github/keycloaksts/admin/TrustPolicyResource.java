@@ -50,7 +50,18 @@ public final class TrustPolicyResource {
     public Object put(String body, @QueryParam("dryRun") String dryRun) {
         context.auth.realm().requireManageRealm();
         AssumableRole role = context.role(roleName);
-        PolicyDocument trustPolicy = context.trustPolicy(RequestBody.object(body, null), "");
+        PolicyDocument trustPolicy;
+        try {
+            trustPolicy = context.trustPolicy(RequestBody.object(body, null), "");
+        } catch (AdminApiException refused) {
+            if (!"true".equals(dryRun)) {
+                // A refused trust change is an insider's attempt worth auditing (e.g. oidc:sub "repo:*"): record it.
+                AdminRequest.refuse(context.session, context.realm, context.adminEvent.operation(OperationType.UPDATE)
+                                .resource(TRUST_POLICY_RESOURCE).resourcePath(context.uri()), refused.code(), refused.message(),
+                        "trust policy of role " + roleName + " refused: " + refused.message());
+            }
+            throw refused;
+        }
         PolicyDocument before;
         try {
             before = role.trustPolicy();

@@ -503,7 +503,8 @@ public final class PolicyReader {
         /**
          * A statement naming an OIDC provider must say which of its subjects it means: without a condition on
          * {@code oidc:sub} it would trust every token the issuer signs (for a public issuer such as GitHub's,
-         * every repository on GitHub). An Allow needs a positive operator whose values are not only wildcards.
+         * every repository on GitHub). An Allow needs a positive operator each of whose values pins an owner
+         * ({@link SubjectPatterns}).
          */
         private void requireSubjectCondition(Effect effect, List<Condition> conditions, boolean hasCondition, String path) {
             String where = hasCondition ? path + ".Condition" : path;
@@ -519,10 +520,11 @@ public final class PolicyReader {
                         throw new PolicyValidationException(keyPath, "a Federated Allow needs a positive condition on"
                                 + " \"oidc:sub\" (a negated one trusts every other subject of the provider)");
                     }
+                    // Every value: they are alternatives, and one broad value opens the statement to every subject.
                     for (String v : c.values()) {
-                        if (v.chars().allMatch(ch -> ch == '*' || ch == '?')) {
-                            throw new PolicyValidationException(keyPath, "value " + quote(v)
-                                    + " matches every subject of the provider");
+                        String broad = SubjectPatterns.whyBroad(v);
+                        if (broad != null) {
+                            throw new PolicyValidationException(keyPath, "value " + quote(v) + " " + broad);
                         }
                     }
                 }

@@ -63,7 +63,7 @@ class FederatedPrincipalTest {
             {"Federated":"acs:ram::11223344:oidc-provider/github"} | | Statement[0]: a statement with a "Federated" principal needs a condition on "oidc:sub" (e.g. {"StringEquals":{"oidc:sub":"repo:org/app:ref:refs/heads/main"}})
             {"Federated":"acs:ram::11223344:oidc-provider/github"} | {"StringEquals":{"oidc:aud":"sts"}} | Statement[0].Condition: a statement with a "Federated" principal needs a condition on "oidc:sub" (e.g. {"StringEquals":{"oidc:sub":"repo:org/app:ref:refs/heads/main"}})
             {"Federated":"acs:ram::11223344:oidc-provider/github"} | {"StringNotEquals":{"oidc:sub":"repo:evil/x:ref:refs/heads/main"}} | Statement[0].Condition.StringNotEquals.oidc:sub: a Federated Allow needs a positive condition on "oidc:sub" (a negated one trusts every other subject of the provider)
-            {"Federated":"acs:ram::11223344:oidc-provider/github"} | {"StringLike":{"oidc:sub":"*"}} | Statement[0].Condition.StringLike.oidc:sub: value "*" matches every subject of the provider
+            {"Federated":"acs:ram::11223344:oidc-provider/github"} | {"StringLike":{"oidc:sub":"*"}} | Statement[0].Condition.StringLike.oidc:sub: value "*" matches every subject of the provider: the text before the first wildcard must name an owner (e.g. "repo:org/*")
             {"Federated":"12345678"} | {"StringEquals":{"oidc:sub":"x"}} | Statement[0].Principal.Federated: not an OIDC provider ARN (acs:ram::<accountId>:oidc-provider/<name>)
             {"Federated":"acs:ram::11223344:root"} | {"StringEquals":{"oidc:sub":"x"}} | Statement[0].Principal.Federated: not an OIDC provider ARN (acs:ram::<accountId>:oidc-provider/<name>)
             {"Federated":["acs:ram::11223344:oidc-provider/*"]} | {"StringEquals":{"oidc:sub":"x"}} | Statement[0].Principal.Federated[0]: wildcards are not allowed in principals: "acs:ram::11223344:oidc-provider/*"
@@ -133,7 +133,7 @@ class FederatedPrincipalTest {
                 federated("x", List.of("a"), MAIN)), ownAccount).outcome()).isEqualTo(Outcome.IMPLICIT_DENY);
 
         PolicyDocument federatedOnly = READER.readTrustPolicy(trust("{\"Federated\":\"" + GITHUB + "\"}",
-                "{\"StringLike\":{\"oidc:sub\":\"repo:*\"}}"));
+                "{\"StringLike\":{\"oidc:sub\":\"repo:org/*\"}}"));
         assertThat(federatedOnly.statements().get(0).matchesPrincipal(PrincipalKey.of(UserArn.of("11223344", "bob")))).isFalse();
         // the federated evaluation refuses a non-federated request instead of skipping the source side
         assertThat(EVALUATOR.evaluateFederated(AssumeRoleRequest.of(UserArn.of("11223344", "bob"), ROLE,
@@ -150,5 +150,55 @@ class FederatedPrincipalTest {
                 .isAllowed()).isTrue();
         assertThat(EVALUATOR.evaluateFederated(AssumeRoleRequest.of(github, ROLE, federated("i", List.of("a", "blocked"), MAIN)), doc)
                 .isAllowed()).isFalse();
+    }
+
+    /** Issue 22, item 7: a pattern must pin an owner, whatever the issuer; every value of every positive operator counts. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            `"*:*"` | value "*:*" matches every subject of the provider
+            `"?*"` | value "?*" matches every subject of the provider
+            `":/*"` | value ":/*" matches every subject of the provider
+            `"repo:*"` | value "repo:*" matches every subject of the kind "repo:"
+            `"REPO:*"` | value "REPO:*" matches every subject of the kind "repo:"
+            `"repo:/*"` | value "repo:/*" matches every subject of the kind "repo:"
+            `"repository_owner:*"` | value "repository_owner:*" matches every subject of the kind "repository_owner:"
+            `"project_path:*"` | value "project_path:*" matches every subject of the kind "project_path:"
+            `"system:serviceaccount:*"` | value "system:serviceaccount:*" matches every subject of the kind "system:serviceaccount:"
+            `"system:*"` | value "system:*" matches every subject of the kind "system:"
+            `"https://*"` | value "https://*" matches every subject of the kind "https://"
+            `"repo:octo-org*"` | value "repo:octo-org*" does not close the owner with a separator
+            `"system:serviceaccount:prod?"` | value "system:serviceaccount:prod?" does not close the owner with a separator
+            `["repo:org/app:ref:refs/heads/main","repo:*"]` | value "repo:*" matches every subject of the kind "repo:"
+            """)
+    void subjectPatternsThatPinNoOwnerAreRefused(String values, String message) {
+        for (String operator : List.of("StringLike", "StringEquals")) {
+            assertThatThrownBy(() -> READER.readTrustPolicy(trust("{\"Federated\":\"" + GITHUB + "\"}",
+                    "{\"" + operator + "\":{\"oidc:sub\":" + values + "}}")))
+                    .as(operator)
+                    .isInstanceOf(PolicyValidationException.class)
+                    .hasMessageStartingWith("Statement[0].Condition." + operator + ".oidc:sub: " + message);
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            `"repo:org/*"`
+            `"repo:org/app:*"`
+            `"repo:org/app-*"`
+            `"project_path:group/*"`
+            `"system:serviceaccount:prod:*"`
+            `"tenant:acme:*"`
+            `"repo:org/app:ref:refs/heads/main"`
+            `"repo:"`
+            `["repo:org/app:ref:refs/heads/main","repo:org/lib:*"]`
+            """)
+    void ownerPinnedSubjectPatternsAreAccepted(String values) {
+        READER.readTrustPolicy(trust("{\"Federated\":\"" + GITHUB + "\"}", "{\"StringLike\":{\"oidc:sub\":" + values + "}}"));
+    }
+
+    @Test
+    void aDenyMayUseABroadSubjectPattern() {
+        READER.readTrustPolicy("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\","
+                + "\"Principal\":{\"Federated\":\"" + GITHUB + "\"},\"Condition\":{\"StringLike\":{\"oidc:sub\":\"repo:*\"}}}]}");
     }
 }
