@@ -155,6 +155,49 @@ class ClusterConsistencyIT {
     }
 
     @Test
+    void aDetachOnTheServiceAccountRolesTabOfNode1EndsLiveTokensAtNode2() {
+        ClusterAccounts.createRole(node1, TARGET, "tab-detach", SOURCE_ID);
+        ClusterAccounts.createRole(node1, TARGET, "tab-bystander", SOURCE_ID);
+        String token = liveToken(node2, "tab-detach");
+        String bystander = liveToken(node2, "tab-bystander");
+        String admin = node1.adminToken();
+        String roleClient = Http.get(node1.adminUrl(TARGET) + "/clients?clientId=sts-role:tab-detach", admin).json().get(0).get("id").asText();
+        String principal = Http.get(node1.adminUrl(TARGET) + "/clients/" + roleClient + "/service-account-user", admin).json().get("id").asText();
+        Object reader = Http.get(node1.adminUrl(TARGET) + "/roles/" + ClusterAccounts.POLICY, admin).json();
+
+        // Issue 22: Keycloak's own role-mapping endpoint, not /sts.
+        Http.Response removed = Http.sendJson("DELETE", node1.adminUrl(TARGET) + "/users/" + principal + "/role-mappings/realm",
+                List.of(reader), admin);
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+
+        assertInactiveWithinOneSecond(node2, token, "detach on the Service account roles tab");
+        assertThat(active(node2, TARGET, bystander)).as("another role's token").isTrue();
+    }
+
+    @Test
+    void suspendingTheSourceAccountOnNode1EndsItsTokensAtNode2ForGood() {
+        ClusterAccounts.createRole(node1, TARGET, "suspended", SOURCE_ID, OTHER_ID);
+        String samToken = liveToken(node2, "suspended");
+        String olgaToken = assume(node2, olga(node2), "suspended");
+        try {
+            Http.Response disabled = Http.sendJson("PUT", node1.adminUrl(SOURCE), Map.of("enabled", false), node1.adminToken());
+            assertThat(disabled.status()).as(disabled.toString()).isEqualTo(204);
+            assertInactiveWithinOneSecond(node2, samToken, "source realm disabled");
+            assertThat(active(node2, TARGET, olgaToken)).as("another account's token").isTrue();
+        } finally {
+            Http.Response enabled = Http.sendJson("PUT", node1.adminUrl(SOURCE), Map.of("enabled", true), node1.adminToken());
+            assertThat(enabled.status()).as(enabled.toString()).isEqualTo(204);
+        }
+        try {
+            Thread.sleep(1200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(active(node2, TARGET, samToken)).as("stays ended at node 2 after the account is enabled again").isFalse();
+        assertThat(active(node1, TARGET, samToken)).as("and at node 1").isFalse();
+    }
+
+    @Test
     void endingOneSessionOnNode2EndsThatTokenAtNode1() {
         ClusterAccounts.createRole(node1, TARGET, "one-session", SOURCE_ID);
         String first = liveToken(node1, "one-session");
