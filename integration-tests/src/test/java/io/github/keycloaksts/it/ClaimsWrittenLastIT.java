@@ -39,8 +39,8 @@ class ClaimsWrittenLastIT {
 
     static final String TARGET = "it-claims-target";
     static final String SOURCE = "it-claims-source";
-    static final String TARGET_ID = "74300001";
-    static final String SOURCE_ID = "74300002";
+    static final String TARGET_ID = "74700001";
+    static final String SOURCE_ID = "74700002";
     static final String ROLE_ARN = "acs:ram::" + TARGET_ID + ":role/ops";
     static final Duration WITHIN = Duration.ofSeconds(1);
     /** Parses a JWT payload and fails on a key that appears twice (a field and a mapper's other claim). */

@@ -36,9 +36,9 @@ class GenericPathsIT {
     static final String TARGET = "it-gp-target";
     static final String SOURCE = "it-gp-source";
     static final String OTHER = "it-gp-other";
-    static final String TARGET_ID = "74200001";
-    static final String SOURCE_ID = "74200002";
-    static final String OTHER_ID = "74200003";
+    static final String TARGET_ID = "74900001";
+    static final String SOURCE_ID = "74900002";
+    static final String OTHER_ID = "74900003";
     static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
     static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
     static final String WIDE = "acs:ram::" + TARGET_ID + ":role/wide";

@@ -37,8 +37,8 @@ class RoleSessionRecordsIT {
 
     static final String TARGET = "it-records-target";
     static final String SOURCE = "it-records-source";
-    static final String TARGET_ID = "74200001";
-    static final String SOURCE_ID = "74200002";
+    static final String TARGET_ID = "74800001";
+    static final String SOURCE_ID = "74800002";
     static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
     static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
     static final Duration WITHIN = Duration.ofSeconds(1);
