@@ -2,7 +2,6 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -216,31 +215,13 @@ class ClaimsWrittenLastIT {
     /** erin's browser in a role session of ops (Switch Role); returns the browser. */
     CookieBrowser switchToOps() {
         CookieBrowser browser = new CookieBrowser(server);
-        Reply page = browser.signInThrough(sts(SOURCE, "switch-role"), "erin", "erin-pass-1");
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
-        form.put("account", TARGET);
-        form.put("role", "ops");
-        Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
-        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
-        Reply console = browser.follow(ticket);
-        assertThat(console.body()).as(console.toString()).contains("ops @ " + TARGET);
+        browser.switchRole(SOURCE, "erin", "erin-pass-1", TARGET, "ops");
         return browser;
     }
 
     /** The app web's code flow in {@code browser} (SSO), then its token request. */
     Http.Response webTokens(CookieBrowser browser) {
-        Reply authorized = browser.get(server.realmUrl(TARGET) + "/protocol/openid-connect/auth?client_id=web&response_type=code&scope=openid"
-                + "&redirect_uri=" + URLEncoder.encode(sts(TARGET, "console"), StandardCharsets.UTF_8));
-        assertThat(authorized.status()).as("SSO into web: " + authorized).isEqualTo(302);
-        String code = URLDecoder.decode(authorized.header("location").replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        Map<String, String> exchange = new LinkedHashMap<>();
-        exchange.put("grant_type", "authorization_code");
-        exchange.put("code", code);
-        exchange.put("redirect_uri", sts(TARGET, "console"));
-        exchange.put("client_id", "web");
-        exchange.put("client_secret", "web-secret-1");
-        return Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", exchange);
+        return browser.codeFlowTokens(TARGET, "web", "web-secret-1", sts(TARGET, "console"));
     }
 
     @Test
@@ -350,14 +331,7 @@ class ClaimsWrittenLastIT {
         assertThat(back.status()).as("back at web with a code: " + back).isEqualTo(302);
         String location = back.header("location");
         assertThat(location).startsWith(sts(TARGET, "console")).contains("code=");
-        String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        Map<String, String> exchange = new LinkedHashMap<>();
-        exchange.put("grant_type", "authorization_code");
-        exchange.put("code", code);
-        exchange.put("redirect_uri", sts(TARGET, "console"));
-        exchange.put("client_id", "web");
-        exchange.put("client_secret", "web-secret-1");
-        Http.Response tokens = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", exchange);
+        Http.Response tokens = browser.redeemCode(TARGET, "web", "web-secret-1", sts(TARGET, "console"), location);
         assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
 
         JsonNode claims = strictClaims(tokens.accessToken());

@@ -494,20 +494,13 @@ class ConsoleTrustBoundaryIT {
         /** erin's browser in a role session of ops in the target account. */
         CookieBrowser erinAsOps() {
             CookieBrowser browser = new CookieBrowser(server);
-            Reply console = browser.follow(askForOps(browser, browser.signInThrough(sts(SOURCE, "switch-role"), "erin", "erin-pass-1")));
-            assertThat(console.body()).contains("ops @ " + TARGET);
+            browser.switchRole(SOURCE, "erin", "erin-pass-1", TARGET, "ops");
             return browser;
         }
 
         /** Submits the source's Switch Role form ({@code page}) for ops; returns the redirect with the ticket. */
         Reply askForOps(CookieBrowser browser, Reply page) {
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
-            form.put("account", TARGET);
-            form.put("role", "ops");
-            Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
-            assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
-            return ticket;
+            return browser.askForRole(SOURCE, page, TARGET, "ops");
         }
 
         @Test

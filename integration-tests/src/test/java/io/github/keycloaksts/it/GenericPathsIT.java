@@ -1,5 +1,8 @@
 package io.github.keycloaksts.it;
 
+import static io.github.keycloaksts.it.support.RoleTokens.created;
+import static io.github.keycloaksts.it.support.RoleTokens.ok;
+import static io.github.keycloaksts.it.support.RoleTokens.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,9 +13,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
-import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.RoleTokens;
 import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,11 +45,11 @@ class GenericPathsIT {
     static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
     static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
     static final String WIDE = "acs:ram::" + TARGET_ID + ":role/wide";
-    static final Duration WITHIN = Duration.ofSeconds(1);
 
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     final Sts sts = new Sts(server);
+    final RoleTokens tokens = new RoleTokens(server, TARGET, "api", "api-secret-1");
 
     @BeforeEach
     void accounts() {
@@ -61,7 +64,7 @@ class GenericPathsIT {
             admin.createRealmRole(TARGET, role);
         }
         ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites",
-                List.of(realmRole(TARGET, "reader"), realmRole(TARGET, "writer")), admin.token()));
+                List.of(tokens.realmRole(TARGET, "reader"), tokens.realmRole(TARGET, "writer")), admin.token()));
         createRole("ops", Map.of("policyName", "operator", "clientId", "api"));
         createRole("audit", Map.of("policyName", "auditor", "clientId", "api"));
         createRole("wide", Map.of("policyName", "bundle"));
@@ -86,65 +89,6 @@ class GenericPathsIT {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------
-
-    static void created(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    }
-
-    static void ok(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
-    }
-
-    String signIn(String realm, String username) {
-        return sts.signIn(realm, "app", username, username + "-pass-1");
-    }
-
-    Http.Response tryExchange(String subjectToken, String roleArn) {
-        return sts.exchange(TARGET, sts.form(subjectToken, roleArn));
-    }
-
-    String exchange(String subjectToken, String roleArn) {
-        Http.Response exchange = tryExchange(subjectToken, roleArn);
-        assertThat(exchange.status()).as(exchange.toString()).isEqualTo(200);
-        return exchange.json().get("access_token").asText();
-    }
-
-    String assume(String realm, String username, String roleArn) {
-        return exchange(signIn(realm, username), roleArn);
-    }
-
-    boolean introspectionActive(String roleToken) {
-        Http.Response introspection = sts.introspect(TARGET, "api", "api-secret-1", roleToken);
-        assertThat(introspection.status()).as(introspection.toString()).isEqualTo(200);
-        return introspection.json().get("active").asBoolean();
-    }
-
-    void assertLive(String what, String roleToken) {
-        assertThat(introspectionActive(roleToken)).as(what + " is active at introspection").isTrue();
-        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " is answered by userinfo").isEqualTo(200);
-    }
-
-    void assertEndsWithinOneSecond(String what, String roleToken) {
-        Await.until(what + " inactive at introspection within " + WITHIN, WITHIN, () -> !introspectionActive(roleToken));
-        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " refused by userinfo").isEqualTo(401);
-    }
-
-    /** Still dead after the change was undone and every node's cache has had time to look again. */
-    void assertStaysDead(String what, String roleToken) {
-        sleep(Duration.ofMillis(1200));
-        assertThat(introspectionActive(roleToken)).as(what + " stays inactive").isFalse();
-        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " stays refused by userinfo").isEqualTo(401);
-    }
-
-    JsonNode realmRole(String realm, String name) {
-        return Http.get(server.adminUrl(realm) + "/roles/" + name, admin.token()).json();
-    }
-
-    String userId(String realm, String username) {
-        JsonNode users = Http.get(server.adminUrl(realm) + "/users?exact=true&username=" + username, admin.token()).json();
-        assertThat(users).as(username).hasSize(1);
-        return users.get(0).get("id").asText();
-    }
 
     /** Keycloak's own admin event of {@code operation} on a resource path that starts with {@code pathPrefix}. */
     void assertAdminEvent(String realm, String operation, String pathPrefix) {
@@ -172,15 +116,6 @@ class GenericPathsIT {
         return System.currentTimeMillis() / 1000;
     }
 
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     // ---- item 2: a suspended source account -------------------------------------------------------------------------
 
     @Nested
@@ -188,78 +123,78 @@ class GenericPathsIT {
 
         @Test
         void disablingTheSourceRealmEndsRoleTokensAndRefusesNewExchanges() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String sueAudit = assume(SOURCE, "sue", AUDIT);
-            String unexpiredSubject = signIn(SOURCE, "sam");
-            String oscarOps = assume(OTHER, "oscar", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String sueAudit = tokens.assume(SOURCE, "sue", AUDIT);
+            String unexpiredSubject = tokens.signIn(SOURCE, "sam");
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("enabled", false), admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertEndsWithinOneSecond("sue's audit token", sueAudit);
-            Http.Response refused = tryExchange(unexpiredSubject, OPS);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertEndsWithinOneSecond("sue's audit token", sueAudit);
+            Http.Response refused = tokens.tryExchange(unexpiredSubject, OPS);
             assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
             assertThat(refused.json().get("access_token")).isNull();
             assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText()).contains("disabled");
             assertRealmUpdateEvent(SOURCE);
-            assertLive("another account's token", oscarOps);
+            tokens.assertLive("another account's token", oscarOps);
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("enabled", true), admin.token()));
-            assertStaysDead("sam's ops token after the realm is enabled again", samOps);
-            assertLive("a token sam gets after the account is back", assume(SOURCE, "sam", OPS));
+            tokens.assertStaysDead("sam's ops token after the realm is enabled again", samOps);
+            tokens.assertLive("a token sam gets after the account is back", tokens.assume(SOURCE, "sam", OPS));
         }
 
         @Test
         void aDisabledSourceClientAssumesNothingAndItsRoleTokensEnd() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String unexpiredSubject = signIn(SOURCE, "sam");
-            String oscarOps = assume(OTHER, "oscar", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String unexpiredSubject = tokens.signIn(SOURCE, "sam");
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
             String app = admin.clientUuid(SOURCE, "app");
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "enabled", false), admin.token()));
 
-            assertEndsWithinOneSecond("a token assumed with the app's token", samOps);
-            Http.Response refused = tryExchange(unexpiredSubject, OPS);
+            tokens.assertEndsWithinOneSecond("a token assumed with the app's token", samOps);
+            Http.Response refused = tokens.tryExchange(unexpiredSubject, OPS);
             assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
             assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText()).contains("rejected by realm " + SOURCE);
             assertAdminEvent(SOURCE, "UPDATE", "clients/" + app);
-            assertLive("another account's token", oscarOps);
+            tokens.assertLive("another account's token", oscarOps);
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "enabled", true), admin.token()));
-            assertStaysDead("the token after the client is enabled again", samOps);
+            tokens.assertStaysDead("the token after the client is enabled again", samOps);
         }
 
         @Test
         void aNotBeforePushOnTheSourceRealmClientOrUserEndsRoleTokens() {
             String app = admin.clientUuid(SOURCE, "app");
-            String oscarOps = assume(OTHER, "oscar", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
 
             // The realm's not-before (Sessions → Revocation → Set to now): every token of the realm issued before it.
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             sleep(Duration.ofMillis(1100));
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("notBefore", (int) now()), admin.token()));
-            assertEndsWithinOneSecond("a token of before the realm's not-before", samOps);
+            tokens.assertEndsWithinOneSecond("a token of before the realm's not-before", samOps);
             assertRealmUpdateEvent(SOURCE);
 
             // The client's not-before.
             sleep(Duration.ofMillis(1100));
-            String again = assume(SOURCE, "sam", OPS);
-            assertLive("a token of after the realm's not-before", again);
+            String again = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token of after the realm's not-before", again);
             sleep(Duration.ofMillis(1100));
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/clients/" + app, Map.of("clientId", "app", "notBefore", (int) now()),
                     admin.token()));
-            assertEndsWithinOneSecond("a token of before the client's not-before", again);
+            tokens.assertEndsWithinOneSecond("a token of before the client's not-before", again);
             assertAdminEvent(SOURCE, "UPDATE", "clients/" + app);
 
             // The user's not-before (Keycloak sets it when an administrator signs the user out everywhere).
             sleep(Duration.ofMillis(1100));
-            String third = assume(SOURCE, "sam", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String third = tokens.assume(SOURCE, "sam", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
             sleep(Duration.ofMillis(1100));
-            ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/users/" + userId(SOURCE, "sam") + "/logout", Map.of(), admin.token()));
-            assertEndsWithinOneSecond("a token of before the user's not-before", third);
-            assertLive("sue's token", sueOps);
-            assertLive("another account's token", oscarOps);
+            ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/users/" + tokens.userId(SOURCE, "sam") + "/logout", Map.of(), admin.token()));
+            tokens.assertEndsWithinOneSecond("a token of before the user's not-before", third);
+            tokens.assertLive("sue's token", sueOps);
+            tokens.assertLive("another account's token", oscarOps);
         }
     }
 
@@ -274,9 +209,9 @@ class GenericPathsIT {
 
         @Test
         void removingTheServiceAccountsRoleMappingEndsTokens() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
-            String oscarOps = assume(OTHER, "oscar", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
             String serviceAccount = Http.get(server.adminUrl(TARGET) + "/clients/" + roleClientUuid("ops") + "/service-account-user",
                     admin.token()).json().get("id").asText();
             String api = admin.clientUuid(TARGET, "api");
@@ -286,25 +221,25 @@ class GenericPathsIT {
                     List.of(operator), admin.token());
 
             if (removed.status() < 300) {
-                assertEndsWithinOneSecond("sam's ops token", samOps);
-                assertEndsWithinOneSecond("another account's ops token", oscarOps);
+                tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+                tokens.assertEndsWithinOneSecond("another account's ops token", oscarOps);
                 assertAdminEvent(TARGET, "DELETE", "users/" + serviceAccount + "/role-mappings");
                 ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/role-mappings/clients/" + api,
                         List.of(operator), admin.token()));
-                assertStaysDead("sam's ops token after the mapping is back", samOps);
+                tokens.assertStaysDead("sam's ops token after the mapping is back", samOps);
             } else {
                 // Refusing the path is the other sound answer: then nothing changed.
                 assertThat(removed.status()).as(removed.toString()).isEqualTo(403);
-                assertLive("sam's ops token", samOps);
+                tokens.assertLive("sam's ops token", samOps);
             }
-            assertLive("sam's audit token", samAudit);
+            tokens.assertLive("sam's audit token", samAudit);
         }
 
         @Test
         void aManageUsersAdminMappingARoleToTheServiceAccountAttachesNothing() {
             admin.createUser(TARGET, "users-only", "users-only-pass-1", "realm-management", List.of("manage-users"));
             String insider = Http.passwordGrant(server, TARGET, "admin-cli", "users-only", "users-only-pass-1").accessToken();
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             JsonNode principals = Http.get(server.adminUrl(TARGET) + "/users?exact=true&username=service-account-sts-role:ops", insider).json();
             assertThat(principals).as("the insider finds the role's principal").hasSize(1);
             String serviceAccount = principals.get(0).get("id").asText();
@@ -319,60 +254,60 @@ class GenericPathsIT {
 
             JsonNode policies = Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/policies", admin.token()).json();
             assertThat(policies.toString()).as("the role's attached policies").contains("operator").doesNotContain("auditor");
-            String after = assume(SOURCE, "sam", OPS);
+            String after = tokens.assume(SOURCE, "sam", OPS);
             assertThat(Http.claims(after).path("resource_access").path("api").path("roles").toString())
                     .as("a new ops token").contains("operator").doesNotContain("auditor");
-            assertLive("the ops token of before, whose policies did not change", samOps);
+            tokens.assertLive("the ops token of before, whose policies did not change", samOps);
         }
 
         @Test
         void deletingAnAttachedRoleEndsTokens() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
             String api = admin.clientUuid(TARGET, "api");
 
             ok(Http.delete(server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
             assertAdminEvent(TARGET, "DELETE", "clients/" + api + "/roles/operator");
             created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + api + "/roles", Map.of("name", "operator"), admin.token()));
-            assertStaysDead("sam's ops token after a role of the same name is created", samOps);
-            assertLive("sam's audit token", samAudit);
+            tokens.assertStaysDead("sam's ops token after a role of the same name is created", samOps);
+            tokens.assertLive("sam's audit token", samAudit);
         }
 
         @Test
         void renamingAnAttachedRoleEndsTokens() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
             String api = admin.clientUuid(TARGET, "api");
 
             ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", Map.of("name", "operator-renamed"),
                     admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
             assertAdminEvent(TARGET, "UPDATE", "clients/" + api + "/roles/operator");
             ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator-renamed", Map.of("name", "operator"),
                     admin.token()));
-            assertStaysDead("sam's ops token after the name is back", samOps);
-            assertLive("sam's audit token", samAudit);
-            assertLive("a new ops token", assume(SOURCE, "sam", OPS));
+            tokens.assertStaysDead("sam's ops token after the name is back", samOps);
+            tokens.assertLive("sam's audit token", samAudit);
+            tokens.assertLive("a new ops token", tokens.assume(SOURCE, "sam", OPS));
         }
 
         @Test
         void removingAChildFromAnAttachedCompositeEndsTokens() {
-            String samWide = assume(SOURCE, "sam", WIDE);
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             assertThat(Http.claims(samWide).path("realm_access").path("roles").toString()).contains("bundle");
 
-            ok(Http.sendJson("DELETE", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(realmRole(TARGET, "writer")),
+            ok(Http.sendJson("DELETE", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(tokens.realmRole(TARGET, "writer")),
                     admin.token()));
 
-            assertEndsWithinOneSecond("sam's wide token", samWide);
+            tokens.assertEndsWithinOneSecond("sam's wide token", samWide);
             assertAdminEvent(TARGET, "DELETE", "roles/bundle/composites");
-            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(realmRole(TARGET, "writer")),
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(tokens.realmRole(TARGET, "writer")),
                     admin.token()));
-            assertStaysDead("sam's wide token after the child is back", samWide);
-            assertLive("sam's ops token", samOps);
+            tokens.assertStaysDead("sam's wide token after the child is back", samWide);
+            tokens.assertLive("sam's ops token", samOps);
         }
     }
 
@@ -413,27 +348,27 @@ class GenericPathsIT {
 
         @Test
         void reEnablingTheStoreBringsNothingBack() {
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             JsonNode store = component();
 
             ok(update(store, config(store, "enabled", "false")));
-            assertEndsWithinOneSecond("a token of the disabled store", samOps);
+            tokens.assertEndsWithinOneSecond("a token of the disabled store", samOps);
             assertAdminEvent(TARGET, "UPDATE", "components/" + store.get("id").asText());
 
             ok(update(component(), config(store, "enabled", "true")));
-            assertStaysDead("a token of the store enabled again", samOps);
-            String again = assume(SOURCE, "sam", OPS);
-            assertLive("a token issued after the store was enabled again", again);
+            tokens.assertStaysDead("a token of the store enabled again", samOps);
+            String again = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token issued after the store was enabled again", again);
             assertThat(components()).as("the next session is issued by a new store").hasSize(2);
         }
 
         @Test
         void reCreatingTheStoreWithItsOldIdBringsNothingBack() {
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             JsonNode store = component();
 
             ok(Http.delete(server.adminUrl(TARGET) + "/components/" + store.get("id").asText(), admin.token()));
-            assertEndsWithinOneSecond("a token of the removed store", samOps);
+            tokens.assertEndsWithinOneSecond("a token of the removed store", samOps);
 
             Map<String, Object> copy = new LinkedHashMap<>(Http.JSON.convertValue(store, Map.class));
             Http.Response recreated = Http.sendJson("POST", server.adminUrl(TARGET) + "/components", copy, admin.token());
@@ -441,13 +376,13 @@ class GenericPathsIT {
             assertThat(components()).extracting(c -> c.get("id").asText()).as("re-created with its old ID")
                     .containsExactly(store.get("id").asText());
             assertAdminEvent(TARGET, "CREATE", "components/" + store.get("id").asText());
-            assertStaysDead("a token of the re-created store", samOps);
-            assertLive("a token issued afterwards", assume(SOURCE, "sam", OPS));
+            tokens.assertStaysDead("a token of the re-created store", samOps);
+            tokens.assertLive("a token issued afterwards", tokens.assume(SOURCE, "sam", OPS));
         }
 
         @Test
         void changingTheProviderTypeAndBackBringsNothingBack() {
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             JsonNode store = component();
             String realmId = Http.get(server.adminUrl(TARGET), admin.token()).json().get("id").asText();
             String otherParent = Http.get(server.adminUrl(TARGET) + "/components?type=org.keycloak.keys.KeyProvider", admin.token())
@@ -456,24 +391,24 @@ class GenericPathsIT {
             // Out of service under another parent, then back: an update the factory sees only on the way back.
             ok(update(store, Map.of("parentId", otherParent)));
             ok(update(store, Map.of("parentId", realmId)));
-            assertStaysDead("a token of a store moved away and back", samOps);
+            tokens.assertStaysDead("a token of a store moved away and back", samOps);
 
-            String second = assume(SOURCE, "sam", OPS);
-            assertLive("a token of the next store", second);
+            String second = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token of the next store", second);
             JsonNode next = components().stream().filter(c -> !c.get("id").asText().equals(store.get("id").asText())).findFirst()
                     .orElseThrow();
             Http.Response retyped = update(next, Map.of("providerId", "ldap"));
             if (retyped.status() < 300) {
-                assertEndsWithinOneSecond("a token of a store turned into LDAP", second);
+                tokens.assertEndsWithinOneSecond("a token of a store turned into LDAP", second);
                 Http.Response back = update(next, Map.of("providerId", "sts-role-sessions"));
                 ok(back);
-                assertStaysDead("a token of a store turned back", second);
+                tokens.assertStaysDead("a token of a store turned back", second);
             } else {
                 // Keycloak refused the other provider's configuration: nothing changed.
                 assertThat(retyped.status()).as(retyped.toString()).isBetween(400, 499);
-                assertLive("a token of the unchanged store", second);
+                tokens.assertLive("a token of the unchanged store", second);
             }
-            assertLive("a token issued afterwards", assume(SOURCE, "sam", OPS));
+            tokens.assertLive("a token issued afterwards", tokens.assume(SOURCE, "sam", OPS));
         }
     }
 
@@ -530,22 +465,22 @@ class GenericPathsIT {
 
         @Test
         void aSecondPerUserRevocationKeepsTheFirstsSessionsEnded() {
-            String first = assume(SOURCE, "sam", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
-            String sam = userId(SOURCE, "sam");
+            String first = tokens.assume(SOURCE, "sam", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String sam = tokens.userId(SOURCE, "sam");
             String endSam = server.adminUrl(TARGET) + "/sts/roles/ops/sessions?sourceAccountId=" + SOURCE_ID + "&sourceUserId=" + sam;
 
             ok(Http.delete(endSam, admin.token()));
-            assertEndsWithinOneSecond("sam's first token", first);
+            tokens.assertEndsWithinOneSecond("sam's first token", first);
             sleep(Duration.ofMillis(1100));
-            String second = assume(SOURCE, "sam", OPS);
-            assertLive("a token after the first revocation", second);
+            String second = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token after the first revocation", second);
 
             ok(Http.delete(endSam, admin.token()));
-            assertEndsWithinOneSecond("sam's second token", second);
-            assertStaysDead("sam's first token", first);
-            assertLive("sue's token", sueOps);
-            assertLive("a token after the second revocation", assume(SOURCE, "sam", OPS));
+            tokens.assertEndsWithinOneSecond("sam's second token", second);
+            tokens.assertStaysDead("sam's first token", first);
+            tokens.assertLive("sue's token", sueOps);
+            tokens.assertLive("a token after the second revocation", tokens.assume(SOURCE, "sam", OPS));
         }
     }
 }

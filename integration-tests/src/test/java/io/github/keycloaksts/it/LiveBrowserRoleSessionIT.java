@@ -2,7 +2,6 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,25 +75,8 @@ class LiveBrowserRoleSessionIT {
 
     RoleSessionBrowser switchToOps(String username) {
         CookieBrowser browser = new CookieBrowser(server);
-        Reply page = browser.signInThrough(sts(SOURCE, "switch-role"), username, username + "-pass-1");
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
-        form.put("account", TARGET);
-        form.put("role", "ops");
-        Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
-        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
-        Reply console = browser.follow(ticket);
-        assertThat(console.body()).as(console.toString()).contains("ops @ " + TARGET);
-        Reply authorized = authorize(browser, "");
-        assertThat(authorized.status()).as("SSO into web: " + authorized).isEqualTo(302);
-        String code = URLDecoder.decode(authorized.header("location").replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        Map<String, String> exchange = new LinkedHashMap<>();
-        exchange.put("grant_type", "authorization_code");
-        exchange.put("code", code);
-        exchange.put("redirect_uri", sts(TARGET, "console"));
-        exchange.put("client_id", "web");
-        exchange.put("client_secret", "web-secret-1");
-        Http.Response tokens = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", exchange);
+        browser.switchRole(SOURCE, username, username + "-pass-1", TARGET, "ops");
+        Http.Response tokens = browser.codeFlowTokens(TARGET, "web", "web-secret-1", sts(TARGET, "console"));
         assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
         return new RoleSessionBrowser(browser, tokens.accessToken(), tokens.json().get("refresh_token").asText());
     }

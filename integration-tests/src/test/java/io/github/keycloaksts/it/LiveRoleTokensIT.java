@@ -1,5 +1,8 @@
 package io.github.keycloaksts.it;
 
+import static io.github.keycloaksts.it.support.RoleTokens.WITHIN;
+import static io.github.keycloaksts.it.support.RoleTokens.created;
+import static io.github.keycloaksts.it.support.RoleTokens.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,6 +16,7 @@ import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.RoleTokens;
 import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,11 +43,11 @@ class LiveRoleTokensIT {
     static final String OTHER_ID = "74100003";
     static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
     static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
-    static final Duration WITHIN = Duration.ofSeconds(1);
 
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     final Sts sts = new Sts(server);
+    final RoleTokens tokens = new RoleTokens(server, TARGET, "api", "api-secret-1");
 
     @BeforeEach
     void accounts() {
@@ -80,72 +84,18 @@ class LiveRoleTokensIT {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    static void created(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    }
-
-    String signIn(String realm, String username) {
-        return sts.signIn(realm, "app", username, username + "-pass-1");
-    }
-
-    String exchange(String subjectToken, String roleArn, Integer durationSeconds) {
-        Map<String, String> form = sts.form(subjectToken, roleArn);
-        if (durationSeconds != null) {
-            form.put("duration_seconds", durationSeconds.toString());
-        }
-        Http.Response exchange = sts.exchange(TARGET, form);
-        assertThat(exchange.status()).as(exchange.toString()).isEqualTo(200);
-        return exchange.json().get("access_token").asText();
-    }
-
-    String assume(String realm, String username, String roleArn) {
-        return exchange(signIn(realm, username), roleArn, null);
-    }
-
-    boolean introspectionActive(String roleToken) {
-        Http.Response introspection = sts.introspect(TARGET, "api", "api-secret-1", roleToken);
-        assertThat(introspection.status()).as(introspection.toString()).isEqualTo(200);
-        return introspection.json().get("active").asBoolean();
-    }
-
-    /** Active at introspection, and userinfo answers it. */
-    void assertLive(String what, String roleToken) {
-        assertThat(introspectionActive(roleToken)).as(what + " is active at introspection").isTrue();
-        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " is answered by userinfo").isEqualTo(200);
-    }
-
-    /** Inactive at introspection within one second, and refused by userinfo. */
-    void assertEndsWithinOneSecond(String what, String roleToken) {
-        Await.until(what + " inactive at introspection within " + WITHIN, WITHIN, () -> !introspectionActive(roleToken));
-        assertThat(sts.userinfo(TARGET, roleToken).status()).as(what + " refused by userinfo").isEqualTo(401);
-    }
-
-    String userId(String realm, String username) {
-        JsonNode users = Http.get(server.adminUrl(realm) + "/users?exact=true&username=" + username, admin.token()).json();
-        assertThat(users).as(username).hasSize(1);
-        return users.get(0).get("id").asText();
-    }
-
-    JsonNode realmRole(String realm, String name) {
-        return Http.get(server.adminUrl(realm) + "/roles/" + name, admin.token()).json();
-    }
-
-    void ok(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isBetween(200, 204);
-    }
-
     /** Tokens that no change of a test touches unless it says so: another account's, of both roles. */
     record Bystanders(String oscarOps, String oscarAudit) {
     }
 
     Bystanders bystanders() {
-        String oscar = signIn(OTHER, "oscar");
-        return new Bystanders(exchange(oscar, OPS, null), exchange(oscar, AUDIT, null));
+        String oscar = tokens.signIn(OTHER, "oscar");
+        return new Bystanders(tokens.exchange(oscar, OPS, null), tokens.exchange(oscar, AUDIT, null));
     }
 
     void assertBystandersLive(Bystanders bystanders) {
-        assertLive("another account's ops token", bystanders.oscarOps());
-        assertLive("another account's audit token", bystanders.oscarAudit());
+        tokens.assertLive("another account's ops token", bystanders.oscarOps());
+        tokens.assertLive("another account's audit token", bystanders.oscarAudit());
     }
 
     // ---- company-b: the source side ------------------------------------------------------------------------------
@@ -155,50 +105,48 @@ class LiveRoleTokensIT {
 
         @Test
         void disablingTheSourceUserEndsOnlyHisTokensAndReEnablingDoesNotBringThemBack() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
             Bystanders others = bystanders();
-            String sam = userId(SOURCE, "sam");
+            String sam = tokens.userId(SOURCE, "sam");
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/users/" + sam, Map.of("enabled", false), admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertEndsWithinOneSecond("sam's audit token", samAudit);
-            assertLive("sue's ops token", sueOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertEndsWithinOneSecond("sam's audit token", samAudit);
+            tokens.assertLive("sue's ops token", sueOps);
             assertBystandersLive(others);
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/users/" + sam, Map.of("enabled", true), admin.token()));
-            sleep(Duration.ofMillis(1200));
-            assertThat(introspectionActive(samOps)).as("revoked stays revoked after the user is enabled again").isFalse();
-            assertThat(sts.userinfo(TARGET, samOps).status()).isEqualTo(401);
-            assertLive("a token sam gets after being enabled again", assume(SOURCE, "sam", OPS));
+            tokens.assertStaysDead("sam's ops token, revoked, after the user is enabled again", samOps);
+            tokens.assertLive("a token sam gets after being enabled again", tokens.assume(SOURCE, "sam", OPS));
         }
 
         @Test
         void deletingTheSourceUserEndsHisTokens() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
             Bystanders others = bystanders();
 
-            ok(Http.delete(server.adminUrl(SOURCE) + "/users/" + userId(SOURCE, "sam"), admin.token()));
+            ok(Http.delete(server.adminUrl(SOURCE) + "/users/" + tokens.userId(SOURCE, "sam"), admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertLive("sue's ops token", sueOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertLive("sue's ops token", sueOps);
             assertBystandersLive(others);
         }
 
         @Test
         void removingTheGrantingRoleMappingEndsHisTokens() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
             Bystanders others = bystanders();
 
-            ok(Http.sendJson("DELETE", server.adminUrl(SOURCE) + "/users/" + userId(SOURCE, "sam") + "/role-mappings/realm",
-                    List.of(realmRole(SOURCE, "assumer")), admin.token()));
+            ok(Http.sendJson("DELETE", server.adminUrl(SOURCE) + "/users/" + tokens.userId(SOURCE, "sam") + "/role-mappings/realm",
+                    List.of(tokens.realmRole(SOURCE, "assumer")), admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertLive("sue's ops token", sueOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertLive("sue's ops token", sueOps);
             assertBystandersLive(others);
         }
 
@@ -208,74 +156,74 @@ class LiveRoleTokensIT {
             created(group);
             String groupId = group.header("Location").substring(group.header("Location").lastIndexOf('/') + 1);
             ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/groups/" + groupId + "/role-mappings/realm",
-                    List.of(realmRole(SOURCE, "assumer")), admin.token()));
+                    List.of(tokens.realmRole(SOURCE, "assumer")), admin.token()));
             String gina = admin.createUser(SOURCE, "gina", "gina-pass-1", null, List.of());
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/users/" + gina + "/groups/" + groupId, Map.of(), admin.token()));
-            String ginaOps = assume(SOURCE, "gina", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String ginaOps = tokens.assume(SOURCE, "gina", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
 
             ok(Http.delete(server.adminUrl(SOURCE) + "/users/" + gina + "/groups/" + groupId, admin.token()));
 
-            assertEndsWithinOneSecond("gina's ops token", ginaOps);
-            assertLive("sue's ops token", sueOps);
+            tokens.assertEndsWithinOneSecond("gina's ops token", ginaOps);
+            tokens.assertLive("sue's ops token", sueOps);
         }
 
         @Test
         void removingTheCompositeThatGrantsEndsTheTokensOfItsHolders() {
             admin.createRealmRole(SOURCE, "engineer");
-            JsonNode engineer = realmRole(SOURCE, "engineer");
+            JsonNode engineer = tokens.realmRole(SOURCE, "engineer");
             ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/roles-by-id/" + engineer.get("id").asText() + "/composites",
-                    List.of(realmRole(SOURCE, "assumer")), admin.token()));
+                    List.of(tokens.realmRole(SOURCE, "assumer")), admin.token()));
             admin.createUserWithRealmRole(SOURCE, "carl", "carl-pass-1", "engineer");
-            String carlOps = assume(SOURCE, "carl", OPS);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String carlOps = tokens.assume(SOURCE, "carl", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
 
             ok(Http.sendJson("DELETE", server.adminUrl(SOURCE) + "/roles-by-id/" + engineer.get("id").asText() + "/composites",
-                    List.of(realmRole(SOURCE, "assumer")), admin.token()));
+                    List.of(tokens.realmRole(SOURCE, "assumer")), admin.token()));
 
-            assertEndsWithinOneSecond("carl's ops token", carlOps);
-            assertLive("sue's ops token (assumer held directly)", sueOps);
+            tokens.assertEndsWithinOneSecond("carl's ops token", carlOps);
+            tokens.assertLive("sue's ops token (assumer held directly)", sueOps);
         }
 
         @Test
         void removingTheStsAssumeRoleValueEndsTokensOfThatRoleOnly() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
             Bystanders others = bystanders();
 
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/roles/assumer", Map.of("name", "assumer",
                     "attributes", Map.of("sts.assume-role", List.of(AUDIT))), admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertLive("sam's audit token, still granted", samAudit);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertLive("sam's audit token, still granted", samAudit);
             assertBystandersLive(others);
         }
 
         @Test
         void endingTheSourceSessionEndsTheTokensMintedFromItOnly() {
-            String samSubject = signIn(SOURCE, "sam");
-            String fromThisSession = exchange(samSubject, OPS, null);
-            String fromAnotherSession = exchange(signIn(SOURCE, "sam"), OPS, null);
+            String samSubject = tokens.signIn(SOURCE, "sam");
+            String fromThisSession = tokens.exchange(samSubject, OPS, null);
+            String fromAnotherSession = tokens.exchange(tokens.signIn(SOURCE, "sam"), OPS, null);
             String sid = Http.claims(samSubject).get("sid").asText();
 
             ok(Http.delete(server.adminUrl(SOURCE) + "/sessions/" + sid, admin.token()));
 
-            assertEndsWithinOneSecond("the token minted from the ended session", fromThisSession);
-            assertLive("sam's token from his other session", fromAnotherSession);
+            tokens.assertEndsWithinOneSecond("the token minted from the ended session", fromThisSession);
+            tokens.assertLive("sam's token from his other session", fromAnotherSession);
         }
 
         @Test
         void theSourceSessionIdlingOutEndsItsTokensWithoutAnyEvent() {
             ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("ssoSessionIdleTimeout", 3), admin.token()));
-            String samSubject = signIn(SOURCE, "sam");
+            String samSubject = tokens.signIn(SOURCE, "sam");
             long signedIn = System.nanoTime();
-            String samOps = exchange(samSubject, OPS, null);
-            assertLive("sam's ops token while his session is fresh", samOps);
+            String samOps = tokens.exchange(samSubject, OPS, null);
+            tokens.assertLive("sam's ops token while his session is fresh", samOps);
 
             // The idle deadline is 3 s after sign-in; the token must be inactive within 1 s of it.
             Duration left = Duration.ofSeconds(3).minusNanos(System.nanoTime() - signedIn);
             Await.until("token inactive within 1 s of the source session's idle deadline", left.plus(WITHIN),
-                    () -> !introspectionActive(samOps));
+                    () -> !tokens.introspectionActive(samOps));
             assertThat(sts.userinfo(TARGET, samOps).status()).isEqualTo(401);
         }
     }
@@ -287,55 +235,55 @@ class LiveRoleTokensIT {
 
         @Test
         void detachingAPolicyEndsTheRolesTokensAndNoOtherRoles() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String oscarOps = assume(OTHER, "oscar", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
 
             ok(Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/policies/operator?clientId=api", admin.token()));
 
-            assertEndsWithinOneSecond("sam's ops token, which carries api/operator", samOps);
-            assertEndsWithinOneSecond("oscar's ops token, which carries api/operator", oscarOps);
-            assertLive("sam's audit token", samAudit);
+            tokens.assertEndsWithinOneSecond("sam's ops token, which carries api/operator", samOps);
+            tokens.assertEndsWithinOneSecond("oscar's ops token, which carries api/operator", oscarOps);
+            tokens.assertLive("sam's audit token", samAudit);
         }
 
         @Test
         void loweringTheMaximumDurationEndsTokensLongerThanTheNewMaximumOnly() {
-            String samLong = exchange(signIn(SOURCE, "sam"), OPS, 7200);
-            String sueShort = exchange(signIn(SOURCE, "sue"), OPS, 3600);
+            String samLong = tokens.exchange(tokens.signIn(SOURCE, "sam"), OPS, 7200);
+            String sueShort = tokens.exchange(tokens.signIn(SOURCE, "sue"), OPS, 3600);
             Bystanders others = bystanders();
 
             ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/sts/roles/ops", Map.of("maxSessionDuration", 3600), admin.token()));
 
-            assertEndsWithinOneSecond("a 7200 s token under a 3600 s maximum", samLong);
-            assertLive("a 3600 s token", sueShort);
+            tokens.assertEndsWithinOneSecond("a 7200 s token under a 3600 s maximum", samLong);
+            tokens.assertLive("a 3600 s token", sueShort);
             assertBystandersLive(others);
         }
 
         @Test
         void endingOneSourceUsersSessionsLeavesHisColleaguesAndLetsHimAssumeAgain() {
-            String samOps = assume(SOURCE, "sam", OPS);
-            String samAudit = assume(SOURCE, "sam", AUDIT);
-            String sueOps = assume(SOURCE, "sue", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
             Bystanders others = bystanders();
 
-            Http.Response revoked = Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions?sourceUserId=" + userId(SOURCE, "sam"),
+            Http.Response revoked = Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions?sourceUserId=" + tokens.userId(SOURCE, "sam"),
                     admin.token());
             assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
             assertThat(revoked.json().get("revokedAccounts").toString()).contains(SOURCE_ID);
 
-            assertEndsWithinOneSecond("sam's ops token", samOps);
-            assertLive("sam's audit token (another role)", samAudit);
-            assertLive("sue's ops token", sueOps);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertLive("sam's audit token (another role)", samAudit);
+            tokens.assertLive("sue's ops token", sueOps);
             assertBystandersLive(others);
-            assertLive("a token sam gets afterwards", assume(SOURCE, "sam", OPS));
-            assertThat(introspectionActive(samOps)).as("the revoked one stays revoked").isFalse();
+            tokens.assertLive("a token sam gets afterwards", tokens.assume(SOURCE, "sam", OPS));
+            assertThat(tokens.introspectionActive(samOps)).as("the revoked one stays revoked").isFalse();
         }
 
         @Test
         void endingOneRoleSessionEndsThatTokenOnlyAndTheListShowsWhoHoldsWhat() {
-            String samSubject = signIn(SOURCE, "sam");
-            String first = exchange(samSubject, OPS, null);
-            String second = exchange(samSubject, OPS, null);
+            String samSubject = tokens.signIn(SOURCE, "sam");
+            String first = tokens.exchange(samSubject, OPS, null);
+            String second = tokens.exchange(samSubject, OPS, null);
             String firstId = Http.claims(first).get("jti").asText();
             String secondId = Http.claims(second).get("jti").asText();
 
@@ -343,14 +291,14 @@ class LiveRoleTokensIT {
             JsonNode entry = find(listed, firstId);
             assertThat(entry).as(listed.toString()).isNotNull();
             assertThat(entry.get("kind").asText()).isEqualTo("token");
-            assertThat(entry.get("sourceUserId").asText()).isEqualTo(userId(SOURCE, "sam"));
+            assertThat(entry.get("sourceUserId").asText()).isEqualTo(tokens.userId(SOURCE, "sam"));
             assertThat(entry.get("sourceSessionId").asText()).isEqualTo(Http.claims(samSubject).get("sid").asText());
 
             Http.Response ended = Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions/" + firstId, admin.token());
             assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
 
-            assertEndsWithinOneSecond("the ended role session", first);
-            assertLive("sam's other role session from the same source session", second);
+            tokens.assertEndsWithinOneSecond("the ended role session", first);
+            tokens.assertLive("sam's other role session from the same source session", second);
             JsonNode after = Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()).json();
             assertThat(find(after, firstId)).as(after.toString()).isNull();
             assertThat(find(after, secondId)).as(after.toString()).isNotNull();
@@ -358,7 +306,7 @@ class LiveRoleTokensIT {
 
         @Test
         void anAdminCannotEndASessionOfAnotherRoleOrRealmByItsId() {
-            String samAudit = assume(SOURCE, "sam", AUDIT);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
             String auditId = Http.claims(samAudit).get("jti").asText();
 
             Http.Response wrongRole = Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions/" + auditId, admin.token());
@@ -366,7 +314,7 @@ class LiveRoleTokensIT {
             // The source account's admin names the target's token at his own role list: not his session to end.
             Http.Response otherRealm = Http.delete(server.adminUrl(SOURCE) + "/sts/roles/ops/sessions/" + auditId, admin.token());
             assertThat(otherRealm.status()).as(otherRealm.toString()).isEqualTo(404);
-            assertLive("the audit token nobody could end", samAudit);
+            tokens.assertLive("the audit token nobody could end", samAudit);
         }
 
         JsonNode find(JsonNode sessions, String sessionId) {
@@ -399,7 +347,7 @@ class LiveRoleTokensIT {
 
         @Test
         void aLongerCacheForRoleSessionsIsRefusedSoNoNodeKeepsAnEndedSession() {
-            assume(SOURCE, "sam", OPS);
+            tokens.assume(SOURCE, "sam", OPS);
             JsonNode component = component();
             for (Map<String, List<String>> config : List.of(Map.of("cachePolicy", List.of("DEFAULT")),
                     Map.of("cachePolicy", List.of("MAX_LIFESPAN"), "maxLifespan", List.of("86400000")),
@@ -415,25 +363,17 @@ class LiveRoleTokensIT {
 
         @Test
         void removingTheStoreFailsClosedAndTheNextAssumptionWorksWithANewOne() {
-            String samOps = assume(SOURCE, "sam", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
             JsonNode component = component();
 
             ok(Http.delete(server.adminUrl(TARGET) + "/components/" + component.get("id").asText(), admin.token()));
 
-            assertEndsWithinOneSecond("a token whose store was removed", samOps);
-            String again = assume(SOURCE, "sam", OPS);
-            assertLive("a token from a new store", again);
+            tokens.assertEndsWithinOneSecond("a token whose store was removed", samOps);
+            String again = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token from a new store", again);
             assertThat(component().get("id").asText()).isNotEqualTo(component.get("id").asText());
-            assertThat(introspectionActive(samOps)).as("the old token stays dead").isFalse();
+            assertThat(tokens.introspectionActive(samOps)).as("the old token stays dead").isFalse();
         }
     }
 
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

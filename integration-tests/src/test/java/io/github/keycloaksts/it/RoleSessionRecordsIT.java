@@ -1,10 +1,8 @@
 package io.github.keycloaksts.it;
 
+import static io.github.keycloaksts.it.support.RoleTokens.created;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,11 +11,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
-import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.CookieBrowser;
-import io.github.keycloaksts.it.support.CookieBrowser.Reply;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
+import io.github.keycloaksts.it.support.RoleTokens;
 import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,11 +38,12 @@ class RoleSessionRecordsIT {
     static final String SOURCE_ID = "74800002";
     static final String OPS = "acs:ram::" + TARGET_ID + ":role/ops";
     static final String AUDIT = "acs:ram::" + TARGET_ID + ":role/audit";
-    static final Duration WITHIN = Duration.ofSeconds(1);
 
     final KeycloakServer server = KeycloakServer.shared();
     final Admin admin = new Admin(server);
     final Sts sts = new Sts(server);
+    /** Introspection by {@code api}, a client in the role token's {@code aud}: only such a client is told {@code active}. */
+    final RoleTokens tokens = new RoleTokens(server, TARGET, "api", "api-secret-1");
     /** The target realm's event configuration as the test found it: put back after each test. */
     JsonNode eventsConfig;
 
@@ -85,10 +83,6 @@ class RoleSessionRecordsIT {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    static void created(Http.Response response) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    }
-
     static Map<String, Object> trust(String accountId) {
         return Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
                 "Principal", Map.of("RAM", List.of("acs:ram::" + accountId + ":root")))));
@@ -106,23 +100,9 @@ class RoleSessionRecordsIT {
     }
 
     String assume(String username, String roleArn, String sessionName) {
-        Map<String, String> form = sts.form(sts.signIn(SOURCE, "app", username, username + "-pass-1"), roleArn);
+        Map<String, String> form = sts.form(tokens.signIn(SOURCE, username), roleArn);
         form.put("role_session_name", sessionName);
-        Http.Response exchange = sts.exchange(TARGET, form);
-        assertThat(exchange.status()).as(exchange.toString()).isEqualTo(200);
-        return exchange.json().get("access_token").asText();
-    }
-
-    /** Introspection by {@code api}, a client in the role token's {@code aud}: only such a client is told {@code active}. */
-    boolean active(String token) {
-        Http.Response introspection = sts.introspect(TARGET, "api", "api-secret-1", token);
-        assertThat(introspection.status()).as(introspection.toString()).isEqualTo(200);
-        return introspection.json().get("active").asBoolean();
-    }
-
-    void assertEndsWithinOneSecond(String what, String token) {
-        Await.until(what + " inactive at introspection within " + WITHIN, WITHIN, () -> !active(token));
-        assertThat(sts.userinfo(TARGET, token).status()).as(what + " refused by userinfo").isEqualTo(401);
+        return tokens.exchange(form);
     }
 
     static String jti(String token) {
@@ -165,10 +145,6 @@ class RoleSessionRecordsIT {
         return Http.get(server.adminUrl(realm) + "/events?type=" + type + "&max=100", admin.token()).json();
     }
 
-    String userId(String realm, String username) {
-        return Http.get(server.adminUrl(realm) + "/users?exact=true&username=" + username, admin.token()).json().get(0).get("id").asText();
-    }
-
     // ---- tests ---------------------------------------------------------------------------------------------------
 
     @Test
@@ -188,7 +164,7 @@ class RoleSessionRecordsIT {
         assertThat(sam.get("tokenId").asText()).isEqualTo(jti(samOps));
         assertThat(sam.get("sourceAccountId").asText()).isEqualTo(SOURCE_ID);
         assertThat(sam.get("sourceIdentity").asText()).isEqualTo("acs:ram::" + SOURCE_ID + ":user/sam");
-        assertThat(sam.get("sourceUserId").asText()).isEqualTo(userId(SOURCE, "sam"));
+        assertThat(sam.get("sourceUserId").asText()).isEqualTo(tokens.userId(SOURCE, "sam"));
         assertThat(sam.get("sourceSessionId").asText()).isNotBlank();
         assertThat(sam.get("roleSessionName").asText()).isEqualTo("sam-events-off");
         assertThat(sam.get("assumedRoleArn").asText()).isEqualTo(OPS + "/sam-events-off");
@@ -201,11 +177,11 @@ class RoleSessionRecordsIT {
 
         Http.Response ended = endById(TARGET, "ops", jti(samOps));
         assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
-        assertEndsWithinOneSecond("sam's ops token", samOps);
+        tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
 
         // Nothing else changed: sue's token of the same role and sam's token of another role stay, and are listed.
-        assertThat(active(sueOps)).as("sue's ops token").isTrue();
-        assertThat(active(samAudit)).as("sam's audit token").isTrue();
+        assertThat(tokens.introspectionActive(sueOps)).as("sue's ops token").isTrue();
+        assertThat(tokens.introspectionActive(samAudit)).as("sam's audit token").isTrue();
         assertThat(sessionIds(sessions(TARGET, "ops"))).containsExactly(jti(sueOps));
         assertThat(sessionIds(sessions(TARGET, "audit"))).containsExactly(jti(samAudit));
         assertThat(endById(TARGET, "ops", jti(samOps)).status()).as("an ended session is not live: 404").isEqualTo(404);
@@ -227,8 +203,8 @@ class RoleSessionRecordsIT {
         assertThat(sessionIds(sessions(TARGET, "ops"))).containsExactlyInAnyOrder(jti(samOps), jti(sueOps));
         Http.Response ended = endById(TARGET, "ops", jti(samOps));
         assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
-        assertEndsWithinOneSecond("sam's ops token", samOps);
-        assertThat(active(sueOps)).as("sue's ops token").isTrue();
+        tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+        assertThat(tokens.introspectionActive(sueOps)).as("sue's ops token").isTrue();
         assertThat(sessionIds(sessions(TARGET, "ops"))).containsExactly(jti(sueOps));
     }
 
@@ -246,7 +222,7 @@ class RoleSessionRecordsIT {
             assertThat(session.get("kind").asText()).isEqualTo("browser");
             assertThat(session.get("tokenId").isNull()).isTrue();
             if (session.get("sourceIdentity").asText().endsWith(":user/sam")) {
-                assertThat(session.get("sourceUserId").asText()).isEqualTo(userId(SOURCE, "sam"));
+                assertThat(session.get("sourceUserId").asText()).isEqualTo(tokens.userId(SOURCE, "sam"));
                 samSession = session.get("sessionId").asText();
             }
         }
@@ -258,8 +234,8 @@ class RoleSessionRecordsIT {
 
         Http.Response ended = endById(TARGET, "ops", samSession);
         assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
-        assertEndsWithinOneSecond("sam's browser role session", samToken);
-        assertThat(active(sueToken)).as("sue's browser role session").isTrue();
+        tokens.assertEndsWithinOneSecond("sam's browser role session", samToken);
+        assertThat(tokens.introspectionActive(sueToken)).as("sue's browser role session").isTrue();
         assertThat(sessions(TARGET, "ops").findValuesAsText("sourceIdentity")).containsExactly("acs:ram::" + SOURCE_ID + ":user/sue");
     }
 
@@ -279,34 +255,16 @@ class RoleSessionRecordsIT {
         assertThat(endById(TARGET, "ops", "no-such-session").status()).isEqualTo(404);
         assertThat(endById(TARGET, "ops", jti(samOps).toUpperCase()).status()).isEqualTo(404);
 
-        assertThat(active(samOps)).as("the token nobody could end").isTrue();
+        assertThat(tokens.introspectionActive(samOps)).as("the token nobody could end").isTrue();
         assertThat(sessionIds(sessions(TARGET, "ops"))).containsExactly(jti(samOps));
     }
 
     /** {@code username} switches to ops in a browser; returns the access token of the target's app {@code web}. */
     String switchToOps(String username) {
         CookieBrowser browser = new CookieBrowser(server);
-        Reply page = browser.signInThrough(sts(SOURCE, "switch-role"), username, username + "-pass-1");
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("csrf", CookieBrowser.inputValue(page.body(), "csrf"));
-        form.put("account", TARGET);
-        form.put("role", "ops");
-        Reply ticket = browser.postForm(sts(SOURCE, "switch-role"), form);
-        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
-        Reply console = browser.follow(ticket);
-        assertThat(console.body()).as(console.toString()).contains("ops @ " + TARGET);
-        Reply authorized = browser.get(server.realmUrl(TARGET) + "/protocol/openid-connect/auth?client_id=web&response_type=code"
-                + "&scope=openid&redirect_uri=" + URLEncoder.encode(sts(TARGET, "console"), StandardCharsets.UTF_8));
-        assertThat(authorized.status()).as("SSO into web: " + authorized).isEqualTo(302);
-        String code = java.net.URLDecoder.decode(authorized.header("location").replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
-        Map<String, String> exchange = new LinkedHashMap<>();
-        exchange.put("grant_type", "authorization_code");
-        exchange.put("code", code);
-        exchange.put("redirect_uri", sts(TARGET, "console"));
-        exchange.put("client_id", "web");
-        exchange.put("client_secret", "web-secret-1");
-        Http.Response tokens = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", exchange);
-        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
-        return tokens.accessToken();
+        browser.switchRole(SOURCE, username, username + "-pass-1", TARGET, "ops");
+        Http.Response web = browser.codeFlowTokens(TARGET, "web", "web-secret-1", sts(TARGET, "console"));
+        assertThat(web.status()).as(web.toString()).isEqualTo(200);
+        return web.accessToken();
     }
 }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -153,6 +154,58 @@ public final class CookieBrowser {
         Reply page = follow(postForm(action, form));
         assertThat(page.status()).as("back on " + pageUrl + " after the login: " + page).isEqualTo(200);
         return page;
+    }
+
+    /**
+     * Submits the Switch Role form of the source realm {@code source} ({@code page}, the signed-in page with its
+     * csrf) for {@code role} in {@code account}; expects 303 and returns that redirect, which carries the ticket.
+     */
+    public Reply askForRole(String source, Reply page, String account, String role) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("csrf", inputValue(page.body(), "csrf"));
+        form.put("account", account);
+        form.put("role", role);
+        Reply ticket = postForm(stsPage(source, "switch-role"), form);
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(303);
+        return ticket;
+    }
+
+    /**
+     * Switch Role: signs {@code username} in through {@code /realms/{source}/sts/switch-role}, asks for {@code role}
+     * in {@code account}, follows the ticket and expects the role console page "{@code role @ account}"; returns it.
+     */
+    public Reply switchRole(String source, String username, String password, String account, String role) {
+        Reply page = signInThrough(stsPage(source, "switch-role"), username, password);
+        Reply console = follow(askForRole(source, page, account, role));
+        assertThat(console.body()).as(console.toString()).contains(role + " @ " + account);
+        return console;
+    }
+
+    /**
+     * The authorization-code flow of the confidential client {@code clientId} of {@code realm} in this browser, by
+     * SSO (expects 302 with a code), then its token request; the token response is returned unchecked.
+     */
+    public Http.Response codeFlowTokens(String realm, String clientId, String clientSecret, String redirectUri) {
+        Reply authorized = get(server.realmUrl(realm) + "/protocol/openid-connect/auth?client_id=" + clientId
+                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8));
+        assertThat(authorized.status()).as("SSO into " + clientId + ": " + authorized).isEqualTo(302);
+        return redeemCode(realm, clientId, clientSecret, redirectUri, authorized.header("location"));
+    }
+
+    /** The token request of {@code clientId} for the code in {@code location}, the redirect back to the client. */
+    public Http.Response redeemCode(String realm, String clientId, String clientSecret, String redirectUri, String location) {
+        String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+        Map<String, String> exchange = new LinkedHashMap<>();
+        exchange.put("grant_type", "authorization_code");
+        exchange.put("code", code);
+        exchange.put("redirect_uri", redirectUri);
+        exchange.put("client_id", clientId);
+        exchange.put("client_secret", clientSecret);
+        return Http.postForm(server.realmUrl(realm) + "/protocol/openid-connect/token", exchange);
+    }
+
+    private String stsPage(String realm, String page) {
+        return server.realmUrl(realm) + "/sts/" + page;
     }
 
     public static String formAction(String html, String formId) {
