@@ -13,6 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.RoleTokens;
@@ -481,6 +482,125 @@ class GenericPathsIT {
             tokens.assertStaysDead("sam's first token", first);
             tokens.assertLive("sue's token", sueOps);
             tokens.assertLive("a token after the second revocation", tokens.assume(SOURCE, "sam", OPS));
+        }
+    }
+
+    // ---- more rows of the path matrix (docs/security.md) -----------------------------------------------------------
+
+    @Nested
+    class MoreKeycloakPaths {
+
+        @Test
+        void deletingTheSourceRealmEndsItsRoleTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+
+            ok(Http.delete(server.adminUrl(SOURCE), admin.token()));
+
+            tokens.assertEndsWithinOneSecond("a token of the deleted account", samOps);
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void deletingTheSourceClientEndsTheRoleTokensMintedThroughIt() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String app = admin.clientUuid(SOURCE, "app");
+
+            ok(Http.delete(server.adminUrl(SOURCE) + "/clients/" + app, admin.token()));
+
+            tokens.assertEndsWithinOneSecond("a token assumed with the deleted client's token", samOps);
+            assertAdminEvent(SOURCE, "DELETE", "clients/" + app);
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void addingAChildToAnAttachedCompositeEndsTokensForGood() {
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            admin.createRealmRole(TARGET, "extra");
+
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(tokens.realmRole(TARGET, "extra")),
+                    admin.token()));
+
+            tokens.assertEndsWithinOneSecond("sam's wide token after a widening", samWide);
+            assertAdminEvent(TARGET, "CREATE", "roles/bundle/composites");
+            ok(Http.sendJson("DELETE", server.adminUrl(TARGET) + "/roles/bundle/composites", List.of(tokens.realmRole(TARGET, "extra")),
+                    admin.token()));
+            tokens.assertStaysDead("sam's wide token after the child is gone again", samWide);
+            tokens.assertLive("sam's ops token", samOps);
+        }
+
+        @Test
+        void renamingTheClientOfAnAttachedClientRoleEndsTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            String api = admin.clientUuid(TARGET, "api");
+            // An introspecting client that needs no audience: the token's `aud` names the old client ID.
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "inspector", "publicClient", false,
+                    "secret", "inspector-secret-1", "standardFlowEnabled", false,
+                    "attributes", Map.of("allow.token.introspection.without.audience.check", "true")), admin.token()));
+            RoleTokens inspector = new RoleTokens(server, TARGET, "inspector", "inspector-secret-1");
+            inspector.assertLive("sam's ops token", samOps);
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api, Map.of("clientId", "api-renamed"), admin.token()));
+
+            inspector.assertEndsWithinOneSecond("sam's ops token after its policy's client was renamed", samOps);
+            assertAdminEvent(TARGET, "UPDATE", "clients/" + api);
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + api, Map.of("clientId", "api"), admin.token()));
+            tokens.assertStaysDead("sam's ops token after the client's name is back", samOps);
+            inspector.assertLive("sam's wide token (no client role of api)", samWide);
+        }
+
+        @Test
+        void deletingTheRolesPrincipalEndsItsTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            String roleClient = admin.clientUuid(TARGET, "sts-role:ops");
+            String principal = Http.get(server.adminUrl(TARGET) + "/clients/" + roleClient + "/service-account-user", admin.token())
+                    .json().get("id").asText();
+
+            Http.Response deleted = Http.delete(server.adminUrl(TARGET) + "/users/" + principal, admin.token());
+
+            if (deleted.status() < 300) {
+                tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+                assertAdminEvent(TARGET, "DELETE", "users/" + principal);
+            } else {
+                assertThat(deleted.status()).as(deleted.toString()).isBetween(400, 499);
+                tokens.assertLive("sam's ops token, nothing changed", samOps);
+            }
+            tokens.assertLive("sam's audit token", samAudit);
+        }
+
+        @Test
+        void revokingARoleTokenAtKeycloaksRevocationEndpointEndsIt() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String other = tokens.assume(SOURCE, "sam", OPS);
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("token", samOps);
+            form.put("client_id", "sts");
+
+            Http.Response revoked = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/revoke", form);
+
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            tokens.assertEndsWithinOneSecond("the revoked role token", samOps);
+            tokens.assertLive("sam's other token of the role", other);
+        }
+
+        @Test
+        void clientRegistrationCannotCreateARoleClient() {
+            String initial = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients-initial-access", Map.of("count", 2, "expiration", 300),
+                    admin.token()).json().get("token").asText();
+            String registration = server.baseUrl() + "/realms/" + TARGET + "/clients-registrations/default";
+
+            Http.Response named = Http.sendJson("POST", registration, Map.of("clientId", "sts-role:registered", "publicClient", false), initial);
+            Http.Response attributed = Http.sendJson("POST", registration, Map.of("clientId", "innocent", "publicClient", false,
+                    "attributes", Map.of("sts.trust-policy", "{}", "sts.role-name", "innocent")), initial);
+
+            assertThat(named.status()).as(named.toString()).isEqualTo(403);
+            assertThat(attributed.status()).as(attributed.toString()).isEqualTo(403);
+            assertThat(Http.get(server.adminUrl(TARGET) + "/sts/roles/registered", admin.token()).status()).isEqualTo(404);
+            assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=innocent", admin.token()).json()).isEmpty();
         }
     }
 }
