@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml and its clustered variant docker-compose.cluster.yml cannot run on machines without Docker, so
- * this keeps them honest: the Keycloak image is the pom's {@code keycloak.version}, what it mounts is what the build
+ * this keeps them honest: the Keycloak image is the pom's {@code keycloak.dist.version}, what it mounts is what the build
  * produces, and the two cluster nodes are configured as the cluster ITs run them (KeycloakCluster): production mode,
  * Infinispan, one shared database and ONE shared hostname, realms imported once.
  */
@@ -28,8 +28,8 @@ class DockerComposeConsistencyTest {
 
     @Test
     void imageIsThePomsKeycloakVersion() {
-        String version = System.getProperty("keycloak.version");
-        assertThat(version).as("keycloak.version system property").isNotBlank();
+        String version = System.getProperty("keycloak.dist.version");
+        assertThat(version).as("keycloak.dist.version system property").isNotBlank();
 
         assertThat(keycloak.get("image").asText()).isEqualTo("quay.io/keycloak/keycloak:" + version);
     }
@@ -59,7 +59,7 @@ class DockerComposeConsistencyTest {
 
     @Test
     void theClusterRunsTwoProductionNodesOfThePomsVersionWithTheBuiltJars() {
-        String version = System.getProperty("keycloak.version");
+        String version = System.getProperty("keycloak.dist.version");
         for (String name : List.of("keycloak-1", "keycloak-2")) {
             JsonNode node = cluster.get(name);
             assertThat(node).as(name).isNotNull();
