@@ -158,7 +158,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         });
         long expiresAt = expires[0];
         // What listing and ending by ID read, not the event store (issue 22): one insert in this transaction.
-        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(context.getEvent().getEvent().getDetails().get(Details.TOKEN_ID),
+        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(minted.tokenId(),
                 role.id(), sourceAccount.accountId(), sourceArn.toString(), sourceUser.getId(), sourceSessionId, sessionName,
                 client.getClientId(), context.getClientConnection().getRemoteAddr(), principal.getId(), expiresAt));
 
@@ -222,7 +222,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             token.exp(expires[0]);
         });
         long expiresAt = expires[0];
-        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(event.getEvent().getDetails().get(Details.TOKEN_ID),
+        RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(minted.tokenId(),
                 grant.role().id(), null, AssumeRoleParameters.printable(sourceIdentity), null, null, grant.sessionName(),
                 context.getClient().getClientId(), context.getClientConnection().getRemoteAddr(), principal.getId(), expiresAt));
         event.user(principal).detail("role_session_name", grant.sessionName())

@@ -40,7 +40,7 @@ import org.keycloak.services.util.DefaultClientSessionContext;
 final class RoleTokenMinter {
 
     /** The signed token and what the answer reports about it. */
-    record Minted(String token, long expiresIn, String scope) {
+    record Minted(String token, String tokenId, long expiresIn, String scope) {
     }
 
     private RoleTokenMinter() {
@@ -86,7 +86,7 @@ final class RoleTokenMinter {
         String encoded = session.tokens().encode(token);
         String responseScope = clientSessionCtx.getScopeString();
         event.detail(Details.SCOPE, responseScope);
-        return new Minted(encoded, token.getExp() - Time.currentTime(), responseScope);
+        return new Minted(encoded, token.getId(), token.getExp() - Time.currentTime(), responseScope);
     }
 
     /** Keycloak's token post-processors, in its order (AccessTokenResponseBuilder.invokeTokenPostProcessors). */
