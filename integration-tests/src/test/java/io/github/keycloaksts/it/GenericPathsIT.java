@@ -603,4 +603,182 @@ class GenericPathsIT {
             assertThat(Http.get(server.adminUrl(TARGET) + "/clients?clientId=innocent", admin.token()).json()).isEmpty();
         }
     }
+
+    // ---- Keycloak's switches on the target realm and on the client that obtained a role token ------------------------
+
+    /**
+     * Keycloak refuses role tokens while the target realm is disabled, renamed or has a later not-before, and while the
+     * token's {@code azp} client is disabled, missing or has a later not-before; keycloak-sts makes each of these a
+     * permanent end, so undoing the switch revives nothing. Opting a client out, which Keycloak does not see, ends the
+     * tokens it obtained too.
+     */
+    @Nested
+    class TargetSideSwitches {
+
+        Http.Response updateRealm(Map<String, Object> changes) {
+            return Http.sendJson("PUT", server.adminUrl(TARGET), changes, admin.token());
+        }
+
+        Http.Response updateClient(String clientId, Map<String, Object> changes) {
+            Map<String, Object> rep = new LinkedHashMap<>(changes);
+            rep.putIfAbsent("clientId", clientId);
+            return Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, clientId), rep, admin.token());
+        }
+
+        /** A confidential client {@code deployer} of the target that opted in, and the role token it obtains for sam. */
+        String optedInClientsToken() {
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "deployer", "publicClient", false,
+                    "secret", "deployer-secret-1", "standardFlowEnabled", false,
+                    "attributes", Map.of("sts.assume-role.enabled", "true")), admin.token()));
+            return deployersToken();
+        }
+
+        String deployersToken() {
+            Map<String, String> form = sts.form(tokens.signIn(SOURCE, "sam"), OPS);
+            form.put("client_id", "deployer");
+            form.put("client_secret", "deployer-secret-1");
+            return tokens.exchange(form);
+        }
+
+        @Test
+        void disablingTheTargetRealmAndEnablingItAgainRevivesNoRoleToken() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarAudit = tokens.assume(OTHER, "oscar", AUDIT);
+            String samsSubjectToken = tokens.signIn(SOURCE, "sam");
+
+            ok(updateRealm(Map.of("enabled", false)));
+            Http.Response refused = tokens.tryExchange(samsSubjectToken, OPS);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            ok(updateRealm(Map.of("enabled", true)));
+
+            tokens.assertStaysDead("sam's ops token after the realm is enabled again", samOps);
+            tokens.assertStaysDead("oscar's audit token after the realm is enabled again", oscarAudit);
+            assertRealmUpdateEvent(TARGET);
+            tokens.assertLive("a token issued after the realm is back, from sam's same source token",
+                    tokens.exchange(samsSubjectToken, OPS));
+        }
+
+        @Test
+        void aTargetRealmNotBeforeClearedAgainRevivesNothing() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            sleep(Duration.ofMillis(1100));
+
+            ok(updateRealm(Map.of("notBefore", (int) now())));
+            tokens.assertEndsWithinOneSecond("a token of before the target realm's not-before", samOps);
+            String after = tokens.assume(SOURCE, "sam", AUDIT);
+            ok(updateRealm(Map.of("notBefore", 0)));
+
+            tokens.assertStaysDead("the token after the not-before is cleared", samOps);
+            tokens.assertLive("a token issued after the not-before", after);
+            assertRealmUpdateEvent(TARGET);
+        }
+
+        @Test
+        void logoutAllOnTheTargetRealmEndsRoleTokensForGood() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            sleep(Duration.ofMillis(1100));
+
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/logout-all", Map.of(), admin.token()));
+            tokens.assertEndsWithinOneSecond("a token of before logout-all", samOps);
+            assertAdminEvent(TARGET, "ACTION", "logout-all");
+            ok(updateRealm(Map.of("notBefore", 0)));
+
+            tokens.assertStaysDead("the token after the not-before of logout-all is cleared", samOps);
+            tokens.assertLive("a token issued afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void renamingTheTargetRealmAndBackRevivesNothing() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String renamed = TARGET + "-renamed";
+
+            ok(updateRealm(Map.of("realm", renamed)));
+            try {
+                ok(Http.sendJson("PUT", server.adminUrl(renamed), Map.of("realm", TARGET), admin.token()));
+            } finally {
+                admin.deleteRealmIfExists(renamed);
+            }
+
+            tokens.assertStaysDead("sam's ops token after the realm's name is back", samOps);
+            assertRealmUpdateEvent(TARGET);
+            tokens.assertLive("a token issued under the name", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void disablingTheStsClientAndEnablingItAgainRevivesNothing() {
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+            String viaDeployer = optedInClientsToken();
+
+            ok(updateClient("sts", Map.of("enabled", false)));
+            tokens.assertEndsWithinOneSecond("a token sts obtained", viaSts);
+            ok(updateClient("sts", Map.of("enabled", true)));
+
+            tokens.assertStaysDead("the token after sts is enabled again", viaSts);
+            assertAdminEvent(TARGET, "UPDATE", "clients/" + admin.clientUuid(TARGET, "sts"));
+            tokens.assertLive("a token another client obtained", viaDeployer);
+            tokens.assertLive("a token sts obtains afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void optingAClientOutEndsItsTokensAndOptingInAgainRevivesNothing() {
+            String viaDeployer = optedInClientsToken();
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+
+            ok(updateClient("deployer", Map.of("attributes", Map.of("sts.assume-role.enabled", "false"))));
+            tokens.assertEndsWithinOneSecond("a token of the client that opted out", viaDeployer);
+            ok(updateClient("deployer", Map.of("attributes", Map.of("sts.assume-role.enabled", "true"))));
+
+            tokens.assertStaysDead("the token after the client opted in again", viaDeployer);
+            assertAdminEvent(TARGET, "UPDATE", "clients/" + admin.clientUuid(TARGET, "deployer"));
+            tokens.assertLive("a token sts obtained", viaSts);
+            tokens.assertLive("a token the client obtains after opting in again", deployersToken());
+        }
+
+        @Test
+        void aClientNotBeforeClearedAgainRevivesNothing() {
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+            String viaDeployer = optedInClientsToken();
+            sleep(Duration.ofMillis(1100));
+
+            ok(updateClient("sts", Map.of("notBefore", (int) now())));
+            tokens.assertEndsWithinOneSecond("a token of before the client's not-before", viaSts);
+            ok(updateClient("sts", Map.of("notBefore", 0)));
+
+            tokens.assertStaysDead("the token after the client's not-before is cleared", viaSts);
+            tokens.assertLive("a token another client obtained", viaDeployer);
+            tokens.assertLive("a token sts obtains afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void deletingTheStsClientAndCreatingItAgainRevivesNothing() {
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+            String viaDeployer = optedInClientsToken();
+            String stsUuid = admin.clientUuid(TARGET, "sts");
+            Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(
+                    Http.get(server.adminUrl(TARGET) + "/clients/" + stsUuid, admin.token()).json(), Map.class));
+            rep.remove("id");
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/clients/" + stsUuid, admin.token()));
+            tokens.assertEndsWithinOneSecond("a token of the deleted sts client", viaSts);
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", rep, admin.token()));
+
+            tokens.assertStaysDead("the token after a client named sts is created again", viaSts);
+            assertAdminEvent(TARGET, "DELETE", "clients/" + stsUuid);
+            tokens.assertLive("a token another client obtained", viaDeployer);
+            tokens.assertLive("a token the new sts obtains", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void renamingTheStsClientAndBackRevivesNothing() {
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+            String stsUuid = admin.clientUuid(TARGET, "sts");
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + stsUuid, Map.of("clientId", "sts-renamed"), admin.token()));
+            tokens.assertEndsWithinOneSecond("a token of the renamed sts client", viaSts);
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + stsUuid, Map.of("clientId", "sts"), admin.token()));
+
+            tokens.assertStaysDead("the token after the name is back", viaSts);
+            tokens.assertLive("a token sts obtains afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+    }
 }

@@ -19,7 +19,8 @@ import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * A role session is live while everything that allowed it still holds, on both sides: its anchor principal (removed
- * by revocation, trust-policy changes and role deletion), the role and its maximum duration, the source account,
+ * by revocation, trust-policy changes and role deletion), the target realm (never disabled, renamed or given a
+ * not-before since: {@link TargetRealmChanges}), the role and its maximum duration, the source account,
  * the source user (present, enabled, not revoked), the source session it was minted from, and the source grant.
  * Checked when Keycloak looks the session's user up, which its user cache repeats at most every
  * {@link RoleSessionStorageComponent#LIFESPAN_MILLIS} per node; the truth is in cluster-wide stores only.
@@ -85,6 +86,9 @@ public final class LiveRoleSessions {
     }
 
     private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionPrincipals.Anchor anchor) {
+        if (marks.targetRealmEnded(handle, target.getId())) {
+            return Optional.of("realm " + target.getName() + " was disabled, renamed or given a not-before after the session started");
+        }
         if (marks.sourceUserRevoked(handle)) {
             return Optional.of("the source user's sessions were revoked");
         }

@@ -20,7 +20,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  *       moment is a single-use object {@code sts.ut.<digest>.<window>} beside it; if it is lost, all of them count as
  *       revoked (fail closed) until the mark expires;</li>
  *   <li>{@code sts.c.<digest>}: a tombstone of a role-session component that was disabled, removed or given another
- *       provider: it never serves a role session again.</li>
+ *       provider: it never serves a role session again;</li>
+ *   <li>{@code sts.r.<digest>.<window>}: every role session of one target realm issued until a moment (the realm was
+ *       disabled, renamed or given a not-before), with its moment {@code sts.rt.<digest>.<window>}, kept like a
+ *       per-user revocation: enabling the realm again, renaming it back or clearing the not-before revives nothing.</li>
  * </ul>
  * The store's keys are not realm-scoped; these are digests of anchor IDs, which belong to one realm.
  */
@@ -73,10 +76,33 @@ public final class RoleSessionMarks {
                 sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()))) {
             return true; // a mark of the version that minted this handle
         }
+        return endedInAWindow(handle, sourceUserKey(handle.anchorId(), handle.sourceUserId()),
+                sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()));
+    }
+
+    static String targetRealmKey(String realmId) {
+        return "sts.r." + RoleSessionHandle.digest("realm/" + realmId);
+    }
+
+    static String targetRealmTimeKey(String realmId) {
+        return "sts.rt." + RoleSessionHandle.digest("realm/" + realmId);
+    }
+
+    /** True when every role session of realm {@code realmId} issued until a moment after {@code handle} was ended. */
+    boolean targetRealmEnded(RoleSessionHandle handle, String realmId) {
+        return endedInAWindow(handle, targetRealmKey(realmId), targetRealmTimeKey(realmId));
+    }
+
+    /** Ends, for good, every role session of realm {@code realmId} issued until {@code untilMillis}, in the caller's transaction. */
+    public void endTargetRealm(String realmId, long untilMillis) {
+        endUntil(targetRealmKey(realmId), targetRealmTimeKey(realmId), untilMillis);
+    }
+
+    /** A mark of any window from the handle's issue to now (or its expiry) whose moment is not before the handle's issue. */
+    private boolean endedInAWindow(RoleSessionHandle handle, String markBase, String timeBase) {
         long until = Math.min(Time.currentTimeMillis(), handle.issuedAtMillis() + handle.durationSeconds() * 1000L);
         for (long window = window(handle.issuedAtMillis()); window <= window(until); window++) {
-            if (revokedAfter(handle, sourceUserKey(handle.anchorId(), handle.sourceUserId(), window),
-                    sourceUserTimeKey(handle.anchorId(), handle.sourceUserId()) + '.' + window)) {
+            if (revokedAfter(handle, markBase + '.' + window, timeBase + '.' + window)) {
                 return true;
             }
         }
@@ -127,13 +153,29 @@ public final class RoleSessionMarks {
 
     /** Ends {@code sourceUserId}'s sessions under the anchor {@code anchorId}, in the caller's transaction. */
     public void revokeSourceUser(String anchorId, String sourceUserId) {
+        endUntil(sourceUserKey(anchorId, sourceUserId), sourceUserTimeKey(anchorId, sourceUserId), Time.currentTimeMillis());
+    }
+
+    /**
+     * Writes this window's mark and its moment. The moment only moves forward: an earlier moment written later in the
+     * same window (a not-before in the past) must not shorten what an earlier end covered.
+     */
+    private void endUntil(String markBase, String timeBase, long untilMillis) {
         long now = Time.currentTimeMillis();
         long window = window(now);
         long lifespan = sourceUserMarkLifespan(now);
-        // The moment is overwritten by a later revocation in the same window, which then covers the earlier one's sessions.
-        session.singleUseObjects().put(sourceUserTimeKey(anchorId, sourceUserId) + '.' + window, lifespan,
-                java.util.Map.of("t", Long.toString(now)));
-        session.revokedTokens().put(sourceUserKey(anchorId, sourceUserId, window), lifespan);
+        String timeKey = timeBase + '.' + window;
+        long moment = Math.min(untilMillis, now);
+        java.util.Map<String, String> before = session.singleUseObjects().get(timeKey);
+        if (before != null) {
+            try {
+                moment = Math.max(moment, Long.parseLong(before.get("t")));
+            } catch (RuntimeException e) {
+                // unreadable: ours stands (an unreadable moment would have counted as "everything" until now)
+            }
+        }
+        session.singleUseObjects().put(timeKey, lifespan, java.util.Map.of("t", Long.toString(moment)));
+        session.revokedTokens().put(markBase + '.' + window, lifespan);
     }
 
     /** Ends one role token by its {@code jti}, as Keycloak's own {@code /revoke} does. */

@@ -100,6 +100,17 @@ public final class RoleSessionRecords {
         return row != null && row.roleId.equals(roleId) ? Optional.of(row) : Optional.empty();
     }
 
+    /**
+     * The unexpired role tokens of this realm that client {@code clientId} obtained until {@code untilMillis}: what a
+     * switch on that client ends (the token's {@code azp} is not part of its role-session user, so only the record knows).
+     */
+    public static List<RoleSessionRecordEntity> tokensOfClient(KeycloakSession session, RealmModel realm, String clientId,
+                                                               long untilMillis) {
+        return em(session).createNamedQuery("stsRoleSessionTokensOfClient", RoleSessionRecordEntity.class)
+                .setParameter("realmId", realm.getId()).setParameter("clientId", clientId)
+                .setParameter("now", (long) Time.currentTime()).setParameter("until", untilMillis).getResultList();
+    }
+
     static int deleteExpired(KeycloakSession session, long nowSeconds) {
         return em(session).createNamedQuery("stsDeleteExpiredRoleSessions").setParameter("now", nowSeconds).executeUpdate();
     }

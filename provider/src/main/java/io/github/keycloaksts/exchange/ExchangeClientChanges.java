@@ -1,0 +1,78 @@
+package io.github.keycloaksts.exchange;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.github.keycloaksts.live.RoleSessionMarks;
+import io.github.keycloaksts.records.RoleSessionRecordEntity;
+import io.github.keycloaksts.records.RoleSessionRecords;
+import io.github.keycloaksts.role.AssumableRole;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderEvent;
+
+/**
+ * Makes Keycloak's own switches on the client that obtained a role token ({@code sts} or an opted-in client: the
+ * token's {@code azp}) a permanent end for those tokens. Keycloak refuses a token whose {@code azp} client is disabled,
+ * missing or has a later not-before, but only while that lasts: enabling the client again, re-creating a client with
+ * the same client ID, renaming it back or clearing the not-before would revive the tokens. Opting a client out (or
+ * making it public) is a narrowing Keycloak does not see at all. Each of these, on whichever path made it (admin
+ * console, admin REST, partial import, client registration), revokes the client's recorded role tokens by ID, in the
+ * transaction of the change.
+ */
+public final class ExchangeClientChanges {
+
+    private static final Logger LOG = Logger.getLogger(ExchangeClientChanges.class);
+
+    private ExchangeClientChanges() {
+    }
+
+    public static void register(KeycloakSessionFactory factory) {
+        factory.register(ExchangeClientChanges::onEvent);
+    }
+
+    static void onEvent(ProviderEvent event) {
+        if (event instanceof ClientModel.ClientUpdatedEvent updated) {
+            ClientModel client = updated.getUpdatedClient();
+            endedUntil(client, Time.currentTimeMillis()).ifPresent(until ->
+                    end(updated.getKeycloakSession(), client.getRealm(), client.getClientId(), until, "switched off or opted out"));
+        } else if (event instanceof ClientModel.ClientIdChangeEvent renamed && renamed.getPreviousClientId() != null) {
+            end(renamed.getKeycloakSession(), renamed.getUpdatedClient().getRealm(), renamed.getPreviousClientId(),
+                    Time.currentTimeMillis(), "renamed to " + renamed.getNewClientId());
+        } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
+            ClientModel client = removed.getClient();
+            end(removed.getKeycloakSession(), client.getRealm(), client.getClientId(), Time.currentTimeMillis(), "deleted");
+        }
+    }
+
+    /** Until when the role tokens {@code client} obtained end, or empty when it may still hold them all. */
+    static Optional<Long> endedUntil(ClientModel client, long nowMillis) {
+        if (AssumableRole.isRoleClientId(client.getClientId())) {
+            return Optional.empty(); // role storage, never a token's azp (and guarded elsewhere)
+        }
+        if (!client.isEnabled() || AssumeRoleClients.refusal(client).isPresent()) {
+            return Optional.of(nowMillis);
+        }
+        if (client.getNotBefore() > 0) {
+            return Optional.of(Math.min(nowMillis, client.getNotBefore() * 1000L - 1));
+        }
+        return Optional.empty();
+    }
+
+    private static void end(KeycloakSession session, RealmModel realm, String clientId, long untilMillis, String why) {
+        if (clientId == null || AssumableRole.isRoleClientId(clientId)) {
+            return;
+        }
+        List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, clientId, untilMillis);
+        if (tokens.isEmpty()) {
+            return;
+        }
+        RoleSessionMarks marks = new RoleSessionMarks(session);
+        tokens.forEach(token -> marks.revokeToken(token.getSessionId(), token.getExpiresAt()));
+        LOG.infof("Client %s of realm %s %s: %d role tokens it obtained ended for good", clientId, realm.getName(), why, tokens.size());
+    }
+}

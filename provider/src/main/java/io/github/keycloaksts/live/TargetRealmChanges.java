@@ -1,0 +1,110 @@
+package io.github.keycloaksts.live;
+
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.storage.UserStorageProvider;
+
+/**
+ * Makes Keycloak's own realm switches a permanent end for the realm's role sessions. Disabling a target realm,
+ * renaming it (its issuer changes) or giving it a not-before ({@code PUT /admin/realms/{realm}}, <i>Sessions →
+ * Revocation</i>, {@code POST …/logout-all}) makes Keycloak refuse its role tokens, but only while the switch stays:
+ * enabling the realm again, renaming it back or clearing the not-before would revive every token that was not used
+ * meanwhile. Keycloak publishes no model event for these realm fields, so this listens to its admin events: a
+ * <b>global</b> listener, called for every realm whatever its event settings (and whether or not admin events are
+ * stored), inside the request's transaction. It marks the realm's role sessions up to that moment as ended for good
+ * ({@link RoleSessionMarks#endTargetRealm}), which {@link LiveRoleSessions} checks on every look-up.
+ */
+public final class TargetRealmChanges implements EventListenerProviderFactory, EventListenerProvider {
+
+    public static final String ID = "sts-target-realm-changes";
+    private static final Logger LOG = Logger.getLogger(TargetRealmChanges.class);
+
+    private final KeycloakSession session;
+
+    public TargetRealmChanges() {
+        this(null);
+    }
+
+    private TargetRealmChanges(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new TargetRealmChanges(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        // user events: nothing to do
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (event.getResourceType() != ResourceType.REALM || event.getRealmId() == null) {
+            return; // realm fields change only in realm events (UPDATE, and ACTION for logout-all)
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null || !servesRoleSessions(realm)) {
+            return;
+        }
+        endedUntil(realm, event.getRealmName(), Time.currentTimeMillis()).ifPresent(until -> {
+            new RoleSessionMarks(session).endTargetRealm(realm.getId(), until);
+            LOG.infof("Role sessions of realm %s issued until %d ended for good (realm disabled, renamed or given a not-before)",
+                    realm.getName(), until);
+        });
+    }
+
+    /**
+     * The moment up to which the realm's role sessions end, or empty when the realm is enabled, kept its name and has
+     * no not-before. {@code nameBefore} is the realm's name when the request began (Keycloak's admin event keeps it).
+     */
+    static Optional<Long> endedUntil(RealmModel realm, String nameBefore, long nowMillis) {
+        if (!realm.isEnabled() || (nameBefore != null && !nameBefore.equals(realm.getName()))) {
+            return Optional.of(nowMillis);
+        }
+        if (realm.getNotBefore() > 0) {
+            // Keycloak refuses tokens issued before the not-before second: those are the ones that end.
+            return Optional.of(Math.min(nowMillis, realm.getNotBefore() * 1000L - 1));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean servesRoleSessions(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                .anyMatch(component -> RoleSessionStorageComponent.PROVIDER_ID.equals(component.getProviderId()));
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
