@@ -5,6 +5,8 @@
 #   .ci/postgres.sh start <dir> <port> <password> # initdb a fresh cluster in <dir>/data, listen on localhost:<port>,
 #                                                # create user and database "keycloak" with that password
 #   .ci/postgres.sh stop <dir>                   # stop it (fast shutdown) and remove it; the log stays in <dir>/postgres.log
+#   .ci/postgres.sh selftest                     # start, connect over TCP and stop a cluster whose <dir> lies in a
+#                                                # folder only the caller may enter (mode 700), as a clone in /root is
 # <dir> holds the data directory, the log and the Unix socket. Local (socket) connections are trusted: as root the
 # cluster belongs to the postgres user and its directory is made its own, mode 700, so only that user can enter it;
 # TCP connections need the password (scram-sha-256). PostgreSQL refuses to run as root, hence runuser.
@@ -67,8 +69,21 @@ case "${1:-}" in
       rm -rf "$PG"
     fi
     ;;
+  selftest)
+    PRIVATE=$(mktemp -d) && chmod 700 "$PRIVATE"
+    DIR="$PRIVATE/clone/integration-tests/target/cluster/postgres"
+    PORT=$(( 50000 + RANDOM % 10000 ))
+    while (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$(( PORT + 1 )); done
+    trap '"$0" stop "$DIR" >/dev/null 2>&1 || true; rm -rf "$PRIVATE"' EXIT
+    "$0" start "$DIR" "$PORT" selftest-password
+    ANSWER=$(PGPASSWORD=selftest-password "$(pg_bin)/psql" -h localhost -p "$PORT" -U keycloak keycloak -Atc "select 40 + 2")
+    [ "$ANSWER" = 42 ] || { echo "postgres selftest: unexpected answer '$ANSWER'" >&2; exit 1; }
+    "$0" stop "$DIR"
+    [ -s "$DIR/postgres.log" ] || { echo "postgres selftest: the log was not kept in $DIR" >&2; exit 1; }
+    echo "postgres selftest: a cluster for a clone in a private folder ($(stat -c %a "$PRIVATE"), user $(id -un)) starts, answers and stops"
+    ;;
   *)
-    echo "usage: $0 install | start <dir> <port> <password> | stop <dir>" >&2
+    echo "usage: $0 install | start <dir> <port> <password> | stop <dir> | selftest" >&2
     exit 2
     ;;
 esac
