@@ -24,7 +24,7 @@ import org.keycloak.models.jpa.entities.RealmEntity;
  * there would let them impersonate another account. Only administrators of the master realm can change the master
  * realm. The realm attribute {@code sts.account-id} of an account realm is only a carrier for export and import:
  * it is read once, when a platform administrator (or an import at start-up) creates the realm, and ignored after
- * ({@link RealmCreation} refuses anyone else).
+ * ({@code admin/RealmCreation} refuses anyone else).
  *
  * <p>Two kinds of entries, both cached with the master realm and invalidated cluster-wide by Keycloak's realm cache:
  * <ul>
@@ -139,12 +139,12 @@ public final class AccountRegistry {
     }
 
     /**
-     * A realm was created, and {@link RealmCreation} found that its creator may give IDs: if its representation
+     * A realm was created, and {@code admin/RealmCreation} found that its creator may give IDs: if its representation
      * carries an account ID, the realm claims it now. A malformed, taken or retired ID fails the creation, so no realm
      * exists that believes it has an ID it has not. The realm gets the public {@code sts} client, as
      * {@code PUT /account} gives it.
      */
-    void claimOnCreation(RealmModel realm, String requested) {
+    public void claimOnCreation(RealmModel realm, String requested) {
         assign(realm, requested, false);
         AccountService.ensureStsClient(realm);
     }
@@ -214,7 +214,7 @@ public final class AccountRegistry {
         return session.realms().getRealmByName(adminRealmName());
     }
 
-    static boolean isMaster(RealmModel realm) {
+    public static boolean isMaster(RealmModel realm) {
         return adminRealmName().equals(realm.getName());
     }
 

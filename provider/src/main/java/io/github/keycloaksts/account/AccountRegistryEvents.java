@@ -9,7 +9,7 @@ import org.keycloak.provider.ProviderEventListener;
 
 /**
  * Keeps the {@link AccountRegistry} in step with realm life: a realm created by a platform administrator or an
- * import at start-up claims the ID its representation carries (anyone else is refused: {@link RealmCreation}), a
+ * import at start-up claims the ID its representation carries (anyone else is refused: {@code admin/RealmCreation}), a
  * deleted realm's IDs are retired, and IDs of realms from earlier versions are registered once at startup. Each runs in the transaction of the change itself.
  */
 public final class AccountRegistryEvents implements ProviderEventListener {
@@ -26,9 +26,7 @@ public final class AccountRegistryEvents implements ProviderEventListener {
 
     @Override
     public void onEvent(ProviderEvent event) {
-        if (event instanceof RealmModel.RealmPostCreateEvent created) {
-            RealmCreation.created(created.getKeycloakSession(), created.getCreatedRealm());
-        } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+        if (event instanceof RealmModel.RealmRemovedEvent removed) {
             new AccountRegistry(removed.getKeycloakSession()).released(removed.getRealm());
         } else if (event instanceof PostMigrationEvent) {
             KeycloakModelUtils.runJobInTransaction(factory, session -> new AccountRegistry(session).migrateOnce());

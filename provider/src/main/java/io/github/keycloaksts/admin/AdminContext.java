@@ -8,6 +8,7 @@ import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.session.RoleUpdates;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.RoleValidationException;
 import jakarta.ws.rs.core.UriInfo;
@@ -31,6 +32,8 @@ final class AdminContext {
     final AdminPermissionEvaluator auth;
     final AdminEventBuilder adminEvent;
     final AssumableRoleStore roles;
+    /** Changes of a role that end role sessions go through here, never through {@link #roles} directly. */
+    final RoleUpdates updates;
     private final AssumableRoleValidation validation;
 
     AdminContext(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
@@ -39,6 +42,7 @@ final class AdminContext {
         this.auth = auth;
         this.adminEvent = adminEvent;
         this.roles = new AssumableRoleStore(session, realm);
+        this.updates = new RoleUpdates(session, realm);
         this.validation = new AssumableRoleValidation(realm, roles);
     }
 

@@ -46,7 +46,7 @@ final class Converters {
     }
 
     static io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation preview(String operation, AssumableRole role,
-                                                                                            io.github.keycloaksts.role.TrustChangePreview.Preview p) {
+                                                                                            io.github.keycloaksts.session.TrustChangePreview.Preview p) {
         return new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation(true, operation, role.name(), p.gained(),
                 p.lost(), p.endingAccounts(),
                 new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation.SessionsEnding(p.endingSessionCount(),

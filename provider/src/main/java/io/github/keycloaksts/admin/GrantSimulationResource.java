@@ -21,7 +21,7 @@ import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.policy.eval.Explanation;
 import io.github.keycloaksts.policy.eval.StatementRef;
 import io.github.keycloaksts.role.AttachedPolicy;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.session.RoleSessionAnchors;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Produces;
@@ -63,7 +63,7 @@ public final class GrantSimulationResource {
         if (user == null) {
             throw AdminApiException.notFound("EntityNotExist.User", "user: user " + SimulationInput.printable(username) + " does not exist");
         }
-        if (RoleSessionPrincipals.isPrincipal(user) || user.getServiceAccountClientLink() != null) {
+        if (RoleSessionAnchors.isPrincipal(user) || user.getServiceAccountClientLink() != null) {
             throw SimulationInput.bad("user", "not a person: role-session principals and service accounts cannot assume roles");
         }
         UserArn userArn;

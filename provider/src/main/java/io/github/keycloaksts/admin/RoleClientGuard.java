@@ -11,7 +11,7 @@ import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.exchange.AssumeRoleClients;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.session.RoleSessionRevocation;
 import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
@@ -223,7 +223,7 @@ final class RoleClientGuard {
         if (role.isEmpty()) {
             return;
         }
-        List<String> revoked = new RoleSessionPrincipals(session, realm).revoke(role.get(), null);
+        List<String> revoked = new RoleSessionRevocation(session, realm).revoke(role.get(), null);
         String path = session.getContext().getUri() == null ? "" : session.getContext().getUri().getPath();
         if (path.endsWith("/realms/" + realm.getName())) {
             return; // the realm goes away with everything in it

@@ -79,11 +79,11 @@ public final class RolePoliciesResource {
                     "policy " + AttachedPolicy.of(policy).qualifiedName() + " is not attached to role " + roleName);
         }
         if (DryRun.requested(dryRun)) {
-            io.github.keycloaksts.role.TrustChangePreview.Preview preview = new io.github.keycloaksts.role.TrustChangePreview(
+            io.github.keycloaksts.session.TrustChangePreview.Preview preview = new io.github.keycloaksts.session.TrustChangePreview(
                     context.session, context.realm).policyDetach(role, role.arn(context.account().accountId()).toString());
             return Response.ok(Converters.preview("DETACH_POLICY", role, preview), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        context.roles.detach(role, policy);
+        context.updates.detach(role, policy);
         context.adminEvent.operation(OperationType.DELETE).resource(ROLE_POLICY_RESOURCE)
                 .resourcePath(context.uri()).representation(Converters.policy(policy)).success();
         return Response.noContent().build();

@@ -16,7 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
-import io.github.keycloaksts.role.TrustChangePreview;
+import io.github.keycloaksts.session.TrustChangePreview;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.events.admin.OperationType;
@@ -54,7 +54,7 @@ public final class RoleResource {
             context.roles.updateDescription(role, changes.description());
         }
         if (changes.maxSessionDuration() != null) {
-            context.roles.updateMaxSessionDuration(role, changes.maxSessionDuration());
+            context.updates.updateMaxSessionDuration(role, changes.maxSessionDuration());
         }
         RoleRepresentation representation = Converters.role(account, role);
         context.adminEvent.operation(OperationType.UPDATE).resource(ROLE_RESOURCE)
@@ -78,7 +78,7 @@ public final class RoleResource {
                     .roleDeletion(role, role.arn(context.account().accountId()).toString(), before);
             return Response.ok(Converters.preview("DELETE_ROLE", role, preview), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        context.roles.delete(role);
+        context.updates.delete(role);
         context.adminEvent.operation(OperationType.DELETE).resource(ROLE_RESOURCE)
                 .resourcePath(context.uri()).success();
         return Response.noContent().build();

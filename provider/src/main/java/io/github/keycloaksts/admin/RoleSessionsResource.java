@@ -8,8 +8,8 @@ import io.github.keycloaksts.admin.representation.RevokedSessionsRepresentation;
 import io.github.keycloaksts.admin.representation.RoleSessionRepresentation;
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
-import io.github.keycloaksts.role.RoleSessions;
+import io.github.keycloaksts.session.RoleSessionRevocation;
+import io.github.keycloaksts.session.RoleSessions;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -58,11 +58,11 @@ public final class RoleSessionsResource {
         if (sourceAccountId != null && !AccountId.isValid(sourceAccountId)) {
             throw AdminApiException.badRequest("InvalidParameter.AccountId", "sourceAccountId: must be 8 to 16 digits");
         }
-        if (sourceUserId != null && !RoleSessionPrincipals.isSourceUserId(sourceUserId)) {
+        if (sourceUserId != null && !RoleSessionRevocation.isSourceUserId(sourceUserId)) {
             throw AdminApiException.badRequest("InvalidParameter.SourceUserId",
                     "sourceUserId: must be a user ID (1 to 255 of A-Z a-z 0-9 : . _ -)");
         }
-        RoleSessionPrincipals principals = new RoleSessionPrincipals(context.session, context.realm);
+        RoleSessionRevocation principals = new RoleSessionRevocation(context.session, context.realm);
         List<String> revoked = sourceUserId == null ? principals.revoke(role, sourceAccountId)
                 : principals.revokeSourceUser(role, sourceAccountId, sourceUserId);
         RevokedSessionsRepresentation result = Converters.revoked(role, revoked);

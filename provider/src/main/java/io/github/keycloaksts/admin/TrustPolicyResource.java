@@ -11,7 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import io.github.keycloaksts.role.TrustChangePreview;
+import io.github.keycloaksts.session.TrustChangePreview;
 import jakarta.ws.rs.core.MediaType;
 import org.keycloak.events.admin.OperationType;
 
@@ -74,7 +74,7 @@ public final class TrustPolicyResource {
                     .trustPolicyChange(role, role.arn(context.account().accountId()).toString(), before, trustPolicy);
             return Converters.preview("UPDATE_TRUST_POLICY", role, preview);
         }
-        List<String> revoked = context.roles.updateTrustPolicy(role, before, trustPolicy);
+        List<String> revoked = context.updates.updateTrustPolicy(role, before, trustPolicy);
         JsonNode representation = Converters.trustPolicy(trustPolicy);
         context.adminEvent.operation(OperationType.UPDATE).resource(TRUST_POLICY_RESOURCE)
                 .resourcePath(context.uri()).representation(representation)

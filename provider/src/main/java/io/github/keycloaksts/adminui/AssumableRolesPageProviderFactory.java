@@ -18,6 +18,7 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleChangedEvent;
 import io.github.keycloaksts.role.AssumableRoleStore;
+import io.github.keycloaksts.session.RoleUpdates;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleValidationException;
@@ -376,12 +377,12 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             roles.updateDescription(role, PageEntry.first(after, PageEntry.DESCRIPTION));
         }
         if (changed(before, after, PageEntry.MAX_SESSION_DURATION)) {
-            roles.updateMaxSessionDuration(role, Integer.parseInt(PageEntry.first(after, PageEntry.MAX_SESSION_DURATION)));
+            new RoleUpdates(session, current).updateMaxSessionDuration(role, Integer.parseInt(PageEntry.first(after, PageEntry.MAX_SESSION_DURATION)));
         }
         PolicyDocument trustPolicy = validation.trustPolicy(TextNode.valueOf(PageEntry.first(after, PageEntry.TRUST_POLICY)), "trustPolicy.");
         String canonical = PolicyWriter.toJson(trustPolicy);
         if (!canonical.equals(role.trustPolicyJson()) && !canonical.equals(canonicalOrNull(PageEntry.first(before, PageEntry.TRUST_POLICY)))) {
-            roles.updateTrustPolicy(role, documentOrNull(role.trustPolicyJson()), trustPolicy);
+            new RoleUpdates(session, current).updateTrustPolicy(role, documentOrNull(role.trustPolicyJson()), trustPolicy);
         }
         PageSessions.apply(session, current, role, role.arn(validation.account().accountId()).toString(), newModel.getId());
         List<String> was = PageEntry.values(before, PageEntry.ATTACHED_POLICIES);
@@ -391,7 +392,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         for (String reference : was) {
             if (!is.contains(reference) && attached.containsKey(reference)) {
                 requireMayGrant(session, current, role.name(), attached.get(reference), false);
-                roles.detach(role, attached.get(reference));
+                new RoleUpdates(session, current).detach(role, attached.get(reference));
             }
         }
         for (int i = 0; i < is.size(); i++) {
@@ -423,7 +424,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             // under the code.
             throw AdminApiException.shownByConsole(Response.Status.fromStatusCode(e.status()), e.code(), e.getMessage());
         }
-        roles.delete(role);
+        new RoleUpdates(session, current).delete(role);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
-import io.github.keycloaksts.role.RoleSessions;
+import io.github.keycloaksts.session.RoleSessionRevocation;
+import io.github.keycloaksts.session.RoleSessions;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -39,7 +39,7 @@ final class PageSessions {
         List<Map<String, Object>> live = new RoleSessions(session, realm).live(role, roleArn);
         for (String end : ends) {
             boolean known = ALL.equals(end) || AccountId.isValid(end)
-                    || end.startsWith(USER_PREFIX) && RoleSessionPrincipals.isSourceUserId(end.substring(USER_PREFIX.length()))
+                    || end.startsWith(USER_PREFIX) && RoleSessionRevocation.isSourceUserId(end.substring(USER_PREFIX.length()))
                     || live.stream().anyMatch(s -> end.equals(s.get("sessionId")));
             if (!known) {
                 throw new ComponentValidationException("endSessions: " + end + " is not \"all\", a source account ID, user:<source user ID>"
@@ -59,7 +59,7 @@ final class PageSessions {
         if (ends == null) {
             return;
         }
-        RoleSessionPrincipals principals = new RoleSessionPrincipals(session, realm);
+        RoleSessionRevocation principals = new RoleSessionRevocation(session, realm);
         RoleSessions sessions = new RoleSessions(session, realm);
         for (String end : ends) {
             if (ALL.equals(end)) {

@@ -31,7 +31,7 @@ import io.github.keycloaksts.policy.eval.StatementExplanation;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AssumableRoleValidation;
-import io.github.keycloaksts.role.TrustChangePreview;
+import io.github.keycloaksts.session.TrustChangePreview;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;

@@ -25,7 +25,7 @@ import io.github.keycloaksts.policy.eval.StatementRef;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.session.RoleSessionAnchors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
@@ -64,7 +64,7 @@ public final class AssumeRoleAuthorizer {
         RealmModel source = request.source();
         RealmModel target = request.target();
         UserModel sourceUser = request.sourceUser();
-        if (request.subjectIsRoleSession() || RoleSessionPrincipals.isPrincipal(sourceUser)) {
+        if (request.subjectIsRoleSession() || RoleSessionAnchors.isPrincipal(sourceUser)) {
             throw AssumeRoleRefusal.denied("role chaining refused: the subject is itself a role session");
         }
         Account sourceAccount = Account.of(session, source)

@@ -9,7 +9,7 @@ import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.session.RoleSessionAnchors;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
@@ -22,10 +22,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import io.github.keycloaksts.live.LiveRoleSessions;
-import io.github.keycloaksts.records.RoleSessionRecords;
-import io.github.keycloaksts.role.RoleSessions;
-import io.github.keycloaksts.live.RoleSessionHandle;
+import io.github.keycloaksts.session.LiveRoleSessions;
+import io.github.keycloaksts.session.RoleSessionRecords;
+import io.github.keycloaksts.session.RoleSessions;
+import io.github.keycloaksts.session.RoleSessionHandle;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
@@ -147,7 +147,7 @@ final class RoleConsoleResource {
         }
         // The browser role session belongs to a live role-session user: it ends (refresh, SSO, prompt=none) as soon as
         // anything that allowed it stops holding, on either side (LiveRoleSessions).
-        UserModel anchor = new RoleSessionPrincipals(session, realm).obtainConsole(role, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
+        UserModel anchor = new RoleSessionAnchors(session, realm).obtain(role, RoleSessionHandle.Kind.CONSOLE, notes.get(RoleSessionNotes.SOURCE_ACCOUNT));
         UserModel principal = new LiveRoleSessions(session).userFor(realm, role, anchor, RoleSessionHandle.Kind.CONSOLE,
                 notes.get(RoleSessionNotes.ACT_SUB), notes.get(RoleSessionNotes.SOURCE_SESSION), null,
                 Integer.parseInt(notes.get(RoleSessionNotes.DURATION)));

@@ -4,12 +4,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.live.RoleSessionHandle;
-import io.github.keycloaksts.live.RoleSessionStorageComponent;
+import io.github.keycloaksts.session.RoleSessionHandle;
+import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.session.RoleSessionAnchors;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -96,7 +96,7 @@ final class RoleSessionNotes {
 
     /** The role the notes name, when the handle's anchor is its console principal for the source account the notes name. */
     private static AssumableRole matchingRole(KeycloakSession session, RealmModel realm, UserSessionModel userSession, RoleSessionHandle handle) {
-        Optional<RoleSessionPrincipals.Anchor> anchor = RoleSessionPrincipals.anchor(session.users().getUserById(realm, handle.anchorId()));
+        Optional<RoleSessionAnchors.Anchor> anchor = RoleSessionAnchors.anchor(session.users().getUserById(realm, handle.anchorId()));
         if (anchor.isEmpty() || !anchor.get().console() || anchor.get().federated()
                 || !Objects.equals(anchor.get().accountId(), userSession.getNote(SOURCE_ACCOUNT))
                 || !Objects.equals(handle.sourceUserId(), userSession.getNote(ACT_SUB))) {

@@ -10,8 +10,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.events.Errors;
-import org.keycloak.models.AbstractKeycloakTransaction;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -22,11 +20,9 @@ import org.keycloak.models.RealmModel;
  * <ul>
  *   <li>{@code keycloak_sts_assume_role_refusals_total{realm,reason}}: refused exchanges by reason class;</li>
  *   <li>{@code keycloak_sts_assume_role_duration_seconds{realm,outcome}}: how long exchanges take, {@code outcome}
- *       {@code success} or {@code refused}, with a few fixed buckets (SLO boundaries) for quantiles;</li>
- *   <li>{@code keycloak_sts_role_sessions_revoked_total{realm,cause}}: role sessions ended, counted per (role, source
- *       account) whose sessions ended, once the revoking transaction committed; {@code cause} {@code trust_policy} (a
- *       trust-policy change) or {@code revoke} ({@code DELETE …/sessions}, role deletion).</li>
+ *       {@code success} or {@code refused}, with a few fixed buckets (SLO boundaries) for quantiles.</li>
  * </ul>
+ * Revocations are counted by {@code session/RevocationMetrics}.
  * Labels are bounded: the target realm (an account: as many as the server has realms) and a fixed set of classes;
  * never a user, role, session name or the reason text (that stays in the events).
  */
@@ -34,7 +30,6 @@ public final class AssumeRoleMetrics {
 
     static final String REFUSALS = "keycloak.sts.assume.role.refusals";
     static final String DURATION = "keycloak.sts.assume.role.duration";
-    static final String REVOKED = "keycloak.sts.role.sessions.revoked";
 
     /** Refused by the target account: no such role, its trust policy does not allow the caller, ARN of another account. */
     static final String NOT_TRUSTED = "not_trusted";
@@ -57,9 +52,6 @@ public final class AssumeRoleMetrics {
             .serviceLevelObjectives(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                     Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500))
             .withRegistry(Metrics.globalRegistry);
-    private static final Meter.MeterProvider<Counter> REVOKED_COUNTER = Counter.builder(REVOKED)
-            .description("keycloak-sts role sessions revoked, per (role, source account), by cause")
-            .withRegistry(Metrics.globalRegistry);
 
     private AssumeRoleMetrics() {
     }
@@ -72,24 +64,6 @@ public final class AssumeRoleMetrics {
         String name = name(realm);
         REFUSAL_COUNTER.withTags(Tags.of("realm", name, "reason", reasonClass)).increment();
         DURATION_TIMER.withTags(Tags.of("realm", name, "outcome", "refused")).record(Duration.ofNanos(System.nanoTime() - startedNanos));
-    }
-
-    /** {@code count} (role, source account) session sets of {@code realm} end when this session's transaction commits. */
-    public static void sessionsRevoked(KeycloakSession session, RealmModel realm, String cause, int count) {
-        if (count == 0) {
-            return;
-        }
-        String name = name(realm);
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                REVOKED_COUNTER.withTags(Tags.of("realm", name, "cause", cause)).increment(count);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-            }
-        });
     }
 
     /** The reason class of a refusal: one of the constants above. */

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.live.LiveRoleSessions;
-import io.github.keycloaksts.live.RoleSessionHandle;
+import io.github.keycloaksts.session.LiveRoleSessions;
+import io.github.keycloaksts.session.RoleSessionHandle;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
@@ -20,9 +20,9 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
-import io.github.keycloaksts.records.RoleSessionRecords;
-import io.github.keycloaksts.role.RoleSessions;
+import io.github.keycloaksts.session.RoleSessionAnchors;
+import io.github.keycloaksts.session.RoleSessionRecords;
+import io.github.keycloaksts.session.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -138,7 +138,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
         ClientModel client = context.getClient();
         // The tokens' subject is a live role session bound to the account's anchor principal, the source user and the
         // source session: it stays active only while all of that holds (LiveRoleSessions).
-        UserModel anchor = new RoleSessionPrincipals(session, target).obtain(role, sourceAccount.accountId());
+        UserModel anchor = new RoleSessionAnchors(session, target).obtain(role, RoleSessionHandle.Kind.TOKEN, sourceAccount.accountId());
         // The session the subject token names; a token without one (a service account's) binds to the user alone.
         String sourceSessionId = subjectToken.getSessionId();
         UserModel principal = new LiveRoleSessions(session).userFor(target, role, anchor, RoleSessionHandle.Kind.TOKEN,
@@ -205,7 +205,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
                 params.roleArn, external.providerArn(), external.issuer(), external.audiences(), external.subject(),
                 params.sessionName, params.durationSeconds, params.sessionPolicy,
                 AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
-        UserModel anchor = new RoleSessionPrincipals(session, target).obtainFederated(grant.role(), external.provider().alias());
+        UserModel anchor = new RoleSessionAnchors(session, target).obtain(grant.role(), RoleSessionHandle.Kind.FEDERATED, external.provider().alias());
         // A live role session of the provider's sessions of the role: it ends when the provider stops being usable, the
         // role goes, or its maximum duration drops below this one (LiveRoleSessions).
         UserModel principal = new LiveRoleSessions(session).userFor(target, grant.role(), anchor, RoleSessionHandle.Kind.FEDERATED,

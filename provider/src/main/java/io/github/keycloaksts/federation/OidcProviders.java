@@ -116,7 +116,7 @@ public final class OidcProviders {
         return OidcProviderArn.of(account.accountId(), alias).toString();
     }
 
-    static boolean isOpenIdConnect(IdentityProviderModel model) {
+    public static boolean isOpenIdConnect(IdentityProviderModel model) {
         return model != null && TYPES.contains(model.getProviderId());
     }
 
@@ -146,7 +146,7 @@ public final class OidcProviders {
     }
 
     /** Null when the provider validates signatures with keys Keycloak can load and names an issuer, else why not. */
-    static String signatureProblem(IdentityProviderModel model) {
+    public static String signatureProblem(IdentityProviderModel model) {
         OIDCIdentityProviderConfig config = new OIDCIdentityProviderConfig(model);
         if (!config.isValidateSignature()) {
             return "signature validation is off";

@@ -105,27 +105,16 @@ public final class AssumableRoleStore {
         changed(role.name());
     }
 
+    /** Sets the maximum session duration; ending the sessions a lowering ends is {@code session/RoleUpdates}' job. */
     public void updateMaxSessionDuration(AssumableRole role, int seconds) {
-        boolean lowered = seconds < role.maxSessionDuration();
         role.setMaxSessionDuration(seconds);
-        if (lowered) {
-            // Sessions longer than the new maximum end (LiveRoleSessions); at once rather than when the cache expires.
-            new RoleSessionPrincipals(session, realm).endCachedSessions();
-        }
         changed(role.name());
     }
 
-    /**
-     * Replaces the trust policy and, in the same transaction, ends the sessions of every account whose standing
-     * may have changed ({@link RoleSessionPrincipals#revokeChangedAccounts}). Returns the revoked accounts.
-     */
-    public List<String> updateTrustPolicy(AssumableRole role, PolicyDocument before, PolicyDocument after) {
+    /** Replaces the trust policy; ending the sessions the change concerns is {@code session/RoleUpdates}' job. */
+    public void updateTrustPolicy(AssumableRole role, PolicyDocument after) {
         role.setTrustPolicyJson(PolicyWriter.toJson(after));
         changed(role.name());
-        RoleSessionPrincipals principals = new RoleSessionPrincipals(session, realm);
-        List<String> revoked = new java.util.ArrayList<>(principals.revokeChangedAccounts(role, before, after));
-        revoked.addAll(principals.revokeChangedProviders(role, before, after)); // OIDC providers (issue 14), by ARN
-        return revoked;
     }
 
     public void attach(AssumableRole role, RoleModel policy) {
@@ -139,14 +128,12 @@ public final class AssumableRoleStore {
         changed(role.name());
     }
 
+    /** Removes the mapping and its record; ending the role's sessions is {@code session/RoleUpdates}' job. */
     public void detach(AssumableRole role, RoleModel policy) {
         principalOf(role).deleteRoleMapping(policy);
         java.util.Set<String> recorded = new java.util.TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
         recorded.remove(policy.getId());
         role.recordPolicyIds(recorded);
-        // Live tokens carry the policies attached when they were issued: every session of the role may carry this
-        // one, so all of them end (a session narrowed to other policies by its session policy ends too: fail closed).
-        new RoleSessionPrincipals(session, realm).revoke(role, null);
         changed(role.name());
     }
 
@@ -164,10 +151,12 @@ public final class AssumableRoleStore {
         return principal;
     }
 
-    /** Ends every session of the role, then removes the role client; Keycloak removes its principal with it. */
+    /**
+     * Removes the role client; Keycloak removes its principal with it. The caller ({@code session/RoleUpdates}) has
+     * ended the role's sessions first.
+     */
     public void delete(AssumableRole role) {
         String roleName = role.name();
-        new RoleSessionPrincipals(session, realm).revoke(role, null);
         session.setAttribute(DELETING + role.id(), Boolean.TRUE);
         try {
             realm.removeClient(role.id());

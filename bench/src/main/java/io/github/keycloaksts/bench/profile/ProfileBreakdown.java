@@ -49,8 +49,8 @@ public final class ProfileBreakdown {
         PARTS.put("AssumeRole authorization (grants, trust policy, attached policies)",
                 List.of("io.github.keycloaksts.assume.AssumeRoleAuthorizer.authorize"));
         PARTS.put("role-session anchor and user (`obtain`, `userFor`)",
-                List.of("io.github.keycloaksts.role.RoleSessionPrincipals.obtain", "io.github.keycloaksts.live.LiveRoleSessions.userFor"));
-        PARTS.put("live check of a role session (`LiveRoleSessions.lookUp`)", List.of("io.github.keycloaksts.live.LiveRoleSessions.lookUp"));
+                List.of("io.github.keycloaksts.session.RoleSessionPrincipals.obtain", "io.github.keycloaksts.session.LiveRoleSessions.userFor"));
+        PARTS.put("live check of a role session (`LiveRoleSessions.lookUp`)", List.of("io.github.keycloaksts.session.LiveRoleSessions.lookUp"));
         PARTS.put("authentication session create + remove",
                 List.of("org.keycloak.services.managers.AuthenticationSessionManager.createAuthenticationSession",
                         "org.keycloak.models.sessions.infinispan.InfinispanAuthenticationSessionProvider.removeRootAuthenticationSession",

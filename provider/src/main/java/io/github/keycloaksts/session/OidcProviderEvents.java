@@ -1,6 +1,6 @@
-package io.github.keycloaksts.federation;
+package io.github.keycloaksts.session;
 
-import io.github.keycloaksts.role.RoleSessionPrincipals;
+import io.github.keycloaksts.federation.OidcProviders;
 import org.jboss.logging.Logger;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -45,7 +45,7 @@ public final class OidcProviderEvents {
         if (realm == null || session == null || model.getAlias() == null) {
             return;
         }
-        int removed = new RoleSessionPrincipals(session, realm).revokeProvider(model.getAlias());
+        int removed = new RoleSessionRevocation(session, realm).revokeProvider(model.getAlias());
         if (removed > 0) {
             LOG.infof("OIDC provider %s of realm %s %s: role sessions of %d role(s) revoked", model.getAlias(), realm.getName(),
                     why, removed);

@@ -1,5 +1,6 @@
-package io.github.keycloaksts.role;
+package io.github.keycloaksts.session;
 
+import io.github.keycloaksts.role.AssumableRole;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.keycloaksts.records.RoleSessionRecordEntity;
-import io.github.keycloaksts.records.RoleSessionRecords;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -16,7 +15,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * Live role sessions of an assumable role. Role tokens are stateless, so the record of who holds one is the table of
- * role-session starts ({@code records/RoleSessionRecords}), written by the exchange or sign-in that started each: rows of
+ * role-session starts ({@link RoleSessionRecords}), written by the exchange or sign-in that started each: rows of
  * the role not yet expired whose role-session user still exists (revocation removes it), whose token ID is not revoked
  * and (browser sessions) whose session still exists. Events are the audit trail only: turning them off, clearing or
  * expiring them hides no session.
@@ -68,7 +67,7 @@ public final class RoleSessions {
         }
         if (RoleSessionRecords.TOKEN.equals(live.get().get("kind"))) {
             long expiresAt = Instant.parse((String) live.get().get("expiresAt")).getEpochSecond();
-            new io.github.keycloaksts.live.RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
+            new io.github.keycloaksts.session.RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
         } else {
             org.keycloak.models.UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
             if (userSession != null) {
@@ -88,11 +87,11 @@ public final class RoleSessions {
     /** Looking the user up re-checks a live role session (see {@code live.LiveRoleSessions}). */
     private boolean alive(String userId) {
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
-        return user != null && RoleSessionPrincipals.isPrincipal(user);
+        return user != null && RoleSessionAnchors.isPrincipal(user);
     }
 
     private boolean tokenRevoked(String tokenId) {
-        return new io.github.keycloaksts.live.RoleSessionMarks(session).tokenRevoked(tokenId);
+        return new io.github.keycloaksts.session.RoleSessionMarks(session).tokenRevoked(tokenId);
     }
 
     private boolean browserSessionLive(String sessionId) {

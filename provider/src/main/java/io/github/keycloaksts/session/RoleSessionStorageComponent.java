@@ -1,4 +1,4 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import java.util.Comparator;
 import java.util.Optional;

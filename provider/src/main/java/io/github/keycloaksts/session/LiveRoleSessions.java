@@ -1,4 +1,4 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import java.util.Optional;
 
@@ -7,7 +7,6 @@ import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.role.RoleSessionPrincipals;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.ClientModel;
@@ -45,7 +44,7 @@ public final class LiveRoleSessions {
     public UserModel userFor(RealmModel target, AssumableRole role, UserModel anchorUser, RoleSessionHandle.Kind kind,
                              String sourceUserId, String sourceSessionId, String sourceClientId, int durationSeconds) {
         ComponentModel component = RoleSessionStorageComponent.ensure(session, target);
-        RoleSessionPrincipals.Anchor anchor = RoleSessionPrincipals.anchor(anchorUser)
+        RoleSessionAnchors.Anchor anchor = RoleSessionAnchors.anchor(anchorUser)
                 .orElseThrow(() -> new IllegalStateException("user " + anchorUser.getId() + " is not a role-session principal"));
         RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, sourceClientId, durationSeconds,
                 org.keycloak.common.util.Time.currentTimeMillis(), AttachedPolicyDigest.of(role.attachedRoles()));
@@ -71,7 +70,7 @@ public final class LiveRoleSessions {
             return null; // the store was disabled, removed or re-typed once: nothing it served comes back
         }
         UserModel anchorUser = session.users().getUserById(target, handle.anchorId());
-        Optional<RoleSessionPrincipals.Anchor> anchor = RoleSessionPrincipals.anchor(anchorUser);
+        Optional<RoleSessionAnchors.Anchor> anchor = RoleSessionAnchors.anchor(anchorUser);
         if (anchor.isEmpty() || anchor.get().console() != (handle.kind() == RoleSessionHandle.Kind.CONSOLE)
                 || anchor.get().federated() != (handle.kind() == RoleSessionHandle.Kind.FEDERATED)) {
             return null; // revoked for good: the anchor is gone and its ID is never used again
@@ -85,7 +84,7 @@ public final class LiveRoleSessions {
         return new RoleSessionUser(session, target, component, handle, anchor.get());
     }
 
-    private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionPrincipals.Anchor anchor) {
+    private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor) {
         if (marks.targetRealmEnded(handle, target.getId())) {
             return Optional.of("realm " + target.getName() + " was disabled, renamed or given a not-before after the session started");
         }
@@ -147,7 +146,7 @@ public final class LiveRoleSessions {
         if (issuedAt <= session.users().getNotBeforeOfUser(sourceRealm, sourceUser)) {
             return Optional.of("a not-before of the source user was pushed after the session started");
         }
-        if (RoleSessionPrincipals.isPrincipal(sourceUser)) {
+        if (RoleSessionAnchors.isPrincipal(sourceUser)) {
             return Optional.of("the source user is a role session");
         }
         if (handle.sourceSessionId() != null && !sourceSessionLive(source.get(), handle)) {

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.records;
+package io.github.keycloaksts.session;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;

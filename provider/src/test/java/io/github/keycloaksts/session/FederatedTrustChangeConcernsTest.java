@@ -1,4 +1,4 @@
-package io.github.keycloaksts.role;
+package io.github.keycloaksts.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which OIDC providers a trust-policy change concerns ({@link RoleSessionPrincipals#concerningProvider}): a provider's
+ * Which OIDC providers a trust-policy change concerns ({@link RoleSessionRevocation#concerningProvider}): a provider's
  * live role sessions end when the statements naming it, or any Deny, differ between before and after.
  */
 class FederatedTrustChangeConcernsTest {
@@ -25,7 +25,7 @@ class FederatedTrustChangeConcernsTest {
     }
 
     static boolean concerns(PolicyDocument before, PolicyDocument after, String provider) {
-        return !RoleSessionPrincipals.concerningProvider(before, provider).equals(RoleSessionPrincipals.concerningProvider(after, provider));
+        return !RoleSessionRevocation.concerningProvider(before, provider).equals(RoleSessionRevocation.concerningProvider(after, provider));
     }
 
     @Test

@@ -1,16 +1,18 @@
-package io.github.keycloaksts.account;
+package io.github.keycloaksts.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.keycloaksts.admin.AdminApiException;
-import io.github.keycloaksts.admin.AdminRequest;
+import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.account.AccountRegistry;
+import io.github.keycloaksts.account.PlatformAdministrators;
 import io.github.keycloaksts.policy.arn.AccountId;
 import jakarta.enterprise.context.ContextNotActiveException;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
@@ -36,6 +38,14 @@ final class RealmCreation {
     static final String ACCOUNT_RESOURCE = "STS_ACCOUNT";
 
     private RealmCreation() {
+    }
+
+    static void register(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                created(created.getKeycloakSession(), created.getCreatedRealm());
+            }
+        });
     }
 
     static void created(KeycloakSession session, RealmModel realm) {

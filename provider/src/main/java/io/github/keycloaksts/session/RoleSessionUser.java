@@ -1,10 +1,9 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.github.keycloaksts.role.RoleSessionPrincipals;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialModel;
@@ -19,7 +18,7 @@ import org.keycloak.storage.adapter.AbstractUserAdapter;
  * The user a live role session's tokens are issued to, served by {@link RoleSessionUserStorage} while the session
  * holds. Read-only, no credentials, no role mappings, no groups and none of the realm's default roles: a role token's
  * roles are the attached policies written into it, never anything a user holds. It carries the attributes that make
- * it a role-session principal ({@link RoleSessionPrincipals#isPrincipal}), so it can never be the subject of
+ * it a role-session principal ({@link RoleSessionAnchors#isPrincipal}), so it can never be the subject of
  * another assumption.
  */
 final class RoleSessionUser extends AbstractUserAdapter {
@@ -29,7 +28,7 @@ final class RoleSessionUser extends AbstractUserAdapter {
     private final String email;
 
     RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
-                    RoleSessionPrincipals.Anchor anchor) {
+                    RoleSessionAnchors.Anchor anchor) {
         super(session, realm, component);
         // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
         String suffix = handle.digest().toLowerCase(java.util.Locale.ROOT).substring(0, 16);
@@ -39,8 +38,8 @@ final class RoleSessionUser extends AbstractUserAdapter {
         this.email = suffix + "@role-session.invalid";
         this.attributes = Map.of(
                 UserModel.USERNAME, List.of(username),
-                RoleSessionPrincipals.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
-                anchor.federated() ? RoleSessionPrincipals.OIDC_PROVIDER_ATTRIBUTE : RoleSessionPrincipals.SOURCE_ACCOUNT_ATTRIBUTE,
+                RoleSessionAnchors.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
+                anchor.federated() ? RoleSessionAnchors.OIDC_PROVIDER_ATTRIBUTE : RoleSessionAnchors.SOURCE_ACCOUNT_ATTRIBUTE,
                 List.of(anchor.federated() ? anchor.provider() : anchor.accountId()),
                 UserModel.FIRST_NAME, List.of("Role session"),
                 UserModel.LAST_NAME, List.of(source),

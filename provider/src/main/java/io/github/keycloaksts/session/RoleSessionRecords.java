@@ -1,4 +1,4 @@
-package io.github.keycloaksts.records;
+package io.github.keycloaksts.session;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package io.github.keycloaksts.role;
+package io.github.keycloaksts.session;
 
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +18,7 @@ import org.keycloak.models.RealmModel;
  * What a trust change would do, computed without changing anything (issue 15, dry runs): the principals that would
  * gain or lose a place in the trust policy's Allow statements, the source accounts whose role sessions would end, and
  * how many live sessions each holds. The accounts are the ones the change itself revokes
- * ({@link RoleSessionPrincipals#changedAccounts}, {@link RoleSessionPrincipals#accounts}: the same test), the counts
+ * ({@link RoleSessionRevocation#changedAccounts}, {@link RoleSessionRevocation#accounts}: the same test), the counts
  * those {@link RoleSessions#live} lists.
  */
 public final class TrustChangePreview {
@@ -44,7 +46,7 @@ public final class TrustChangePreview {
 
     /** Replacing the trust policy of {@code role} ({@code before} null: unreadable, so every account's sessions end). */
     public Preview trustPolicyChange(AssumableRole role, String roleArn, PolicyDocument before, PolicyDocument after) {
-        List<String> ending = new RoleSessionPrincipals(session, realm).changedAccounts(role, before, after);
+        List<String> ending = new RoleSessionRevocation(session, realm).changedAccounts(role, before, after);
         Set<String> was = principals(before);
         Set<String> will = principals(after);
         return new Preview(minus(will, was), minus(was, will), ending, liveSessions(role, roleArn, ending));
@@ -52,7 +54,7 @@ public final class TrustChangePreview {
 
     /** Deleting {@code role}: everyone it trusts loses it, every session ends. */
     public Preview roleDeletion(AssumableRole role, String roleArn, PolicyDocument before) {
-        List<String> ending = new RoleSessionPrincipals(session, realm).accounts(role);
+        List<String> ending = new RoleSessionRevocation(session, realm).accounts(role);
         return new Preview(List.of(), List.copyOf(principals(before)), ending, liveSessions(role, roleArn, ending));
     }
 
@@ -61,7 +63,7 @@ public final class TrustChangePreview {
      * of the role ends (tokens carry the policies attached when they were issued; {@link AssumableRoleStore#detach}).
      */
     public Preview policyDetach(AssumableRole role, String roleArn) {
-        List<String> ending = new RoleSessionPrincipals(session, realm).accounts(role);
+        List<String> ending = new RoleSessionRevocation(session, realm).accounts(role);
         return new Preview(List.of(), List.of(), ending, liveSessions(role, roleArn, ending));
     }
 

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.role;
+package io.github.keycloaksts.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which accounts a trust-policy change concerns ({@link RoleSessionPrincipals#concerning}): an account's live role
+ * Which accounts a trust-policy change concerns ({@link RoleSessionRevocation#concerning}): an account's live role
  * sessions end when the part of the policy that can concern it differs between before and after.
  */
 class TrustChangeConcernsTest {
@@ -24,7 +24,7 @@ class TrustChangeConcernsTest {
     }
 
     static boolean concerns(PolicyDocument before, PolicyDocument after, String account) {
-        return !RoleSessionPrincipals.concerning(before, account).equals(RoleSessionPrincipals.concerning(after, account));
+        return !RoleSessionRevocation.concerning(before, account).equals(RoleSessionRevocation.concerning(after, account));
     }
 
     @Test

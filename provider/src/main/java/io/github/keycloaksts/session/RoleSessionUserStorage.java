@@ -1,4 +1,4 @@
-package io.github.keycloaksts.live;
+package io.github.keycloaksts.session;
 
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
