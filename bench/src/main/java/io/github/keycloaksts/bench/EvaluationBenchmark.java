@@ -1,14 +1,15 @@
 package io.github.keycloaksts.bench;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

@@ -1,9 +1,10 @@
 package io.github.keycloaksts.bench;
 
+import java.util.StringJoiner;
+
 import io.github.keycloaksts.policy.PolicyLimits;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
-import java.util.StringJoiner;
 
 /** Documents shared by the benchmarks. */
 final class Fixtures {

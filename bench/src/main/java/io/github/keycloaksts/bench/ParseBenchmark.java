@@ -1,10 +1,11 @@
 package io.github.keycloaksts.bench;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.document.PolicyWriter;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

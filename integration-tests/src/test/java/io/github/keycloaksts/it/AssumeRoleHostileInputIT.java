@@ -2,11 +2,12 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -273,8 +274,8 @@ class AssumeRoleHostileInputIT {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(java.net.URLEncoder.encode(pair.getKey(), java.nio.charset.StandardCharsets.UTF_8)).append('=')
-                    .append(java.net.URLEncoder.encode(pair.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            body.append(URLEncoder.encode(pair.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(pair.getValue(), StandardCharsets.UTF_8));
         }
         return Http.postRaw(tokenEndpoint(), "application/x-www-form-urlencoded", body.toString());
     }

@@ -2,12 +2,17 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.it.support.Admin;
@@ -18,6 +23,7 @@ import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.Sts;
 import io.github.keycloaksts.it.support.TestOidcIssuer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -178,8 +184,8 @@ class AssumeRoleWithOidcIT {
         TestOidcIssuer ci;
         try {
             ci = TestOidcIssuer.start(8090, "/ci");
-        } catch (java.io.UncheckedIOException e) {
-            org.junit.jupiter.api.Assumptions.abort("port 8090 of the demo issuer is taken: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            Assumptions.abort("port 8090 of the demo issuer is taken: " + e.getMessage());
             return;
         }
         try (ci) {
@@ -408,14 +414,14 @@ class AssumeRoleWithOidcIT {
                         {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"%s"},
                          "Condition":{"StringLike":{"oidc:sub":%s},"StringEquals":{"oidc:aud":"%s"}}}]}""".formatted(GITHUB_ARN,
                         Http.JSON.writeValueAsString(subjects), AUDIENCE);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
 
         /** Refused trust-policy writes in the target realm's admin events, newest first. */
         List<JsonNode> trustRefusals() {
-            List<JsonNode> refusals = new java.util.ArrayList<>();
+            List<JsonNode> refusals = new ArrayList<>();
             Http.get(server.adminUrl(TARGET) + "/admin-events?max=1000", admin.token()).json().forEach(e -> {
                 if ("STS_TRUST_POLICY".equals(e.path("resourceType").asText()) && e.hasNonNull("error")) {
                     refusals.add(e);
@@ -453,7 +459,7 @@ class AssumeRoleWithOidcIT {
                     .as("unchanged").extracting(JsonNode::asText).containsExactly(AUDIENCE);
 
             JsonNode adminEvents = Http.get(server.adminUrl(TARGET) + "/admin-events?max=500", admin.token()).json();
-            List<JsonNode> updates = new java.util.ArrayList<>();
+            List<JsonNode> updates = new ArrayList<>();
             adminEvents.forEach(e -> {
                 if ("STS_OIDC_PROVIDER".equals(e.path("resourceType").asText())) {
                     updates.add(e);
@@ -478,7 +484,7 @@ class AssumeRoleWithOidcIT {
 
         JsonNode entries(String page) {
             return Http.get(server.adminUrl(TARGET) + "/components?parent=" + realmId() + "&type=" + PAGE_TYPE + "&providerId="
-                    + java.net.URLEncoder.encode(page, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), admin.token()).json();
+                    + URLEncoder.encode(page, StandardCharsets.UTF_8).replace("+", "%20"), admin.token()).json();
         }
 
         Http.Response write(String method, String id, String page, Map<String, List<String>> config) {

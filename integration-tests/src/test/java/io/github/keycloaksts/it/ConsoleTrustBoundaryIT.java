@@ -2,6 +2,9 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -528,11 +531,11 @@ class ConsoleTrustBoundaryIT {
         JsonNode accessTokenOf(CookieBrowser browser, String clientId, String secret) {
             String redirect = sts(TARGET, "console");
             Reply authorized = browser.get(server.realmUrl(TARGET) + "/protocol/openid-connect/auth?client_id=" + clientId
-                    + "&response_type=code&scope=openid&redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8));
+                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8));
             assertThat(authorized.status()).as("SSO into " + clientId + ": " + authorized).isEqualTo(302);
             String location = authorized.header("location");
             assertThat(location).as(location).startsWith(redirect).contains("code=");
-            String code = java.net.URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+            String code = URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8);
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "authorization_code");
             form.put("code", code);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -103,7 +104,7 @@ class DockerComposeConsistencyTest {
     }
 
     private static Map<String, String> mounts(JsonNode service) {
-        Map<String, String> mounts = new java.util.LinkedHashMap<>();
+        Map<String, String> mounts = new LinkedHashMap<>();
         service.get("volumes").forEach(v -> {
             String[] parts = v.asText().split(":");
             mounts.put(parts[0], parts[1]);

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
@@ -374,7 +375,7 @@ class ExchangeTrustBoundaryIT {
 
     /** The answer without its request ID, which differs on every answer (and must be there). */
     static JsonNode withoutRequestId(Http.Response response) {
-        com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) response.json().deepCopy();
+        ObjectNode body = (ObjectNode) response.json().deepCopy();
         assertThat(body.path("request_id").asText()).as(response.toString()).isNotBlank();
         body.remove("request_id");
         return body;

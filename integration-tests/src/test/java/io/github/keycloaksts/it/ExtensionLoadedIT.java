@@ -2,6 +2,8 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,7 +121,7 @@ class ExtensionLoadedIT {
             String url = server.realmUrl("company-b") + "/protocol/openid-connect/auth?client_id=account-console"
                     + "&response_type=code&scope=openid&ui_locales=zh-CN"
                     + "&code_challenge_method=S256&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&redirect_uri="
-                    + java.net.URLEncoder.encode(server.realmUrl("company-b") + "/account/", java.nio.charset.StandardCharsets.UTF_8);
+                    + URLEncoder.encode(server.realmUrl("company-b") + "/account/", StandardCharsets.UTF_8);
             Http.Response page = Http.get(url);
 
             assertThat(page.status()).as(page.toString()).isEqualTo(200);

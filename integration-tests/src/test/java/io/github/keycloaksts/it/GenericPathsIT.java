@@ -13,7 +13,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
-import io.github.keycloaksts.it.support.Await;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.RoleTokens;

@@ -494,7 +494,7 @@ class InsiderAdminIT {
             // The role session's own user is read-only: no rewriting it either.
             String sessionUser = Http.claims(roleToken).get("sub").asText();
             Http.Response sessionEdit = Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/"
-                    + java.net.URLEncoder.encode(sessionUser, java.nio.charset.StandardCharsets.UTF_8), Map.of(
+                    + URLEncoder.encode(sessionUser, StandardCharsets.UTF_8), Map.of(
                     "attributes", Map.of("sts.source-account", List.of("99999999"))), usersOnly);
             assertThat(sessionEdit.status()).as(sessionEdit.toString()).isBetween(400, 499);
             String after = Http.get(server.adminUrl(TARGET) + "/users/" + principalId, master()).toString();

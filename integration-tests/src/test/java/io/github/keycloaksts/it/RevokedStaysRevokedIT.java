@@ -2,6 +2,9 @@ package io.github.keycloaksts.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -130,9 +133,9 @@ class RevokedStaysRevokedIT {
         assertThat(web.status()).as(web.toString()).isEqualTo(201);
         CookieBrowser visitor = new CookieBrowser(server);
         CookieBrowser.Reply page = visitor.follow(visitor.get(server.realmUrl(TARGET) + "/protocol/openid-connect/registrations?client_id=web"
-                + "&response_type=code&scope=openid&redirect_uri=" + java.net.URLEncoder.encode(redirect, java.nio.charset.StandardCharsets.UTF_8)));
+                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)));
         assertThat(page.status()).as(page.toString()).isEqualTo(200);
-        Map<String, String> form = new java.util.LinkedHashMap<>();
+        Map<String, String> form = new LinkedHashMap<>();
         form.put("username", username);
         form.put("email", "squatter@example.org");
         form.put("firstName", "Squat");

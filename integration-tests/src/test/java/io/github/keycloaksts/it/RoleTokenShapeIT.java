@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -150,7 +151,7 @@ class RoleTokenShapeIT {
             out.put(e.getKey(), switch (e.getKey()) {
                 case "jti", "iat", "exp", "sub", "kid", "access_token", "request_id", "auth_time", "expires_in", "email",
                      "preferred_username", "assumed_role_id", "nbf", "upn", "username" -> "<" + e.getKey() + ">";
-                case "scope" -> new java.util.TreeSet<>(List.of(e.getValue().asText().split(" "))).toString();
+                case "scope" -> new TreeSet<>(List.of(e.getValue().asText().split(" "))).toString();
                 default -> e.getValue().isObject() ? shape(e.getValue())
                         : e.getValue().toString().replace(server.realmUrl("company-a").replace("/realms/company-a", ""), "<server>");
             });

@@ -3,6 +3,7 @@ package io.github.keycloaksts.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -314,7 +315,7 @@ class TrustAdministrationIT {
             JsonNode assumer = grants.get(0);
             assertThat(assumer.get("roleName").asText()).isEqualTo("assumer");
             assertThat(texts(assumer.get("allows"))).as("only what the exchange honours").containsExactly(ROLE_ARN);
-            Map<String, String> invalid = new java.util.HashMap<>();
+            Map<String, String> invalid = new HashMap<>();
             assumer.get("invalid").forEach(v -> invalid.put(v.get("value").asText(), v.get("error").asText()));
             assertThat(invalid).containsOnlyKeys(USER_ARN, ROOT_ARN);
             assertThat(invalid.get(USER_ARN)).isEqualTo("not a role ARN: \"" + USER_ARN + "\"");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
@@ -82,7 +83,7 @@ class TrustChangeDryRunIT {
 
     /** Live sessions of the role per source account, as GET …/sessions lists them. */
     Map<String, Integer> liveSessions(String role) {
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         for (JsonNode s : Http.get(roles() + "/" + role + "/sessions", admin.token()).json()) {
             counts.merge(s.get("sourceAccountId").asText(), 1, Integer::sum);
         }

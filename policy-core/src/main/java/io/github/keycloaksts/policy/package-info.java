@@ -33,3 +33,4 @@
  * }</pre>
  */
 package io.github.keycloaksts.policy;
+

@@ -1,5 +1,10 @@
 package io.github.keycloaksts.policy;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,10 +20,6 @@ import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Coverage-guided fuzz test (Jazzer) of every parser entry point: the only exception they may

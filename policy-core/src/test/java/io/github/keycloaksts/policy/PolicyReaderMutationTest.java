@@ -3,12 +3,13 @@ package io.github.keycloaksts.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.util.List;
+import java.util.Random;
+
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.document.PolicyWriter;
-import java.util.List;
-import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

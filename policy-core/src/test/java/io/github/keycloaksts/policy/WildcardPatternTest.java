@@ -3,6 +3,7 @@ package io.github.keycloaksts.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.CharRange;

@@ -1,8 +1,10 @@
 package io.github.keycloaksts.admin;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -80,7 +82,7 @@ public final class AdminRequest {
         if (!auth.roles().canMapRole(policy)) {
             return Optional.of(policy);
         }
-        return RoleUtils.expandCompositeRolesStream(java.util.stream.Stream.of(policy))
+        return RoleUtils.expandCompositeRolesStream(Stream.of(policy))
                 .filter(role -> !role.equals(policy))
                 .filter(role -> !auth.roles().canMapRole(role))
                 .findFirst();
@@ -123,7 +125,7 @@ public final class AdminRequest {
         refused.setResourceTypeAsString(resourceType);
         refused.setResourcePath(session.getContext().getUri() == null ? null : session.getContext().getUri().getPath());
         refused.setError(ERROR_NOT_ALLOWED);
-        refused.setDetails(new java.util.HashMap<>(Map.of(Details.REASON, reason)));
+        refused.setDetails(new HashMap<>(Map.of(Details.REASON, reason)));
         LOG.warnf("Refused admin request in realm %s: %s", realm.getName(), reason);
         store(session, realm.getId(), refused);
         return new ErrorResponseException(code, message, Response.Status.FORBIDDEN);

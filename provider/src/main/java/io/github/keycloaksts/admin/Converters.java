@@ -13,12 +13,14 @@ import io.github.keycloaksts.admin.representation.PolicyRepresentation;
 import io.github.keycloaksts.admin.representation.RevokedSessionsRepresentation;
 import io.github.keycloaksts.admin.representation.RoleRepresentation;
 import io.github.keycloaksts.admin.representation.RoleSessionRepresentation;
+import io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.session.TrustChangePreview;
 import org.keycloak.models.RoleModel;
 
 /** The one place where the admin API turns models into its representations ({@code admin/representation/}). */
@@ -45,11 +47,11 @@ final class Converters {
                 trustPolicy, trustPolicyError, role.trustedPrincipals(), policies(role.attachedPolicies()));
     }
 
-    static io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation preview(String operation, AssumableRole role,
-                                                                                            io.github.keycloaksts.session.TrustChangePreview.Preview p) {
-        return new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation(true, operation, role.name(), p.gained(),
+    static TrustChangePreviewRepresentation preview(String operation, AssumableRole role,
+                                                                                            TrustChangePreview.Preview p) {
+        return new TrustChangePreviewRepresentation(true, operation, role.name(), p.gained(),
                 p.lost(), p.endingAccounts(),
-                new io.github.keycloaksts.admin.representation.TrustChangePreviewRepresentation.SessionsEnding(p.endingSessionCount(),
+                new TrustChangePreviewRepresentation.SessionsEnding(p.endingSessionCount(),
                         p.endingSessions()));
     }
 

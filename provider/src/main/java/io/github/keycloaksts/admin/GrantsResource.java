@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.keycloaksts.admin.representation.GrantRepresentation;
 import io.github.keycloaksts.grant.SourceGrants;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -21,7 +22,7 @@ public final class GrantsResource {
         this.context = context;
     }
 
-    @jakarta.ws.rs.Path("simulate")
+    @Path("simulate")
     public GrantSimulationResource simulate() {
         return new GrantSimulationResource(context);
     }

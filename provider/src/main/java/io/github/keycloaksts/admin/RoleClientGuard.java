@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.exchange.AssumeRoleClients;
@@ -131,7 +133,7 @@ final class RoleClientGuard {
             compare(changed, "clientAuthenticatorType", clientAuthenticator, after.clientAuthenticator);
             compare(changed, "secret", secret, after.secret);
             compare(changed, "fullScopeAllowed", fullScope, after.fullScope);
-            java.util.Set<String> keys = new java.util.TreeSet<>(attributes.keySet());
+            Set<String> keys = new TreeSet<>(attributes.keySet());
             keys.addAll(after.attributes.keySet());
             for (String key : keys) {
                 compare(changed, "attributes." + key, attributes.get(key), after.attributes.get(key));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.admin.representation.PolicyRepresentation;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.session.TrustChangePreview;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -79,7 +80,7 @@ public final class RolePoliciesResource {
                     "policy " + AttachedPolicy.of(policy).qualifiedName() + " is not attached to role " + roleName);
         }
         if (DryRun.requested(dryRun)) {
-            io.github.keycloaksts.session.TrustChangePreview.Preview preview = new io.github.keycloaksts.session.TrustChangePreview(
+            TrustChangePreview.Preview preview = new TrustChangePreview(
                     context.session, context.realm).policyDetach(role, role.arn(context.account().accountId()).toString());
             return Response.ok(Converters.preview("DETACH_POLICY", role, preview), MediaType.APPLICATION_JSON_TYPE).build();
         }

@@ -9,12 +9,12 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.SimulationRepresentation;
-import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
+import io.github.keycloaksts.assume.TargetRole;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
-import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -55,7 +55,7 @@ public final class RoleSimulationResource {
         AssumableRole role = context.role(roleName);
         JsonNode json = RequestBody.object(body, FIELDS);
         Arn principal = SimulationInput.principal(json, "principal");
-        boolean federated = principal instanceof io.github.keycloaksts.policy.arn.OidcProviderArn;
+        boolean federated = principal instanceof OidcProviderArn;
         if (federated && !principal.accountId().value().equals(account.accountId())) {
             throw SimulationInput.bad("principal", "an OIDC provider of another account: only this account's OIDC providers can be trusted");
         }
@@ -73,12 +73,9 @@ public final class RoleSimulationResource {
             }
         }
         RoleArn roleArn = role.arn(account.accountId());
-        String sessionName = principal instanceof UserArn user ? AssumeRoleAuthorizer.sessionNameFrom(user.userName()) : null;
-        RequestContext requestContext = SimulationInput.build(given, sessionName,
-                Math.min(AssumeRoleAuthorizer.DEFAULT_DURATION, role.maxSessionDuration()));
-        AssumeRoleRequest request = principal instanceof AccountArn accountArn
-                ? AssumeRoleRequest.forAnyUserOf(accountArn, roleArn, requestContext)
-                : AssumeRoleRequest.of(principal, roleArn, requestContext);
+        RequestContext requestContext = SimulationInput.build(given, TargetRole.defaultSessionName(principal),
+                TargetRole.defaultDuration(role.maxSessionDuration()));
+        AssumeRoleRequest request = TargetRole.simulatedRequest(principal, roleArn, requestContext);
         Explanation explanation = EVALUATOR.explainTrust(request, trustPolicy);
         List<String> notes = new ArrayList<>();
         notes.add(federated ? "an external subject has no source account: the trust policy alone decides (the exchange also"

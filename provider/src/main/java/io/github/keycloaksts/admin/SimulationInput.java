@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -110,7 +113,7 @@ public final class SimulationInput {
      * Returns the given keys; the caller fills in the defaults the exchange would use.
      */
     public static Map<ConditionKey, Object> context(JsonNode node, String path) {
-        Map<ConditionKey, Object> values = new java.util.EnumMap<>(ConditionKey.class);
+        Map<ConditionKey, Object> values = new EnumMap<>(ConditionKey.class);
         if (node == null || node.isNull()) {
             return values;
         }
@@ -164,13 +167,13 @@ public final class SimulationInput {
                         if (value.isEmpty() || value.size() > MAX_AUDIENCES) {
                             throw bad(keyPath, "1-" + MAX_AUDIENCES + " audiences");
                         }
-                        java.util.List<String> audiences = new java.util.ArrayList<>();
+                        List<String> audiences = new ArrayList<>();
                         for (int i = 0; i < value.size(); i++) {
                             audiences.add(string(value.get(i), keyPath + "[" + i + "]"));
                         }
                         yield audiences;
                     }
-                    yield key == ConditionKey.OIDC_AUD ? java.util.List.of(string(value, keyPath)) : string(value, keyPath);
+                    yield key == ConditionKey.OIDC_AUD ? List.of(string(value, keyPath)) : string(value, keyPath);
                 }
             });
         }
@@ -192,7 +195,7 @@ public final class SimulationInput {
                 .oidcIssuer((String) given.get(ConditionKey.OIDC_ISS))
                 .oidcSubject((String) given.get(ConditionKey.OIDC_SUB));
         @SuppressWarnings("unchecked")
-        java.util.List<String> audiences = (java.util.List<String>) given.get(ConditionKey.OIDC_AUD);
+        List<String> audiences = (List<String>) given.get(ConditionKey.OIDC_AUD);
         if (audiences != null) {
             builder.oidcAudiences(audiences);
         }

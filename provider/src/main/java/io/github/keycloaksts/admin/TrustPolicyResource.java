@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.session.TrustChangePreview;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import io.github.keycloaksts.session.TrustChangePreview;
 import jakarta.ws.rs.core.MediaType;
 import org.keycloak.events.admin.OperationType;
 

@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.admin.AdminRequest;
 import io.github.keycloaksts.policy.PolicyValidationException;
@@ -18,10 +17,10 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleChangedEvent;
 import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.session.RoleUpdates;
 import io.github.keycloaksts.role.AssumableRoleValidation;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.role.RoleValidationException;
+import io.github.keycloaksts.session.RoleUpdates;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.Config;
 import org.keycloak.common.Profile;

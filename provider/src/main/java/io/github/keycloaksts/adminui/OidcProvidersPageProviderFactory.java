@@ -7,11 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.admin.AdminApiException;
-import jakarta.ws.rs.core.Response;
 import io.github.keycloaksts.account.EveryRealm;
+import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.common.util.MultivaluedHashMap;

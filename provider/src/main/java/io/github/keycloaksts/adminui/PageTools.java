@@ -14,12 +14,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.admin.SimulationInput;
-import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
+import io.github.keycloaksts.assume.TargetRole;
 import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.RoleArn;
-import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -31,6 +29,7 @@ import io.github.keycloaksts.policy.eval.StatementExplanation;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AssumableRoleValidation;
+import io.github.keycloaksts.role.RoleValidationException;
 import io.github.keycloaksts.session.TrustChangePreview;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
@@ -83,7 +82,7 @@ final class PageTools {
             throw AssumableRolesPageProviderFactory.invalid(answer);
         } catch (AdminApiException e) {
             throw AssumableRolesPageProviderFactory.invalid(e.message());
-        } catch (io.github.keycloaksts.role.RoleValidationException e) {
+        } catch (RoleValidationException e) {
             throw AssumableRolesPageProviderFactory.invalid(e.getMessage());
         }
     }
@@ -104,12 +103,9 @@ final class PageTools {
             }
         }
         Map<ConditionKey, Object> given = SimulationInput.context(contextNode, TEST_CONTEXT);
-        String sessionName = principal instanceof UserArn user ? AssumeRoleAuthorizer.sessionNameFrom(user.userName()) : null;
         int maxDuration = role == null ? AssumableRole.DEFAULT_MAX_SESSION_DURATION : role.maxSessionDuration();
-        RequestContext context = SimulationInput.build(given, sessionName, Math.min(AssumeRoleAuthorizer.DEFAULT_DURATION, maxDuration));
-        AssumeRoleRequest request = principal instanceof AccountArn account
-                ? AssumeRoleRequest.forAnyUserOf(account, roleArn, context)
-                : AssumeRoleRequest.of(principal, roleArn, context);
+        RequestContext context = SimulationInput.build(given, TargetRole.defaultSessionName(principal), TargetRole.defaultDuration(maxDuration));
+        AssumeRoleRequest request = TargetRole.simulatedRequest(principal, roleArn, context);
         Explanation explanation = EVALUATOR.explainTrust(request, trustPolicy);
         StringBuilder answer = new StringBuilder("Test access (nothing saved): ")
                 .append(decision(explanation.decision().outcome())).append(" for ").append(principal).append(" on ").append(roleArn);

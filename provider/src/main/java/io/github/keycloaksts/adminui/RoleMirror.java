@@ -1,6 +1,5 @@
 package io.github.keycloaksts.adminui;
 
-import io.github.keycloaksts.account.EveryRealm;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.jboss.logging.Logger;

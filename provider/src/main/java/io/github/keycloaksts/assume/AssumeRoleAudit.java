@@ -3,6 +3,9 @@ package io.github.keycloaksts.assume;
 import java.net.InetAddress;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.DecisionSide;
+import io.github.keycloaksts.policy.eval.StatementRef;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -30,17 +33,17 @@ public final class AssumeRoleAudit {
      * An allow as one side's events tell it: the statements of that side's own policy that allowed, and only that the
      * other side allowed too (its statements are its own business, as its refusals are).
      */
-    public static String allowedReason(io.github.keycloaksts.policy.eval.Decision decision,
-                                       io.github.keycloaksts.policy.eval.DecisionSide own) {
+    public static String allowedReason(Decision decision,
+                                       DecisionSide own) {
         StringBuilder reason = new StringBuilder("allowed by ");
         String separator = "";
-        for (io.github.keycloaksts.policy.eval.StatementRef ref : decision.decidingStatements()) {
+        for (StatementRef ref : decision.decidingStatements()) {
             if (ref.side() == own) {
                 reason.append(separator).append(ref);
                 separator = ", ";
             }
         }
-        return reason.append(own == io.github.keycloaksts.policy.eval.DecisionSide.TRUST_POLICY
+        return reason.append(own == DecisionSide.TRUST_POLICY
                 ? " and by the source account's grant" : " and by the target account's trust policy").toString();
     }
 

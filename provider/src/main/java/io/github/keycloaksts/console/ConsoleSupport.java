@@ -10,11 +10,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.github.keycloaksts.account.AccountService;
 import jakarta.ws.rs.core.UriBuilder;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;

@@ -4,12 +4,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.session.RoleSessionHandle;
-import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.session.RoleSessionAnchors;
+import io.github.keycloaksts.session.RoleSessionHandle;
+import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;

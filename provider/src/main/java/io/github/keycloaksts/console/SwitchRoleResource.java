@@ -17,6 +17,7 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.eval.DecisionSide;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -153,7 +154,7 @@ final class SwitchRoleResource {
     }
 
     private static URI withTicket(URI base, String ticket) {
-        return jakarta.ws.rs.core.UriBuilder.fromUri(base).queryParam("ticket", ticket).build();
+        return UriBuilder.fromUri(base).queryParam("ticket", ticket).build();
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.time.Duration;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;

@@ -1,10 +1,10 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.document.PolicyDocument;

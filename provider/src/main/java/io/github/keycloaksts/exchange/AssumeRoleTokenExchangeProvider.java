@@ -1,18 +1,17 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
-import io.github.keycloaksts.assume.AssumeRoleAudit;
-import io.github.keycloaksts.assume.SourceMfa;
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
-import io.github.keycloaksts.assume.FederatedAuthorizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.session.LiveRoleSessions;
-import io.github.keycloaksts.session.RoleSessionHandle;
+import io.github.keycloaksts.assume.AssumeRoleAudit;
+import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.FederatedAuthorizer;
+import io.github.keycloaksts.assume.SourceMfa;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
@@ -20,7 +19,9 @@ import io.github.keycloaksts.policy.document.PolicyReader;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
+import io.github.keycloaksts.session.RoleSessionHandle;
 import io.github.keycloaksts.session.RoleSessionRecords;
 import io.github.keycloaksts.session.RoleSessions;
 import jakarta.ws.rs.core.MediaType;
@@ -252,7 +253,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     }
 
     private RoleTokenMinter.Minted mint(TokenExchangeContext context, UserModel principal, ClientModel client, String scope,
-                                        java.util.function.Consumer<AccessToken> customize) {
+                                        Consumer<AccessToken> customize) {
         return RoleTokenMinter.mint(session, (TokenManager) context.getTokenManager(), context.getEvent(), context.getRealm(), client,
                 principal, scope, context.getClientConnection().getRemoteAddr(), AUTH_METHOD, customize);
     }

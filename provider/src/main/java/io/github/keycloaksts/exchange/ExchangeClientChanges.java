@@ -3,10 +3,10 @@ package io.github.keycloaksts.exchange;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.session.RoleSessionMarks;
 import io.github.keycloaksts.session.RoleSessionRecordEntity;
 import io.github.keycloaksts.session.RoleSessionRecords;
-import io.github.keycloaksts.role.AssumableRole;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;

@@ -1,8 +1,8 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.function.Predicate;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.keycloak.common.VerificationException;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;

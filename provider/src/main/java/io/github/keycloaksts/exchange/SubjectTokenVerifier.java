@@ -1,8 +1,8 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import java.util.Set;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.federation;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -99,7 +100,7 @@ public final class OidcProviders {
         IdentityProviderModel model = provider.model();
         try {
             model.getConfig().put(CLIENT_IDS_CONFIG, JsonSerialization.writeValueAsString(clientIds));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         RealmModel previous = session.getContext().getRealm();

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.role.ParsedDocuments;
 import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
@@ -81,8 +83,8 @@ public final class SourceGrants {
      */
     public static boolean allowsAssuming(RealmModel source, UserModel user, String roleArn) {
         for (PolicyDocument grant : of(source, user)) {
-            for (io.github.keycloaksts.policy.document.Statement statement : grant.statements()) {
-                if (statement.effect() == io.github.keycloaksts.policy.document.Effect.ALLOW && statement.matchesResource(roleArn)) {
+            for (Statement statement : grant.statements()) {
+                if (statement.effect() == Effect.ALLOW && statement.matchesResource(roleArn)) {
                     return true;
                 }
             }

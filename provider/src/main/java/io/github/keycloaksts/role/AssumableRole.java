@@ -1,8 +1,13 @@
 package io.github.keycloaksts.role;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
@@ -36,7 +41,7 @@ public final class AssumableRole {
      * empty record is never an absent one.
      */
     public static final String ATTACHED_POLICIES_ATTRIBUTE = "sts.attached-policies";
-    public static final java.util.Set<String> STORAGE_ATTRIBUTES = java.util.Set.of(ROLE_NAME_ATTRIBUTE, TRUST_POLICY_ATTRIBUTE,
+    public static final Set<String> STORAGE_ATTRIBUTES = Set.of(ROLE_NAME_ATTRIBUTE, TRUST_POLICY_ATTRIBUTE,
             MAX_SESSION_DURATION_ATTRIBUTE, CREATED_ATTRIBUTE, ATTACHED_POLICIES_ATTRIBUTE);
 
     public static final int MIN_MAX_SESSION_DURATION = 3600;
@@ -162,19 +167,19 @@ public final class AssumableRole {
      */
     public Stream<RoleModel> attachedRoles() {
         UserModel principal = principal();
-        java.util.Set<String> recorded = recordedPolicyIds(client);
+        Set<String> recorded = recordedPolicyIds(client);
         return principal == null || recorded.isEmpty() ? Stream.empty()
                 : principal.getRoleMappingsStream().filter(role -> recorded.contains(role.getId()));
     }
 
     /** The role IDs {@code /sts} attached to the role stored in {@code client}; empty when none or unreadable. */
-    static java.util.Set<String> recordedPolicyIds(ClientModel client) {
+    static Set<String> recordedPolicyIds(ClientModel client) {
         String recorded = client.getAttribute(ATTACHED_POLICIES_ATTRIBUTE);
         if (recorded == null || !recorded.startsWith(RECORD_VERSION)) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        return java.util.Arrays.stream(recorded.substring(RECORD_VERSION.length()).split(",")).map(String::trim).filter(id -> !id.isEmpty())
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return Arrays.stream(recorded.substring(RECORD_VERSION.length()).split(",")).map(String::trim).filter(id -> !id.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** True when the role client carries the record of its attached policies (roles of earlier versions until locked). */
@@ -184,8 +189,8 @@ public final class AssumableRole {
 
     private static final String RECORD_VERSION = "1:";
 
-    void recordPolicyIds(java.util.Collection<String> ids) {
-        client.setAttribute(ATTACHED_POLICIES_ATTRIBUTE, RECORD_VERSION + String.join(",", new java.util.TreeSet<>(ids)));
+    void recordPolicyIds(Collection<String> ids) {
+        client.setAttribute(ATTACHED_POLICIES_ATTRIBUTE, RECORD_VERSION + String.join(",", new TreeSet<>(ids)));
     }
 
     public List<AttachedPolicy> attachedPolicies() {

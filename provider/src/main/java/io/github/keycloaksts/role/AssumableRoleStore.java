@@ -3,6 +3,8 @@ package io.github.keycloaksts.role;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -31,7 +33,7 @@ public final class AssumableRoleStore {
     public static final String UNUSABLE_CLIENT_AUTHENTICATOR = "sts-role-no-client-authentication";
 
     /** Grant switches kept in client attributes; a role client has them all off. */
-    public static final java.util.List<String> GRANT_ATTRIBUTES = java.util.List.of(
+    public static final List<String> GRANT_ATTRIBUTES = List.of(
             "oauth2.device.authorization.grant.enabled", "oidc.ciba.grant.enabled", "standard.token.exchange.enabled",
             "oauth2.jwt.authorization.grant.enabled");
 
@@ -122,7 +124,7 @@ public final class AssumableRoleStore {
         if (principal.getRoleMappingsStream().noneMatch(policy::equals)) {
             principal.grantRole(policy);
         }
-        java.util.Set<String> recorded = new java.util.TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
+        Set<String> recorded = new TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
         recorded.add(policy.getId());
         role.recordPolicyIds(recorded);
         changed(role.name());
@@ -131,7 +133,7 @@ public final class AssumableRoleStore {
     /** Removes the mapping and its record; ending the role's sessions is {@code session/RoleUpdates}' job. */
     public void detach(AssumableRole role, RoleModel policy) {
         principalOf(role).deleteRoleMapping(policy);
-        java.util.Set<String> recorded = new java.util.TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
+        Set<String> recorded = new TreeSet<>(AssumableRole.recordedPolicyIds(role.client()));
         recorded.remove(policy.getId());
         role.recordPolicyIds(recorded);
         changed(role.name());
@@ -184,7 +186,7 @@ public final class AssumableRoleStore {
         boolean changed = lock(role.client());
         if (!AssumableRole.recordsPolicies(role.client())) {
             UserModel principal = role.principal();
-            role.recordPolicyIds(principal == null ? java.util.List.of() : principal.getRoleMappingsStream().map(RoleModel::getId).toList());
+            role.recordPolicyIds(principal == null ? List.of() : principal.getRoleMappingsStream().map(RoleModel::getId).toList());
             changed = true;
         }
         return changed;

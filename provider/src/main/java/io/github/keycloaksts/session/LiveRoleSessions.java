@@ -4,10 +4,12 @@ import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountRegistry;
+import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -47,7 +49,7 @@ public final class LiveRoleSessions {
         RoleSessionAnchors.Anchor anchor = RoleSessionAnchors.anchor(anchorUser)
                 .orElseThrow(() -> new IllegalStateException("user " + anchorUser.getId() + " is not a role-session principal"));
         RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, sourceClientId, durationSeconds,
-                org.keycloak.common.util.Time.currentTimeMillis(), AttachedPolicyDigest.of(role.attachedRoles()));
+                Time.currentTimeMillis(), AttachedPolicyDigest.of(role.attachedRoles()));
         return new RoleSessionUser(session, target, component, handle, anchor);
     }
 
@@ -106,8 +108,8 @@ public final class LiveRoleSessions {
         }
         if (anchor.federated()) {
             // An external subject: no source account, user or session here; its provider must still be usable.
-            Optional<io.github.keycloaksts.federation.OidcProviders.OidcProvider> provider =
-                    new io.github.keycloaksts.federation.OidcProviders(session, target).byAlias(handle.sourceUserId());
+            Optional<OidcProviders.OidcProvider> provider =
+                    new OidcProviders(session, target).byAlias(handle.sourceUserId());
             if (provider.isEmpty() || !provider.get().enabled() || provider.get().problem() != null
                     || !provider.get().alias().equalsIgnoreCase(anchor.provider())) {
                 return Optional.of("OIDC provider " + handle.sourceUserId() + " was removed, disabled or can no longer verify tokens");

@@ -3,6 +3,7 @@ package io.github.keycloaksts.session;
 import io.github.keycloaksts.federation.OidcProviders;
 import org.jboss.logging.Logger;
 import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderEvent;
@@ -41,7 +42,7 @@ public final class OidcProviderEvents {
         }
     }
 
-    private static void revoke(RealmModel realm, org.keycloak.models.KeycloakSession session, IdentityProviderModel model, String why) {
+    private static void revoke(RealmModel realm, KeycloakSession session, IdentityProviderModel model, String why) {
         if (realm == null || session == null || model.getAlias() == null) {
             return;
         }

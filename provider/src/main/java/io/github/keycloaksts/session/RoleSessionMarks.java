@@ -1,5 +1,7 @@
 package io.github.keycloaksts.session;
 
+import java.util.Map;
+
 import io.github.keycloaksts.role.AssumableRole;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -113,7 +115,7 @@ public final class RoleSessionMarks {
         if (!session.revokedTokens().contains(markKey)) {
             return false;
         }
-        java.util.Map<String, String> at = session.singleUseObjects().get(timeKey);
+        Map<String, String> at = session.singleUseObjects().get(timeKey);
         try {
             return at == null || handle.issuedAtMillis() <= Long.parseLong(at.get("t"));
         } catch (RuntimeException e) {
@@ -166,7 +168,7 @@ public final class RoleSessionMarks {
         long lifespan = sourceUserMarkLifespan(now);
         String timeKey = timeBase + '.' + window;
         long moment = Math.min(untilMillis, now);
-        java.util.Map<String, String> before = session.singleUseObjects().get(timeKey);
+        Map<String, String> before = session.singleUseObjects().get(timeKey);
         if (before != null) {
             try {
                 moment = Math.max(moment, Long.parseLong(before.get("t")));
@@ -174,7 +176,7 @@ public final class RoleSessionMarks {
                 // unreadable: ours stands (an unreadable moment would have counted as "everything" until now)
             }
         }
-        session.singleUseObjects().put(timeKey, lifespan, java.util.Map.of("t", Long.toString(moment)));
+        session.singleUseObjects().put(timeKey, lifespan, Map.of("t", Long.toString(moment)));
         session.revokedTokens().put(markBase + '.' + window, lifespan);
     }
 

@@ -3,6 +3,7 @@ package io.github.keycloaksts.session;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.keycloaksts.role.AssumableRole;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -135,7 +136,7 @@ public final class RoleSessionRecords {
             em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRealm")
                     .setParameter("realmId", removed.getRealm().getId()).executeUpdate();
         } else if (event instanceof ClientModel.ClientRemovedEvent removed
-                && io.github.keycloaksts.role.AssumableRole.isRoleClientId(removed.getClient().getClientId())) {
+                && AssumableRole.isRoleClientId(removed.getClient().getClientId())) {
             // A deleted role's rows can never be listed again (a re-created role has a new client ID): only size.
             em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRole")
                     .setParameter("realmId", removed.getClient().getRealm().getId())

@@ -1,6 +1,7 @@
 package io.github.keycloaksts.session;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -31,7 +32,7 @@ final class RoleSessionUser extends AbstractUserAdapter {
                     RoleSessionAnchors.Anchor anchor) {
         super(session, realm, component);
         // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
-        String suffix = handle.digest().toLowerCase(java.util.Locale.ROOT).substring(0, 16);
+        String suffix = handle.digest().toLowerCase(Locale.ROOT).substring(0, 16);
         this.username = anchor.username() + "." + suffix;
         this.storageId = new StorageId(component.getId(), handle.encode());
         String source = anchor.federated() ? "provider " + anchor.provider() : "account " + anchor.accountId();

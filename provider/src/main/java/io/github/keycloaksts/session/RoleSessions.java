@@ -1,6 +1,5 @@
 package io.github.keycloaksts.session;
 
-import io.github.keycloaksts.role.AssumableRole;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.keycloaksts.role.AssumableRole;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Live role sessions of an assumable role. Role tokens are stateless, so the record of who holds one is the table of
@@ -67,11 +69,11 @@ public final class RoleSessions {
         }
         if (RoleSessionRecords.TOKEN.equals(live.get().get("kind"))) {
             long expiresAt = Instant.parse((String) live.get().get("expiresAt")).getEpochSecond();
-            new io.github.keycloaksts.session.RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
+            new RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
         } else {
-            org.keycloak.models.UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
+            UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
             if (userSession != null) {
-                org.keycloak.services.managers.AuthenticationManager.backchannelLogout(session, realm, userSession,
+                AuthenticationManager.backchannelLogout(session, realm, userSession,
                         session.getContext().getUri(), session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
             }
         }
@@ -91,11 +93,11 @@ public final class RoleSessions {
     }
 
     private boolean tokenRevoked(String tokenId) {
-        return new io.github.keycloaksts.session.RoleSessionMarks(session).tokenRevoked(tokenId);
+        return new RoleSessionMarks(session).tokenRevoked(tokenId);
     }
 
     private boolean browserSessionLive(String sessionId) {
-        org.keycloak.models.UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
+        UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
         return userSession != null && userSession.getUser() != null && alive(userSession.getUser().getId());
     }
 

@@ -1,7 +1,5 @@
 package io.github.keycloaksts.session;
 
-import io.github.keycloaksts.role.AssumableRole;
-import io.github.keycloaksts.role.AssumableRoleStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +9,8 @@ import java.util.Set;
 
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.role.AssumableRoleStore;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 

@@ -1,8 +1,8 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.junit.jupiter.api.Test;
 import org.keycloak.events.Errors;
 

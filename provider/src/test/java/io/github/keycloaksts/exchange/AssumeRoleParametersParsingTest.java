@@ -1,12 +1,12 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import io.github.keycloaksts.assume.TargetRole;
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -175,12 +175,12 @@ class AssumeRoleParametersParsingTest {
             "张三, --",
             "alice@company-b.example, alice@company-b.example"})
     void theDefaultSessionNameIsTheUsernameMadeValid(String username, String expected) {
-        assertThat(AssumeRoleAuthorizer.sessionNameFrom(username)).isEqualTo(expected);
+        assertThat(TargetRole.sessionNameFrom(username)).isEqualTo(expected);
     }
 
     @Test
     void aLongUsernameIsCutTo64() {
-        assertThat(AssumeRoleAuthorizer.sessionNameFrom("u".repeat(100))).hasSize(64);
+        assertThat(TargetRole.sessionNameFrom("u".repeat(100))).hasSize(64);
     }
 
     @Test

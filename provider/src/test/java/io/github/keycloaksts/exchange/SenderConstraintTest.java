@@ -1,10 +1,10 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.dpop.DPoP;

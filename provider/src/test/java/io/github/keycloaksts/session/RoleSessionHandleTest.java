@@ -3,6 +3,7 @@ package io.github.keycloaksts.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class RoleSessionHandleTest {
 
     @Test
     void version2RecordsTheSourceClientAndThePolicyDigestCanonically() {
-        String digest = AttachedPolicyDigest.of(java.util.List.of("a:realm:ecs-admin", "b:client-x:read"));
+        String digest = AttachedPolicyDigest.of(List.of("a:realm:ecs-admin", "b:client-x:read"));
         RoleSessionHandle token = new RoleSessionHandle(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, "e1f0d2c3-1111-4222-8333-444455556666",
                 "c0ffee00-1111-4222-8333-444455556666", 3600, 1764600000000L, digest);
         String text = token.encode();
@@ -93,12 +94,12 @@ class RoleSessionHandleTest {
 
     @Test
     void theDigestChangesWithAnyMemberOfTheAttachedSetAndNotWithItsOrder() {
-        String one = AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin", "id2:c:read"));
-        assertThat(AttachedPolicyDigest.of(java.util.List.of("id2:c:read", "id1:realm:ecs-admin"))).isEqualTo(one);
-        assertThat(AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin2", "id2:c:read"))).as("renamed").isNotEqualTo(one);
-        assertThat(AttachedPolicyDigest.of(java.util.List.of("id1:realm:ecs-admin"))).as("one removed").isNotEqualTo(one);
-        assertThat(AttachedPolicyDigest.of(java.util.List.of())).hasSize(16);
+        String one = AttachedPolicyDigest.of(List.of("id1:realm:ecs-admin", "id2:c:read"));
+        assertThat(AttachedPolicyDigest.of(List.of("id2:c:read", "id1:realm:ecs-admin"))).isEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(List.of("id1:realm:ecs-admin2", "id2:c:read"))).as("renamed").isNotEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(List.of("id1:realm:ecs-admin"))).as("one removed").isNotEqualTo(one);
+        assertThat(AttachedPolicyDigest.of(List.of())).hasSize(16);
         // No two sets share a text by concatenation: members are separated unambiguously.
-        assertThat(AttachedPolicyDigest.of(java.util.List.of("a", "b"))).isNotEqualTo(AttachedPolicyDigest.of(java.util.List.of("a\nb")));
+        assertThat(AttachedPolicyDigest.of(List.of("a", "b"))).isNotEqualTo(AttachedPolicyDigest.of(List.of("a\nb")));
     }
 }

@@ -4,7 +4,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -180,9 +182,9 @@ public final class ScalingBenchmark {
 
     /** The realm representation's key providers with one RSA key pair made here (the certificate is made by Keycloak). */
     private static Map<String, Object> sharedKeyProviders() throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        String privateKey = java.util.Base64.getEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+        String privateKey = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
         return Map.of("org.keycloak.keys.KeyProvider", List.of(
                 Map.of("name", "rsa", "providerId", "rsa", "config",
                         Map.of("priority", List.of("100"), "privateKey", List.of(privateKey), "algorithm", List.of("RS256"))),

@@ -2,6 +2,7 @@ package io.github.keycloaksts.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,9 +43,9 @@ public final class Admin {
                 || !(attributes.get("sts.account-id") instanceof String accountId)) {
             return Http.sendJson("POST", server.baseUrl() + "/admin/realms", representation, token());
         }
-        Map<Object, Object> otherAttributes = new java.util.LinkedHashMap<>(attributes);
+        Map<Object, Object> otherAttributes = new LinkedHashMap<>(attributes);
         otherAttributes.remove("sts.account-id");
-        Map<String, Object> without = new java.util.LinkedHashMap<>(representation);
+        Map<String, Object> without = new LinkedHashMap<>(representation);
         without.put("attributes", otherAttributes);
         Http.Response created = Http.sendJson("POST", server.baseUrl() + "/admin/realms", without, token());
         if (created.status() == 201) {
@@ -70,7 +71,7 @@ public final class Admin {
         Map<String, Object> audience = Map.of("name", "audience sts", "protocol", "openid-connect",
                 "protocolMapper", "oidc-audience-mapper",
                 "config", Map.of("included.client.audience", "sts", "access.token.claim", "true"));
-        Map<String, Object> rep = new java.util.LinkedHashMap<>(Map.of(
+        Map<String, Object> rep = new LinkedHashMap<>(Map.of(
                 "realm", realm, "enabled", true, "eventsEnabled", true, "adminEventsEnabled", true,
                 "attributes", accountId == null ? Map.of() : Map.of("sts.account-id", accountId),
                 "roles", Map.of("realm", List.of(Map.of("name", "assumer", "attributes", Map.of("sts.assume-role", grantPatterns)))),

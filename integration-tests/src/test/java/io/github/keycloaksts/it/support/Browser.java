@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
@@ -47,7 +49,7 @@ public final class Browser implements AutoCloseable {
      * We use raw CDP commands only (device metrics), which work with any Chromium; Selenium's warning that it ships
      * no typed CDP bindings for Debian's (newer) Chromium is noise. Held statically: JUL keeps loggers weakly.
      */
-    private static final java.util.logging.Logger CDP_VERSION_LOG = quiet("org.openqa.selenium.devtools.CdpVersionFinder");
+    private static final Logger CDP_VERSION_LOG = quiet("org.openqa.selenium.devtools.CdpVersionFinder");
 
     /** Window size and browser language (Accept-Language, {@code navigator.language}); {@code lang} null = en-US. */
     public record Options(int width, int height, String lang) {
@@ -148,9 +150,9 @@ public final class Browser implements AutoCloseable {
         return new Browser(driver, profile);
     }
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.SEVERE);
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
         return logger;
     }
 

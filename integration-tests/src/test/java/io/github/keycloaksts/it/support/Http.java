@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public final class Http {
     public static JsonNode claims(String jwt) {
         String[] parts = jwt.split("\\.");
         try {
-            return JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,11 +6,10 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Crafting hostile JWTs for the tests: altered payloads, other algorithms, other keys. */
 public final class Jwts {

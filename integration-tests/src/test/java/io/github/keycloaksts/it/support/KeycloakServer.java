@@ -13,8 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +40,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final Path home;
     private final List<String> extraArgs;
     private final Path log;
-    private final Map<String, Path> importOverrides = new java.util.HashMap<>();
+    private final Map<String, Path> importOverrides = new HashMap<>();
     private Process process;
     /** A cluster node's {@code kc.sh} arguments (production mode, fixed ports); null for a dev-mode server. */
     private List<String> nodeArgs;
@@ -123,7 +125,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
         javas.forEach(p -> p.onExit().join());
         try {
-            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -338,7 +340,7 @@ public final class KeycloakServer implements AutoCloseable {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy(); // kc.sh forwards SIGTERM to the JVM: a graceful stop
         try {
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.github.keycloaksts.it.support;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
@@ -42,7 +45,7 @@ public final class TestOidcIssuer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         issuer = "http://localhost:" + server.getAddress().getPort() + path;
         current = newKey();
@@ -186,14 +189,14 @@ public final class TestOidcIssuer implements AutoCloseable {
 
     private static byte[] unsigned(BigInteger value) {
         byte[] bytes = value.toByteArray();
-        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        return bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 
     private static String encode(String json) {
         return B64.encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {
+    private static void respond(HttpExchange exchange, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, bytes.length);

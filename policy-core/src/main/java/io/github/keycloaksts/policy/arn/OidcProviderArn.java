@@ -2,8 +2,9 @@ package io.github.keycloaksts.policy.arn;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.internal.Texts;
 import java.util.Objects;
+
+import io.github.keycloaksts.policy.internal.Texts;
 
 /**
  * An OIDC provider of an account {@code acs:ram::<accountId>:oidc-provider/<providerName>}: an external issuer

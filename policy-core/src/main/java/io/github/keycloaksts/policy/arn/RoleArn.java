@@ -2,8 +2,9 @@ package io.github.keycloaksts.policy.arn;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.internal.Texts;
 import java.util.Objects;
+
+import io.github.keycloaksts.policy.internal.Texts;
 
 /**
  * A role {@code acs:ram::<accountId>:role/<roleName>}. Role names are case-sensitive.

@@ -2,9 +2,10 @@ package io.github.keycloaksts.policy.arn;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.internal.Texts;
 import java.util.Locale;
 import java.util.Objects;
+
+import io.github.keycloaksts.policy.internal.Texts;
 
 /**
  * A user principal {@code acs:ram::<accountId>:user/<userName>}. User names are compared

@@ -2,8 +2,6 @@ package io.github.keycloaksts.policy.condition;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.WildcardPattern;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashSet;
@@ -11,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.WildcardPattern;
 
 /**
  * One operator applied to one key with one or more values, e.g.

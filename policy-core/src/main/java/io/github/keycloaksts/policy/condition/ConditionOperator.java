@@ -3,6 +3,7 @@ package io.github.keycloaksts.policy.condition;
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -158,7 +159,7 @@ public enum ConditionOperator {
         return c >= '0' && c <= '9';
     }
 
-    static java.time.Instant parseDate(String s) {
+    static Instant parseDate(String s) {
         if (s.length() > 64) {
             return null;
         }

@@ -4,10 +4,14 @@ import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -81,7 +85,7 @@ public final class RequestContext {
         }
         try {
             return Optional.of(InetAddress.getByAddress(b.clone()));
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // cannot happen: 4 or 16 bytes
         }
     }
@@ -103,9 +107,9 @@ public final class RequestContext {
 
     /** @return {@code oidc:aud} (empty when absent) */
     @SuppressWarnings("unchecked")
-    public java.util.List<String> oidcAudiences() {
+    public List<String> oidcAudiences() {
         Object v = values.get(ConditionKey.OIDC_AUD);
-        return v == null ? java.util.List.of() : (java.util.List<String>) v;
+        return v == null ? List.of() : (List<String>) v;
     }
 
     /** @return {@code oidc:sub} */
@@ -222,14 +226,14 @@ public final class RequestContext {
         }
 
         /** @param audiences the external token's {@code aud} values; null or empty makes the key absent */
-        public Builder oidcAudiences(java.util.Collection<String> audiences) {
+        public Builder oidcAudiences(Collection<String> audiences) {
             if (audiences == null || audiences.isEmpty()) {
                 return put(ConditionKey.OIDC_AUD, null);
             }
             for (String a : audiences) {
-                java.util.Objects.requireNonNull(a, "audience");
+                Objects.requireNonNull(a, "audience");
             }
-            return put(ConditionKey.OIDC_AUD, java.util.List.copyOf(audiences));
+            return put(ConditionKey.OIDC_AUD, List.copyOf(audiences));
         }
 
         /** @param subject the external token's {@code sub}, or null */

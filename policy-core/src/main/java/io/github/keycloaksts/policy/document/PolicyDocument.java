@@ -2,8 +2,6 @@ package io.github.keycloaksts.policy.document;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.arn.Arn;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,6 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.Arn;
 
 /**
  * A parsed policy document ({@code "Version": "1"} and its statements). Immutable, thread-safe

@@ -2,6 +2,18 @@ package io.github.keycloaksts.policy.document;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,17 +39,6 @@ import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.ConditionOperator;
 import io.github.keycloaksts.policy.condition.ValueType;
 import io.github.keycloaksts.policy.internal.Texts;
-import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * Reads policy documents (Alibaba RAM syntax) strictly. Thread-safe; create one per set of

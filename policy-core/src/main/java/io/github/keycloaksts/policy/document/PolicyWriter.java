@@ -1,12 +1,13 @@
 package io.github.keycloaksts.policy.document;
 
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.policy.condition.Condition;
-import java.util.List;
 
 /**
  * Writes documents as canonical JSON: fields in the order {@code Version, Statement} and

@@ -1,11 +1,12 @@
 package io.github.keycloaksts.policy.document;
 
+import java.util.Objects;
+
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
-import java.util.Objects;
 
 /**
  * The hash keys under which a requesting principal is looked up in a statement's

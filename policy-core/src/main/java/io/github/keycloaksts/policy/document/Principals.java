@@ -1,17 +1,18 @@
 package io.github.keycloaksts.policy.document;
 
-import io.github.keycloaksts.policy.arn.AccountArn;
-import io.github.keycloaksts.policy.arn.Arn;
-import io.github.keycloaksts.policy.arn.AssumedRoleArn;
-import io.github.keycloaksts.policy.arn.OidcProviderArn;
-import io.github.keycloaksts.policy.arn.RoleArn;
-import io.github.keycloaksts.policy.arn.UserArn;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+
+import io.github.keycloaksts.policy.arn.AccountArn;
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.arn.UserArn;
 
 /**
  * The {@code Principal.RAM} and {@code Principal.Federated} entries of a trust policy statement, indexed into hash sets when the

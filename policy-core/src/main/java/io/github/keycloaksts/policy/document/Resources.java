@@ -1,11 +1,12 @@
 package io.github.keycloaksts.policy.document;
 
-import io.github.keycloaksts.policy.WildcardPattern;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+
+import io.github.keycloaksts.policy.WildcardPattern;
 
 /** Resource patterns of a statement: exact values hashed, wildcard patterns scanned. */
 final class Resources {

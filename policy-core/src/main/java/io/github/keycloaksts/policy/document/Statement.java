@@ -1,12 +1,13 @@
 package io.github.keycloaksts.policy.document;
 
-import io.github.keycloaksts.policy.condition.Condition;
-import io.github.keycloaksts.policy.condition.RequestContext;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.github.keycloaksts.policy.condition.Condition;
+import io.github.keycloaksts.policy.condition.RequestContext;
 
 /**
  * One statement of a policy document. Created by {@link PolicyReader}; immutable and

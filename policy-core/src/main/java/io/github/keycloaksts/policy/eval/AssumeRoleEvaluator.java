@@ -1,16 +1,18 @@
 package io.github.keycloaksts.policy.eval;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.condition.Condition;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
 import io.github.keycloaksts.policy.document.Statement;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Decides whether a principal may assume a role (the Alibaba RAM / AWS IAM pipeline). Both sides
@@ -156,7 +158,7 @@ public final class AssumeRoleEvaluator {
                         trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal."
                                         + (request.principalKey().federated() != null ? "Federated" : "RAM"),
                                 request.principalKey().federated() != null ? "does not name " + request.source()
-                                        : "names neither " + request.source() + (request.source() instanceof io.github.keycloaksts.policy.arn.AccountArn
+                                        : "names neither " + request.source() + (request.source() instanceof AccountArn
                                         ? "" : " nor its account " + request.source().accountId()));
                     }
                 }

@@ -1,5 +1,7 @@
 package io.github.keycloaksts.policy.eval;
 
+import java.util.Objects;
+
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
@@ -8,7 +10,6 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PrincipalKey;
-import java.util.Objects;
 
 /**
  * Who wants to assume which role, in which context. Immutable; the principal's lookup keys are

@@ -2,12 +2,6 @@ package io.github.keycloaksts.policy.eval;
 
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
-import io.github.keycloaksts.policy.condition.Condition;
-import io.github.keycloaksts.policy.condition.RequestContext;
-import io.github.keycloaksts.policy.document.Effect;
-import io.github.keycloaksts.policy.document.PolicyDocument;
-import io.github.keycloaksts.policy.document.PolicyKind;
-import io.github.keycloaksts.policy.document.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,6 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.github.keycloaksts.policy.condition.Condition;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyKind;
+import io.github.keycloaksts.policy.document.Statement;
 
 /**
  * Applies a session policy to a role's attached policies. A session policy can only narrow: the

@@ -1,8 +1,9 @@
 package io.github.keycloaksts.policy.eval;
 
-import io.github.keycloaksts.policy.document.Effect;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.github.keycloaksts.policy.document.Effect;
 
 /**
  * How one statement took part in an evaluation: it {@linkplain #matched() matched} (its principal or resource named

@@ -3,15 +3,16 @@ package io.github.keycloaksts.policy.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.document.PolicyDocument;
-import io.github.keycloaksts.policy.document.PolicyReader;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -305,7 +306,7 @@ class ConditionOperatorTest {
             case MFA_PRESENT -> b.mfaPresent(Boolean.parseBoolean(value));
             case OIDC_ISS -> b.oidcIssuer(value);
             case OIDC_SUB -> b.oidcSubject(value);
-            case OIDC_AUD -> b.oidcAudiences(java.util.List.of(value.split(",")));
+            case OIDC_AUD -> b.oidcAudiences(List.of(value.split(",")));
             default -> throw new IllegalArgumentException(key.toString());
         }
         return b.build();

@@ -3,6 +3,8 @@ package io.github.keycloaksts.policy.document;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
@@ -13,7 +15,6 @@ import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.Outcome;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,9 +3,10 @@ package io.github.keycloaksts.policy.document;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.Arn;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyDocumentTest {

@@ -3,6 +3,7 @@ package io.github.keycloaksts.policy.document;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class PolicyReaderValidationTest {
     void rejectsNullInputs() {
         assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy((String) null))
                 .isInstanceOf(PolicyValidationException.class).hasMessage("$: document is null");
-        assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy((com.fasterxml.jackson.databind.JsonNode) null))
+        assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy((JsonNode) null))
                 .isInstanceOf(PolicyValidationException.class).hasMessage("$: document is null");
         assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy(MAPPER.nullNode()))
                 .isInstanceOf(PolicyValidationException.class).hasMessage("$: document is null");

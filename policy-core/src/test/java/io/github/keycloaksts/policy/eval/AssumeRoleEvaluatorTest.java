@@ -3,12 +3,6 @@ package io.github.keycloaksts.policy.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.keycloaksts.policy.PolicyValidationException;
-import io.github.keycloaksts.policy.arn.AccountArn;
-import io.github.keycloaksts.policy.arn.RoleArn;
-import io.github.keycloaksts.policy.condition.RequestContext;
-import io.github.keycloaksts.policy.document.PolicyDocument;
-import io.github.keycloaksts.policy.document.PolicyReader;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +12,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import io.github.keycloaksts.policy.PolicyValidationException;
+import io.github.keycloaksts.policy.arn.AccountArn;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.PolicyReader;
 import org.junit.jupiter.api.Test;
 
 class AssumeRoleEvaluatorTest {

@@ -2,13 +2,14 @@ package io.github.keycloaksts.policy.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The simulators' explanations: what matched, and for each statement that did not, the first failure and its path. */

@@ -2,6 +2,16 @@ package io.github.keycloaksts.policy.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.keycloaksts.policy.arn.Arn;
@@ -9,14 +19,7 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
+import io.github.keycloaksts.policy.document.Statement;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -154,8 +157,8 @@ class ScenarioTest {
     }
 
     private static PolicyDocument reverse(PolicyDocument doc) {
-        List<io.github.keycloaksts.policy.document.Statement> s = new ArrayList<>(doc.statements());
-        java.util.Collections.reverse(s);
+        List<Statement> s = new ArrayList<>(doc.statements());
+        Collections.reverse(s);
         return PolicyDocument.of(doc.kind(), s);
     }
 }

@@ -2,11 +2,12 @@ package io.github.keycloaksts.policy.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.List;
+
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SessionPolicyNarrowingTest {

@@ -15,7 +15,7 @@ import io.github.keycloaksts.policy.eval.DecisionSide;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AssumeRoleAuthorizerTest {
+class TargetRoleTest {
 
     /** A missing role is evaluated as one that trusts nobody: a source without a grant hears "no source grant" either way. */
     @ParameterizedTest
@@ -24,7 +24,7 @@ class AssumeRoleAuthorizerTest {
         RoleArn role = RoleArn.of("11223344", "nope");
         Decision decision = new AssumeRoleEvaluator().evaluate(
                 AssumeRoleRequest.of(UserArn.of(sourceAccount, "bob"), role, RequestContext.empty()),
-                List.of(PolicyDocument.allowAssumeRole(List.of(grant))), AssumeRoleAuthorizer.TRUSTS_NOBODY);
+                List.of(PolicyDocument.allowAssumeRole(List.of(grant))), TargetRole.TRUSTS_NOBODY);
 
         assertThat(decision.isAllowed()).isFalse();
         assertThat(decision.side()).isEqualTo("*".equals(grant) ? DecisionSide.TRUST_POLICY : DecisionSide.SOURCE_GRANT);
