@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Account identity belongs to the platform (issue 11, class 1): a realm's own administrators can read their account
+ * Account identity belongs to the platform: a realm's own administrators can read their account
  * ID but never change it, by our API or by Keycloak's ordinary realm update; IDs stay unique under concurrent writes
  * and are never handed to another realm, even after their realm is deleted.
  *
@@ -201,7 +201,7 @@ class AccountIdentityIT {
     }
 
     /**
-     * Issue 22, item 1: onboarding staff (a master user with only {@code create-realm}) create a realm carrying
+     * Onboarding staff (a master user with only {@code create-realm}) create a realm carrying
      * {@code sts.account-id} = an ID that the target's trust policy names but the platform never handed out. Before the
      * fix that realm became the account, and its users assumed the role.
      */
@@ -258,7 +258,7 @@ class AccountIdentityIT {
     }
 
     /**
-     * Issue 22, item 1: a deleted account's ID is retired. Before the fix, a realm re-created under the deleted
+     * A deleted account's ID is retired. Before the fix, a realm re-created under the deleted
      * account's name inherited its ID, and with it the trust other accounts still had in that ID.
      */
     @Test

@@ -139,7 +139,7 @@ class AdminConsolePageIT {
 
     // ---------------------------------------------------------------- tests
 
-    /** Issue 15: "Test access" answers as a refused save, from the trust policy in the form, and saves nothing. */
+    /** "Test access" answers as a refused save, from the trust policy in the form, and saves nothing. */
     @Test
     void testAccessAnswersFromTheFormsTrustPolicyAndSavesNothing() {
         assertThat(createRole("page-test", TRUST_B).status()).isEqualTo(201);
@@ -178,7 +178,7 @@ class AdminConsolePageIT {
         }
     }
 
-    /** Issue 15: "Preview only" shows who gains or loses access before the save, and saves nothing. */
+    /** "Preview only" shows who gains or loses access before the save, and saves nothing. */
     @Test
     void previewOnlyShowsWhoLosesAccessAndSavesNothing() {
         assertThat(createRole("page-preview", TRUST_B).status()).isEqualTo(201);
@@ -227,7 +227,7 @@ class AdminConsolePageIT {
         String companyA = Http.get(server.adminUrl("company-a"), token).json().get("id").asText();
         JsonNode entries = entries("company-a", companyA);
 
-        // the seed's role, and the CI role of the AssumeRoleWithOIDC walkthrough (issue 14)
+        // the seed's role, and the CI role of the AssumeRoleWithOIDC walkthrough
         assertThat(entries).extracting(e -> e.get("name").asText()).containsExactlyInAnyOrder("ecs-admin", "ci-deployer");
         JsonNode entry = entries.get(0).get("name").asText().equals("ecs-admin") ? entries.get(0) : entries.get(1);
         assertThat(entry.get("name").asText()).isEqualTo("ecs-admin");
@@ -237,7 +237,7 @@ class AdminConsolePageIT {
                 .isEqualTo(admin.clientUuid("company-a", "sts-role:ecs-admin"));
     }
 
-    /** Issue 12: the page shows a role's live sessions (as of the last save) and ends them on save. */
+    /** The page shows a role's live sessions (as of the last save) and ends them on save. */
     @Nested
     class LiveSessionsOnThePage {
 
@@ -413,7 +413,7 @@ class AdminConsolePageIT {
             assertThat(Http.sendJson("POST", server.adminUrl(REALM) + "/users/" + principalId + "/role-mappings/realm", List.of(role), token)
                     .status()).isEqualTo(204);
 
-            // Issue 22: the tab takes weaker rights than attaching; only what /sts recorded is attached.
+            // The tab takes weaker rights than attaching; only what /sts recorded is attached.
             assertThat(Http.get(sts("/roles/tab-assigned/policies"), token).json()).as("attached policies").isEmpty();
             assertThat(texts(entry("tab-assigned").orElseThrow().at("/config/attachedPolicies"))).isEmpty();
         }

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * AssumeRoleWithOIDC (issue 14): a CI job (GitHub-Actions-shaped tokens) and a Kubernetes workload (projected
+ * AssumeRoleWithOIDC: a CI job (GitHub-Actions-shaped tokens) and a Kubernetes workload (projected
  * service-account tokens) of issuers started by the test assume roles of account it-oidc-a whose trust policies name
  * OIDC providers as Federated principals. Hostile tokens are refused with no token, no 5xx, and an event with the
  * reason; live role tokens end when the provider leaves the trust policy, is disabled or deleted.
@@ -375,7 +375,7 @@ class AssumeRoleWithOidcIT {
         }
 
         /**
-         * Issue 22, item 7: patterns that pin no owner passed the "Federated needs oidc:sub" rule; {@code repo:*} trusts
+         * Patterns that pin no owner passed the "Federated needs oidc:sub" rule; {@code repo:*} trusts
          * every GitHub repository in the world. Each is refused with its JSON path and recorded; an owner-pinned
          * pattern is still accepted.
          */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 22, item 4 and the identity-provider note: whatever a target-realm administrator's mappers write, the claims
+ * Whatever a target-realm administrator's mappers write, the claims
  * keycloak-sts owns or the lifetime model reads are the role session's own. keycloak-sts writes them last, after
  * every protocol mapper and token post-processor; the ID token and userinfo, which Keycloak writes after any
  * extension, are refused when their mappers would rewrite them; and user-session notes written by anyone else

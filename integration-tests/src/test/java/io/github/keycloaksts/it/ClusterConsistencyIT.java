@@ -165,7 +165,7 @@ class ClusterConsistencyIT {
         String principal = Http.get(node1.adminUrl(TARGET) + "/clients/" + roleClient + "/service-account-user", admin).json().get("id").asText();
         Object reader = Http.get(node1.adminUrl(TARGET) + "/roles/" + ClusterAccounts.POLICY, admin).json();
 
-        // Issue 22: Keycloak's own role-mapping endpoint, not /sts.
+        // Keycloak's own role-mapping endpoint, not /sts.
         Http.Response removed = Http.sendJson("DELETE", node1.adminUrl(TARGET) + "/users/" + principal + "/role-mappings/realm",
                 List.of(reader), admin);
         assertThat(removed.status()).as(removed.toString()).isEqualTo(204);

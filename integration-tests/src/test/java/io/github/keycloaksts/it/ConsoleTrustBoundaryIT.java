@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The browser path of Switch Role attacked at the HTTP level (issue 11): hostile input never makes an sts page
+ * The browser path of Switch Role attacked at the HTTP level: hostile input never makes an sts page
  * answer 5xx (item 9), a Switch Role ticket opens a role session only in the browser that asked for it, and an
  * existing session of the target realm is replaced only on an explicit, CSRF-protected confirmation (item 7).
  * Each browser is a {@link CookieBrowser}: its own cookie jar, requests written byte for byte.
@@ -74,7 +74,7 @@ class ConsoleTrustBoundaryIT {
                 && event.at("/details/auth_method").asText("").equals("sts-switch-role");
     }
 
-    // ---- item 7: the ticket belongs to the browser that asked ---------------------------------------------
+    // ---- the ticket belongs to the browser that asked ---------------------------------------------
 
     @Nested
     class SwitchRoleTickets {
@@ -156,7 +156,7 @@ class ConsoleTrustBoundaryIT {
         }
     }
 
-    // ---- item 7: an existing session of the target realm is not replaced silently ----------------------
+    // ---- an existing session of the target realm is not replaced silently ----------------------
 
     @Nested
     class ExistingSessions {
@@ -233,7 +233,7 @@ class ConsoleTrustBoundaryIT {
         }
     }
 
-    // ---- item 9: no 5xx from input ------------------------------------------------------------------------
+    // ---- no 5xx from input ------------------------------------------------------------------------
 
     @Nested
     class NoServerErrorFromInput {
@@ -291,7 +291,7 @@ class ConsoleTrustBoundaryIT {
         }
 
         /**
-         * Issue 22: a control character in any Switch Role input (account, role name, display name, colour, any other
+         * A control character in any Switch Role input (account, role name, display name, colour, any other
          * parameter) is refused with a clear page error before anything is looked up or audited: no event of either
          * realm carries it (before, "company-a\u001b[31m" went into both realms' TOKEN_EXCHANGE_ERROR reasons).
          */
@@ -427,7 +427,7 @@ class ConsoleTrustBoundaryIT {
         }
     }
 
-    // ---- item 6: a role session respects each app's scope -------------------------------------------------
+    // ---- a role session respects each app's scope -------------------------------------------------
 
     @Nested
     class AppScopes {

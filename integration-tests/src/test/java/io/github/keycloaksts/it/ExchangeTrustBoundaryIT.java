@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 11, items 4, 5 and 8, written as the attacks: a client of the target account that was never meant to run
+ * Written as the attacks: a client of the target account that was never meant to run
  * AssumeRole; a stolen sender-constrained (DPoP) token replayed without its key; an untrusted account probing which
  * roles exist; control characters that Keycloak would silently drop. Every refusal: the documented error, no token,
  * and an event in the target realm with the reason.
@@ -121,7 +121,7 @@ class ExchangeTrustBoundaryIT {
         assertThat(response.json().has("access_token")).as(response.toString()).isFalse();
     }
 
-    /** Item 4: only {@code sts}, or a confidential client that opted in, runs AssumeRole. */
+    /** Only {@code sts}, or a confidential client that opted in, runs AssumeRole. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnlyStsOrClientsThatOptIn {
@@ -180,7 +180,7 @@ class ExchangeTrustBoundaryIT {
         }
     }
 
-    /** Item 5: a DPoP-bound subject token is exchanged only with a proof of its key, and the role token stays bound. */
+    /** A DPoP-bound subject token is exchanged only with a proof of its key, and the role token stays bound. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class SenderConstrainedSubjectTokens {
@@ -259,7 +259,7 @@ class ExchangeTrustBoundaryIT {
         }
     }
 
-    /** Item 8: refusals do not tell an untrusted caller which roles exist, and input is never silently altered. */
+    /** Refusals do not tell an untrusted caller which roles exist, and input is never silently altered. */
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class RefusalsRevealNothing {

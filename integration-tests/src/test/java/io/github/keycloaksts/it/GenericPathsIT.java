@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 22: Keycloak's own generic paths and lifecycle switches — realm and client switches, not-before pushes, the
+ * Keycloak's own generic paths and lifecycle switches — realm and client switches, not-before pushes, the
  * role-mapping and role endpoints, the component endpoints — change what keycloak-sts trusts without going through
  * {@code /sts}. Each test is the attack or the operator's act, through that path only: the affected live role tokens
  * end within one second at introspection and userinfo, stay ended when the change is undone, nothing else ends, and
@@ -116,7 +116,7 @@ class GenericPathsIT {
         return System.currentTimeMillis() / 1000;
     }
 
-    // ---- item 2: a suspended source account -------------------------------------------------------------------------
+    // ---- a suspended source account -------------------------------------------------------------------------
 
     @Nested
     class SuspendedSourceAccount {
@@ -198,7 +198,7 @@ class GenericPathsIT {
         }
     }
 
-    // ---- item 3: detaching the Keycloak way -----------------------------------------------------------------------
+    // ---- detaching the Keycloak way -----------------------------------------------------------------------
 
     @Nested
     class DetachingTheKeycloakWay {
@@ -311,7 +311,7 @@ class GenericPathsIT {
         }
     }
 
-    // ---- item 5: the role-session store is no switch that turns back on -------------------------------------------
+    // ---- the role-session store is no switch that turns back on -------------------------------------------
 
     @Nested
     class RoleSessionStore {

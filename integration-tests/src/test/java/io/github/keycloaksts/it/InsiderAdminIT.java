@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 11, items 2 and 3, written as the attacks: administrators of the target account {@value #TARGET} who hold
+ * Written as the attacks: administrators of the target account {@value #TARGET} who hold
  * only some of realm-management's roles, signed in through the realm's own {@code admin-cli} (direct grant), try to
  * turn an assumable role into more rights than they have, or to change a role around {@code /sts/roles} through
  * Keycloak's generic client endpoints. The account they control is {@value #SOURCE} (user mallory, who may assume
@@ -166,7 +166,7 @@ class InsiderAdminIT {
         assertThat(response.json().path("error").asText()).as(response.toString()).isEqualTo(code);
     }
 
-    // ---------------------------------------------------------------- item 2: attaching a policy is granting it
+    // ---------------------------------------------------------------- attaching a policy is granting it
 
     @Nested
     class AttachingIsGranting {
@@ -307,7 +307,7 @@ class InsiderAdminIT {
         }
     }
 
-    // ---------------------------------------------------------------- item 3: storage is no side door
+    // ---------------------------------------------------------------- storage is no side door
 
     @Nested
     class RoleClientsThroughKeycloaksClientEndpoints {
@@ -521,7 +521,7 @@ class InsiderAdminIT {
         }
     }
 
-    // ---------------------------------------------------------------- item 3: what is read from storage is checked
+    // ---------------------------------------------------------------- what is read from storage is checked
 
     @Nested
     class ReadFromStorage {

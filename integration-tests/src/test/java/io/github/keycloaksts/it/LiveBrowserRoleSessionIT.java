@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, browser role sessions (Switch Role): a real SSO session of the target realm must not outlive the role
+ * Browser role sessions (Switch Role): a real SSO session of the target realm must not outlive the role
  * session. When what allowed it stops holding, within one second its access tokens are refused, its refresh token
  * no longer refreshes, {@code prompt=none} answers {@code login_required}, and it leaves {@code GET …/sessions};
  * a colleague's browser role session is untouched.

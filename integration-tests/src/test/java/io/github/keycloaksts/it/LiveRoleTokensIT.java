@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12: a role token lives only while everything that allowed it still holds, on both sides. Each test makes one
+ * A role token lives only while everything that allowed it still holds, on both sides. Each test makes one
  * narrowing change and asserts that the affected token turns inactive at introspection <em>and</em> userinfo within
  * one second of the change returning, and that tokens of other users, accounts and roles stay active.
  *

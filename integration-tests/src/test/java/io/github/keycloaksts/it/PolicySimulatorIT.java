@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 15: the two simulators. The target account {@value #TARGET} asks "does my role trust this principal in this
+ * The two simulators. The target account {@value #TARGET} asks "does my role trust this principal in this
  * context?" ({@code POST /sts/roles/{roleName}/simulate}); the source account {@value #SOURCE} asks "do my grants let this
  * user assume that role, and through what?" ({@code POST /sts/grants/simulate}). Both answer from their own policies
  * only, agree with the exchange, change nothing, and refuse what a caller may not ask or cannot mean.
@@ -230,7 +230,7 @@ class PolicySimulatorIT {
         }
     }
 
-    /** Issue 15 with issue 14: a Federated principal (an OIDC provider of this account), its subject in oidc:* keys. */
+    /** A Federated principal (an OIDC provider of this account), its subject in oidc:* keys. */
     @Nested
     class FederatedPrincipals {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 15: every AssumeRole answer carries a {@code request_id}, which the events of both realms carry too, each with
+ * Every AssumeRole answer carries a {@code request_id}, which the events of both realms carry too, each with
  * its own side's reason and nothing of the other side's policies. Roles of this class's own, so the demo role stays as
  * it is.
  */

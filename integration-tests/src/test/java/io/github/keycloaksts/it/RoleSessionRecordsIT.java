@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 22, item 6: live-session bookkeeping must not depend on the event store. A target-realm administrator turns
+ * Live-session bookkeeping must not depend on the event store. A target-realm administrator turns
  * events off, clears them or expires them sooner than the sessions; every role session started is still listed by
  * {@code GET …/sessions} and ended by {@code DELETE …/sessions/{id}}, and ending one by ID stays confined to the realm
  * and role that recorded it.

@@ -18,7 +18,7 @@ import io.github.keycloaksts.it.support.Sts;
 import org.junit.jupiter.api.Test;
 
 /**
- * A role token is exactly what it was before minting moved onto a request-only session (issue 17): every claim of the
+ * A role token is exactly what it was before minting moved onto a request-only session: every claim of the
  * JWT, its header, the exchange answer and the userinfo answer, with only the values that differ per token (IDs,
  * times, the per-session user) replaced by their kind. The expected shapes were taken from tokens minted through
  * Keycloak's authentication session and transient user session, before that change.
@@ -92,7 +92,7 @@ class RoleTokenShapeIT {
 
     /**
      * The {@code sts} client is an ordinary Keycloak client: an insider with only {@code manage-clients} in the target
-     * realm can put Keycloak's role mappers back on it (made without them, issue 17) and add mappers of his own. The
+     * realm can put Keycloak's role mappers back on it (made without them since the performance work) and add mappers of his own. The
      * role token's roles and audience are still exactly the attached policies: keycloak-sts writes them last.
      */
     @Test

@@ -75,7 +75,7 @@ class TrustAdministrationIT {
         void companyAShowsEcsAdminWithItsArnTrustedPrincipalsAndPolicy() {
             JsonNode roles = Http.get(server.adminUrl("company-a") + "/sts/roles", token).json();
 
-            // the seed's role, and the CI role of the AssumeRoleWithOIDC walkthrough (issue 14)
+            // the seed's role, and the CI role of the AssumeRoleWithOIDC walkthrough
             assertThat(roles).extracting(r -> r.get("roleName").asText()).containsExactlyInAnyOrder("ecs-admin", "ci-deployer");
             JsonNode role = roles.get(0).get("roleName").asText().equals("ecs-admin") ? roles.get(0) : roles.get(1);
             assertThat(role.get("roleName").asText()).isEqualTo("ecs-admin");
@@ -288,7 +288,7 @@ class TrustAdministrationIT {
     }
 
     /**
-     * Issue 16, item 3: {@code GET /grants} judges each {@code sts.assume-role} value by the check the exchange runs.
+     * {@code GET /grants} judges each {@code sts.assume-role} value by the check the exchange runs.
      * A concrete ARN that is not a role's (a user's, an account root) grants nothing in the exchange, so the listing
      * must show it as {@code invalid}, not under {@code allows}; the values it lists under {@code allows} are the ones
      * the exchange honours.
@@ -362,7 +362,7 @@ class TrustAdministrationIT {
             admin.createAccountRealm("it-reuse-account", null);
             assertThat(Http.sendJson("PUT", server.adminUrl("it-reuse-account") + "/sts/account",
                     Map.of("accountId", "5556667778"), token).status())
-                    .as("a deleted realm's account ID is never handed to another realm (issue 11)").isEqualTo(409);
+                    .as("a deleted realm's account ID is never handed to another realm").isEqualTo(409);
             admin.deleteRealmIfExists("it-reuse-account");
         }
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Issue 15: dry runs of trust changes ({@code PUT …/trust-policy?dryRun=true}, {@code DELETE /sts/roles/{roleName}?dryRun=true})
+ * Dry runs of trust changes ({@code PUT …/trust-policy?dryRun=true}, {@code DELETE /sts/roles/{roleName}?dryRun=true})
  * report who gains or loses access and which live sessions end — the same accounts and sessions the real change then
  * ends — and change nothing: no write, no revocation, no admin event.
  */

@@ -275,7 +275,7 @@ class PolicyPropertiesTest {
                 .map(s -> READER.readSessionPolicy(document(List.of(s), false)).statements().get(0));
     }
 
-    // ---------------------------------------------------------------- the simulators (issue 15)
+    // ---------------------------------------------------------------- the simulators
 
     private static final PolicyDocument GRANTS_EVERYTHING = PolicyDocument.allowAssumeRole(List.of("*"));
 

@@ -28,7 +28,7 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.ui.extend.UiPageProviderFactory;
 
 /**
- * The admin console page "OIDC providers" (issue 14, feature {@code declarative-ui}): the realm's OpenID Connect
+ * The admin console page "OIDC providers" (feature {@code declarative-ui}): the realm's OpenID Connect
  * identity providers usable in Federated trust, with their ARN, issuer and allowed audiences, as
  * {@code GET /sts/oidc-providers} shows them. Saving an entry sets the provider's allowed audiences with the checks of
  * {@code PUT /sts/oidc-providers/{alias}}; creating one names a provider by alias; an entry cannot be deleted here

@@ -36,7 +36,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * The page's "Test access" and "Preview only" fields (issue 15). Keycloak's declarative page can only save a component
+ * The page's "Test access" and "Preview only" fields. Keycloak's declarative page can only save a component
  * (see docs/admin-console.md), so both answer as a refused save: the console shows the answer in its alert, and
  * nothing is saved, changed or revoked. Test access runs the target-side simulator ({@code POST …/simulate}) on the
  * trust policy in the form; Preview only runs the trust-policy dry run ({@code PUT …/trust-policy?dryRun=true}).

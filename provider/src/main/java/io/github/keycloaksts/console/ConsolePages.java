@@ -14,7 +14,7 @@ import org.keycloak.models.KeycloakSession;
 /**
  * The browser pages of keycloak-sts, as served under {@code /realms/{realm}/sts/}.
  *
- * <p>No input makes these pages answer 5xx (issue 11, item 9): every page runs inside {@link #guard}, which turns an
+ * <p>No input makes these pages answer 5xx: every page runs inside {@link #guard}, which turns an
  * unexpected failure into the themed error page with 400, rolls the transaction back and logs the cause.
  */
 public final class ConsolePages {

@@ -159,7 +159,7 @@ final class RoleConsoleResource {
                 userSession.setNote(name, value);
             }
         });
-        // What listing and ending by ID read, not the event store (issue 22): one insert in this transaction.
+        // What listing and ending by ID read, not the event store: one insert in this transaction.
         RoleSessionRecords.record(session, realm, RoleSessionRecords.Start.browser(userSession.getId(), role.id(),
                 notes.get(RoleSessionNotes.SOURCE_ACCOUNT), notes.get(RoleSessionNotes.SOURCE_IDENTITY), notes.get(RoleSessionNotes.ACT_SUB),
                 notes.get(RoleSessionNotes.SOURCE_SESSION), notes.get(RoleSessionNotes.SESSION_NAME), ConsoleSupport.CONSOLE_CLIENT_ID,

@@ -49,7 +49,7 @@ import org.keycloak.services.managers.AuthenticationManager;
  * role token: the role's attached policies, {@code role_arn}, {@code role_session_name}, {@code source_identity},
  * {@code act}, and never outlive the role session.
  *
- * <p>Each app sees the policies through its own scope, as Keycloak does for ordinary users (issue 11, item 6): an
+ * <p>Each app sees the policies through its own scope, as Keycloak does for ordinary users: an
  * app with full scope gets every attached policy; any other app only those in its scope (its own client roles and
  * the scope mappings of the client and of its client scopes, composites expanded: {@code TokenManager.getAccess}).
  * The audience follows Keycloak's audience mappers applied to those policies, never more.

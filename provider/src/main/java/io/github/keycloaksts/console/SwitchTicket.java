@@ -8,7 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * The hand-over from the source realm's Switch Role page to the target realm (issue 11, item 7): a single-use
+ * The hand-over from the source realm's Switch Role page to the target realm: a single-use
  * ticket in Keycloak's single-use object store, keyed by the target realm, bound to the browser that asked through
  * the hash of a secret in a cookie of the target realm's sts path. A pending confirmation (the browser already holds
  * another session of the target realm) is stored the same way, bound to the same cookie.

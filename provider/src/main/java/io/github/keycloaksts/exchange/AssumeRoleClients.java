@@ -10,7 +10,7 @@ import org.keycloak.models.ClientModel;
  * {@code client_id}): the public client {@code sts}, or a client that opts in with the attribute
  * {@value #OPT_IN_ATTRIBUTE} = {@code true} — in the spirit of Keycloak's {@code standard.token.exchange.enabled} —
  * and authenticates itself (confidential). Any other client would otherwise shape role tokens with its own
- * protocol mappers and scopes (issue 11, item 4).
+ * protocol mappers and scopes.
  */
 public final class AssumeRoleClients {
 

@@ -64,7 +64,7 @@ final class AssumeRoleParameters {
     /**
      * @param form the form as the caller sent it: Keycloak's token endpoint silently removes control characters (and
      *             {@code %0X}-like text) from the copy it hands to providers, which would turn {@code ops%00} (a NUL) into
-     *             {@code ops}; AssumeRole refuses such input instead (issue 11, item 8)
+     *             {@code ops}; AssumeRole refuses such input instead
      */
     static AssumeRoleParameters read(MultivaluedMap<String, String> form, PolicyReader policyReader) {
         for (String name : form.keySet()) {

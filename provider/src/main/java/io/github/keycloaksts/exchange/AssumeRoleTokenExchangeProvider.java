@@ -158,7 +158,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
             dpopBound[0] = SenderConstraint.carryOver(subjectToken, token);
         });
         long expiresAt = expires[0];
-        // What listing and ending by ID read, not the event store (issue 22): one insert in this transaction.
+        // What listing and ending by ID read, not the event store: one insert in this transaction.
         RoleSessionRecords.record(session, target, RoleSessionRecords.Start.token(minted.tokenId(),
                 role.id(), sourceAccount.accountId(), sourceArn.toString(), sourceUser.getId(), sourceSessionId, sessionName,
                 client.getClientId(), context.getClientConnection().getRemoteAddr(), principal.getId(), expiresAt));
@@ -190,7 +190,7 @@ final class AssumeRoleTokenExchangeProvider implements TokenExchangeProvider {
     }
 
     /**
-     * AssumeRoleWithOIDC (issue 14): the subject token is an external JWT of an OIDC provider of this account; the
+     * AssumeRoleWithOIDC: the subject token is an external JWT of an OIDC provider of this account; the
      * role's trust policy alone decides. The role token's principal is the (role, provider) anchor, so removing the
      * provider from the trust policy, deleting or disabling it ends these tokens.
      */

@@ -26,7 +26,7 @@ public final class AssumeRoleTokenExchangeProviderFactory implements TokenExchan
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // AssumeRoleWithOIDC: deleting or disabling an OIDC provider ends the role sessions it produced (issue 14).
+        // AssumeRoleWithOIDC: deleting or disabling an OIDC provider ends the role sessions it produced.
         OidcProviderEvents.register(factory);
         // Switches on sts or an opted-in client end the role tokens it obtained for good.
         ExchangeClientChanges.register(factory);

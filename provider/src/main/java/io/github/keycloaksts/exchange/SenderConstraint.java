@@ -12,7 +12,7 @@ import org.keycloak.services.util.DPoPUtil;
 import org.keycloak.services.util.MtlsHoKTokenUtil;
 
 /**
- * Sender-constrained subject tokens (RFC 7800 {@code cnf}) stay sender-constrained (issue 11, item 5). As Keycloak's
+ * Sender-constrained subject tokens (RFC 7800 {@code cnf}) stay sender-constrained. As Keycloak's
  * {@code StandardTokenExchangeProvider} does, a bound subject token is exchanged only with proof of possession:
  * a DPoP-bound token ({@code cnf.jkt}, RFC 9449) with a DPoP proof of the same key, which Keycloak's token endpoint
  * has already validated for this request (signature, {@code htm}, {@code htu} = this token endpoint, freshness,

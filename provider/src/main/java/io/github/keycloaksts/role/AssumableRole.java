@@ -36,7 +36,7 @@ public final class AssumableRole {
     /**
      * The IDs of the Keycloak roles attached through {@code /sts} (or present when the role client was imported with its
      * realm), comma-separated. Only mappings of the principal named here are attached policies: Keycloak's own
-     * role-mapping endpoints reach the principal with weaker rights than attaching takes (issue 22), so a role they
+     * role-mapping endpoints reach the principal with weaker rights than attaching takes, so a role they
      * add grants nothing, and one they remove is gone. Written {@code 1:<id>,<id>…} ({@code 1:} alone for none), so an
      * empty record is never an absent one.
      */

@@ -9,7 +9,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderEvent;
 
 /**
- * Revocation when an OIDC provider goes away (issue 14): deleting the identity provider, disabling it, or turning its
+ * Revocation when an OIDC provider goes away: deleting the identity provider, disabling it, or turning its
  * signature validation off ends every live role token its external subjects hold, in the transaction of the change
  * itself (Keycloak publishes these events from the identity provider store, on whichever path changed it: admin
  * console, admin REST, partial import).

@@ -19,7 +19,7 @@ import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
 
 /**
- * The record of role-session starts (issue 22): one row per token exchange or Switch Role sign-in, in the database
+ * The record of role-session starts: one row per token exchange or Switch Role sign-in, in the database
  * Keycloak itself uses, written in the transaction that starts the session. Listing and ending single sessions read it
  * instead of the event store, which a realm administrator can turn off, clear or expire sooner than the sessions.
  * Everything is keyed by realm: a look-up never leaves the realm it is made for.

@@ -59,7 +59,7 @@ public final class RoleSessionRevocation {
             }
         }
         if (accountId == null) {
-            revoked.addAll(revokeFederated(role)); // OIDC providers' sessions too (issue 14): all means all
+            revoked.addAll(revokeFederated(role)); // OIDC providers' sessions too: all means all
         }
         RevocationMetrics.sessionsRevoked(session, realm, "revoke", revoked.size());
         if (!revoked.isEmpty()) {

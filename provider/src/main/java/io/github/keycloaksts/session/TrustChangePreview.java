@@ -15,7 +15,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * What a trust change would do, computed without changing anything (issue 15, dry runs): the principals that would
+ * What a trust change would do, computed without changing anything (dry runs): the principals that would
  * gain or lose a place in the trust policy's Allow statements, the source accounts whose role sessions would end, and
  * how many live sessions each holds. The accounts are the ones the change itself revokes
  * ({@link RoleSessionRevocation#changedAccounts}, {@link RoleSessionRevocation#accounts}: the same test), the counts

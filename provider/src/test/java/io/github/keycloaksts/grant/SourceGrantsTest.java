@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link SourceGrants#grantOf}: the one check of an {@code sts.assume-role} value, behind both the exchange and
- * {@code GET /sts/grants} (issue 16, item 3: the listing used to accept concrete ARNs that are not roles').
+ * {@code GET /sts/grants} (the listing used to accept concrete ARNs that are not roles').
  */
 class SourceGrantsTest {
 

@@ -9,7 +9,7 @@ class RoleSessionMarksTest {
     static final long HOUR = 3600_000L;
 
     /**
-     * Issue 22: the revoked-token store inserts a key only if absent, so a second per-user revocation in the window of
+     * The revoked-token store inserts a key only if absent, so a second per-user revocation in the window of
      * the first finds the first's mark in place. That mark must outlive every session the second revocation ends.
      */
     @Test

@@ -34,7 +34,7 @@ public final class Admin {
     /**
      * {@code POST /admin/realms} with {@code representation}, as the platform administrator; its {@code sts.account-id}
      * is given afterwards by {@link #giveAccountId}, which reinstates an ID this test run retired by deleting the
-     * realm (issue 22), as an operator re-creating that account would. The end state is the one a creation with the
+     * realm, as an operator re-creating that account would. The end state is the one a creation with the
      * attribute gives ({@code AccountIdentityIT} tests that path); one realm creation instead of a refused one and a
      * second, which on a loaded machine takes longer than a request may.
      */
@@ -90,7 +90,7 @@ public final class Admin {
 
     /**
      * {@code PUT /sts/account} as the platform administrator; an ID this test run retired by deleting its realm is
-     * reinstated explicitly (issue 22), as an operator re-creating that account would.
+     * reinstated explicitly, as an operator re-creating that account would.
      */
     public Http.Response giveAccountId(String realm, String accountId) {
         String url = server.adminUrl(realm) + "/sts/account";

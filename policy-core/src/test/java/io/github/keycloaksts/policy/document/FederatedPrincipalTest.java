@@ -153,7 +153,7 @@ class FederatedPrincipalTest {
                 .isAllowed()).isFalse();
     }
 
-    /** Issue 22, item 7: a pattern must pin an owner, whatever the issuer; every value of every positive operator counts. */
+    /** A pattern must pin an owner, whatever the issuer; every value of every positive operator counts. */
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             `"*:*"` | value "*:*" matches every subject of the provider
