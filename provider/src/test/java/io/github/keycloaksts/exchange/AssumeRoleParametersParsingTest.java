@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
-import io.github.keycloaksts.assume.TargetRole;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.TargetRole;
 import io.github.keycloaksts.policy.document.PolicyReader;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
