@@ -10,6 +10,7 @@ import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.account.PlatformAdministrators;
 import io.github.keycloaksts.admin.representation.AccountRepresentation;
+import io.github.keycloaksts.assume.EventDetails;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -85,7 +86,7 @@ public final class AccountResource {
             reinstated.put("retiredFrom", retiredFrom);
             context.adminEvent.operation(OperationType.UPDATE).resource(ACCOUNT_RESOURCE).resourcePath(context.uri())
                     .representation(reinstated)
-                    .detail("reinstated", "true").detail("retired_from", retiredFrom).success();
+                    .detail(EventDetails.REINSTATED, "true").detail(EventDetails.RETIRED_FROM, retiredFrom).success();
         } else {
             context.adminEvent.operation(OperationType.UPDATE).resource(ACCOUNT_RESOURCE)
                     .resourcePath(context.uri()).representation(representation).success();

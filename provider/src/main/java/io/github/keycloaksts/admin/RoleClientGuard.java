@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.github.keycloaksts.account.EveryRealm;
+import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.exchange.AssumeRoleClients;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
@@ -210,7 +211,7 @@ final class RoleClientGuard {
                     message, fullReason);
         }
         event.get().operation(operation).resource(RoleResource.ROLE_RESOURCE)
-                .resourcePath(session.getContext().getUri()).detail("client_id", clientId);
+                .resourcePath(session.getContext().getUri()).detail(EventDetails.CLIENT_ID, clientId);
         return AdminRequest.refuse(session, realm, event.get(), "Forbidden.RoleClient", message, fullReason);
     }
 
@@ -232,8 +233,8 @@ final class RoleClientGuard {
         }
         AdminRequest.eventBuilder(session, realm).ifPresent(event -> event.operation(OperationType.DELETE)
                 .resource(RoleResource.ROLE_RESOURCE).resourcePath("sts", "roles", role.get().name())
-                .detail("revoked_accounts", String.join(",", revoked))
-                .detail("client_id", client.getClientId()).success());
+                .detail(EventDetails.REVOKED_ACCOUNTS, String.join(",", revoked))
+                .detail(EventDetails.CLIENT_ID, client.getClientId()).success());
         LOG.infof("Role %s of realm %s deleted through Keycloak's client endpoints; sessions of accounts %s revoked",
                 role.get().name(), realm.getName(), revoked);
     }

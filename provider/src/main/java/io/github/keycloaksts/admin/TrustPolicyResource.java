@@ -3,6 +3,7 @@ package io.github.keycloaksts.admin;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.role.AssumableRole;
@@ -78,7 +79,7 @@ public final class TrustPolicyResource {
         JsonNode representation = Converters.trustPolicy(trustPolicy);
         context.adminEvent.operation(OperationType.UPDATE).resource(TRUST_POLICY_RESOURCE)
                 .resourcePath(context.uri()).representation(representation)
-                .detail("revoked_accounts", String.join(",", revoked)).success();
+                .detail(EventDetails.REVOKED_ACCOUNTS, String.join(",", revoked)).success();
         return representation;
     }
 }

@@ -20,12 +20,6 @@ import org.keycloak.models.UserModel;
  */
 public final class AssumeRoleAudit {
 
-    /**
-     * Event detail and answer field: one ID per AssumeRole answer (exchange or Switch Role, success or refusal), written
-     * to the events of both realms, so each account's administrator finds the same request in their own log.
-     */
-    public static final String REQUEST_ID = "request_id";
-
     private AssumeRoleAudit() {
     }
 
@@ -60,22 +54,22 @@ public final class AssumeRoleAudit {
                 .event(EventType.TOKEN_EXCHANGE).user(user).session(sessionId).client(clientId)
                 .detail(Details.AUTH_METHOD, authMethod);
         if (target != null) {
-            event.detail("target_realm", target.getName());
-            Account.of(session, target).ifPresent(a -> event.detail("target_account", a.accountId()));
+            event.detail(EventDetails.TARGET_REALM, target.getName());
+            Account.of(session, target).ifPresent(a -> event.detail(EventDetails.TARGET_ACCOUNT, a.accountId()));
         }
         if (roleArn != null) {
-            event.detail("role_arn", roleArn);
+            event.detail(EventDetails.ROLE_ARN, roleArn);
         }
         if (sessionName != null) {
-            event.detail("role_session_name", sessionName);
+            event.detail(EventDetails.ROLE_SESSION_NAME, sessionName);
         }
         return event;
     }
 
     /** Who asked, as the target realm's event names it. */
     public static EventBuilder sourceDetails(KeycloakSession session, EventBuilder targetEvent, RealmModel source, UserModel user) {
-        targetEvent.detail("source_realm", source.getName()).detail("source_user", user.getUsername());
-        Account.of(session, source).ifPresent(a -> targetEvent.detail("source_account", a.accountId()));
+        targetEvent.detail(EventDetails.SOURCE_REALM, source.getName()).detail(EventDetails.SOURCE_USER, user.getUsername());
+        Account.of(session, source).ifPresent(a -> targetEvent.detail(EventDetails.SOURCE_ACCOUNT, a.accountId()));
         return targetEvent;
     }
 

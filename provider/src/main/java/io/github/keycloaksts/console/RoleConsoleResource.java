@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
@@ -13,7 +14,6 @@ import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
 import io.github.keycloaksts.session.RoleSessionHandle;
 import io.github.keycloaksts.session.RoleSessionRecords;
-import io.github.keycloaksts.session.RoleSessions;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.common.util.Time;
@@ -183,13 +183,13 @@ final class RoleConsoleResource {
                 .event(EventType.LOGIN).client(ConsoleSupport.CONSOLE_CLIENT_ID)
                 .detail(Details.AUTH_METHOD, SwitchRoleResource.AUTH_METHOD);
         if (notes != null) {
-            event.detail("role_arn", notes.get(RoleSessionNotes.ROLE_ARN))
-                    .detail("source_identity", notes.get(RoleSessionNotes.SOURCE_IDENTITY))
-                    .detail("source_account", notes.get(RoleSessionNotes.SOURCE_ACCOUNT))
-                    .detail("role_session_name", notes.get(RoleSessionNotes.SESSION_NAME))
-                    .detail(RoleSessions.EXPIRES_DETAIL, notes.get(RoleSessionNotes.EXPIRES_AT))
-                    .detail(RoleSessions.SOURCE_USER_ID_DETAIL, notes.get(RoleSessionNotes.ACT_SUB))
-                    .detail(RoleSessions.SOURCE_SESSION_DETAIL, notes.get(RoleSessionNotes.SOURCE_SESSION));
+            event.detail(EventDetails.ROLE_ARN, notes.get(RoleSessionNotes.ROLE_ARN))
+                    .detail(EventDetails.SOURCE_IDENTITY, notes.get(RoleSessionNotes.SOURCE_IDENTITY))
+                    .detail(EventDetails.SOURCE_ACCOUNT, notes.get(RoleSessionNotes.SOURCE_ACCOUNT))
+                    .detail(EventDetails.ROLE_SESSION_NAME, notes.get(RoleSessionNotes.SESSION_NAME))
+                    .detail(EventDetails.EXPIRES_AT, notes.get(RoleSessionNotes.EXPIRES_AT))
+                    .detail(EventDetails.SOURCE_USER_ID, notes.get(RoleSessionNotes.ACT_SUB))
+                    .detail(EventDetails.SOURCE_SESSION, notes.get(RoleSessionNotes.SOURCE_SESSION));
         }
         return event;
     }

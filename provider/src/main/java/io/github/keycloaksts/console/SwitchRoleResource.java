@@ -12,6 +12,7 @@ import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.assume.AssumeRoleAudit;
 import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.assume.SourceMfa;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.eval.DecisionSide;
@@ -226,17 +227,17 @@ final class SwitchRoleResource {
                        AssumeRoleRefusal failure, String sourceReason, String targetReason, String requestId) {
         EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
-                .detail(AssumeRoleAudit.REQUEST_ID, requestId)
+                .detail(EventDetails.REQUEST_ID, requestId)
                 .detail(Details.REASON, sourceReason); // each side's reasons stay with that side
         AssumeRoleAudit.finish(source, failure);
         if (target != null) {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
                     .event(EventType.TOKEN_EXCHANGE).client(ConsoleSupport.CONSOLE_CLIENT_ID)
-                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail("role_arn", roleArn).detail(Details.REASON, targetReason)
-                    .detail(AssumeRoleAudit.REQUEST_ID, requestId);
+                    .detail(Details.AUTH_METHOD, AUTH_METHOD).detail(EventDetails.ROLE_ARN, roleArn).detail(Details.REASON, targetReason)
+                    .detail(EventDetails.REQUEST_ID, requestId);
             AssumeRoleAudit.sourceDetails(session, targetEvent, realm, sso.user());
             if (sessionName != null) {
-                targetEvent.detail("role_session_name", sessionName);
+                targetEvent.detail(EventDetails.ROLE_SESSION_NAME, sessionName);
             }
             AssumeRoleAudit.finish(targetEvent, failure);
         }

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
@@ -76,9 +77,9 @@ final class OidcSubjectTokenVerifier {
         List<String> audiences = token.getAudience() == null ? List.of()
                 : Arrays.stream(token.getAudience()).filter(a -> a != null).toList();
         // What the unverified token claims, for the audit (AssumeRoleParameters.printable keeps control characters out).
-        event.detail("oidc_issuer", AssumeRoleParameters.printable(issuer));
-        event.detail("oidc_subject", AssumeRoleParameters.printable(subject));
-        event.detail("oidc_audience", AssumeRoleParameters.printable(String.join(",", audiences)));
+        event.detail(EventDetails.OIDC_ISSUER, AssumeRoleParameters.printable(issuer));
+        event.detail(EventDetails.OIDC_SUBJECT, AssumeRoleParameters.printable(subject));
+        event.detail(EventDetails.OIDC_AUDIENCE, AssumeRoleParameters.printable(String.join(",", audiences)));
 
         String algorithm = jws.getHeader().getRawAlgorithm();
         if (algorithm == null || !SubjectTokenVerifier.ASYMMETRIC.contains(algorithm)) {
@@ -102,7 +103,7 @@ final class OidcSubjectTokenVerifier {
             }
             provider = candidates.get(0);
         }
-        event.detail("oidc_provider", provider.alias());
+        event.detail(EventDetails.OIDC_PROVIDER, provider.alias());
         String problem = provider.problem();
         if (problem != null) {
             throw AssumeRoleRefusal.invalidToken("OIDC provider " + provider.alias() + " cannot be used: " + problem);

@@ -52,7 +52,7 @@ final class RoleTokenMinter {
             throw AssumeRoleRefusal.invalidRequest("scope: not a scope of client " + client.getClientId());
         }
         // Role tokens are user tokens of the target realm: always OpenID scoped, so userinfo answers them.
-        String scopeParam = AssumeRoleTokenExchangeProvider.withOpenId(scope);
+        String scopeParam = withOpenId(scope);
         RequestOnlySession userSession = new RequestOnlySession(realm, principal, remoteAddress, authMethod);
         AuthenticatedClientSessionModel clientSession = userSession.addClientSession(client);
         // The notes TokenManager.attachAuthenticationSession copies from an authentication session that authenticated
@@ -87,6 +87,13 @@ final class RoleTokenMinter {
         String responseScope = clientSessionCtx.getScopeString();
         event.detail(Details.SCOPE, responseScope);
         return new Minted(encoded, token.getId(), token.getExp() - Time.currentTime(), responseScope);
+    }
+
+    static String withOpenId(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return OAuth2Constants.SCOPE_OPENID;
+        }
+        return List.of(scope.trim().split("\\s+")).contains(OAuth2Constants.SCOPE_OPENID) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
     }
 
     /** Keycloak's token post-processors, in its order (AccessTokenResponseBuilder.invokeTokenPostProcessors). */

@@ -24,10 +24,6 @@ import org.keycloak.services.managers.AuthenticationManager;
  */
 public final class RoleSessions {
 
-    public static final String DURATION_DETAIL = "duration_seconds";
-    public static final String EXPIRES_DETAIL = "expires_at";
-    public static final String SOURCE_USER_ID_DETAIL = "source_user_id";
-    public static final String SOURCE_SESSION_DETAIL = "source_session";
     /** At most this many of a role's unexpired sessions are listed, newest first (ending one by ID has no limit). */
     static final int MAX_LISTED = 10_000;
 
