@@ -20,6 +20,7 @@ import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.session.LiveRoleSession;
 import io.github.keycloaksts.session.TrustChangePreview;
 import org.keycloak.models.RoleModel;
 
@@ -87,11 +88,10 @@ final class Converters {
         return new GrantRepresentation(id.policyName(), id.clientId(), allows, invalid);
     }
 
-    /** A live session as {@code role/RoleSessions} reads it from its audit event (string values, possibly null). */
-    static RoleSessionRepresentation session(Map<String, Object> event) {
-        return new RoleSessionRepresentation(text(event, "sessionId"), text(event, "kind"), text(event, "sourceAccountId"),
-                text(event, "sourceIdentity"), text(event, "sourceUserId"), text(event, "sourceSessionId"), text(event, "roleSessionName"), text(event, "assumedRoleArn"), text(event, "clientId"), text(event, "ipAddress"),
-                text(event, "tokenId"), text(event, "issuedAt"), text(event, "expiresAt"));
+    static RoleSessionRepresentation session(LiveRoleSession live) {
+        return new RoleSessionRepresentation(live.sessionId(), live.kind(), live.sourceAccountId(), live.sourceIdentity(),
+                live.sourceUserId(), live.sourceSessionId(), live.roleSessionName(), live.assumedRoleArn(), live.clientId(),
+                live.ipAddress(), live.tokenId(), live.issuedAt().toString(), live.expiresAt().toString());
     }
 
     static RevokedSessionsRepresentation revoked(AssumableRole role, List<String> accounts) {

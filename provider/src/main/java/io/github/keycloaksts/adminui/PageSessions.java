@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.session.LiveRoleSession;
 import io.github.keycloaksts.session.RoleSessionRevocation;
 import io.github.keycloaksts.session.RoleSessions;
 import org.keycloak.component.ComponentValidationException;
@@ -36,18 +36,18 @@ final class PageSessions {
      */
     static String prepare(KeycloakSession session, RealmModel realm, AssumableRole role, String roleArn, String componentId,
                           List<String> ends) {
-        List<Map<String, Object>> live = new RoleSessions(session, realm).live(role, roleArn);
+        List<LiveRoleSession> live = new RoleSessions(session, realm).live(role, roleArn);
         for (String end : ends) {
             boolean known = ALL.equals(end) || AccountId.isValid(end)
                     || end.startsWith(USER_PREFIX) && RoleSessionRevocation.isSourceUserId(end.substring(USER_PREFIX.length()))
-                    || live.stream().anyMatch(s -> end.equals(s.get("sessionId")));
+                    || live.stream().anyMatch(s -> end.equals(s.sessionId()));
             if (!known) {
                 throw new ComponentValidationException("endSessions: " + end + " is not \"all\", a source account ID, user:<source user ID>"
                         + " or the ID of a live session of this role");
             }
         }
         session.setAttribute(PENDING + componentId, List.copyOf(ends));
-        List<Map<String, Object>> remaining = live.stream().filter(s -> !endedBy(s, ends)).toList();
+        List<LiveRoleSession> remaining = live.stream().filter(s -> !endedBy(s, ends)).toList();
         return describe(remaining);
     }
 
@@ -74,24 +74,24 @@ final class PageSessions {
         }
     }
 
-    private static boolean endedBy(Map<String, Object> live, List<String> ends) {
+    private static boolean endedBy(LiveRoleSession live, List<String> ends) {
         for (String end : ends) {
-            if (ALL.equals(end) || end.equals(live.get("sourceAccountId")) || end.equals(live.get("sessionId"))
-                    || end.equals(USER_PREFIX + live.get("sourceUserId"))) {
+            if (ALL.equals(end) || end.equals(live.sourceAccountId()) || end.equals(live.sessionId())
+                    || end.equals(USER_PREFIX + live.sourceUserId())) {
                 return true;
             }
         }
         return false;
     }
 
-    static String describe(List<Map<String, Object>> live) {
+    static String describe(List<LiveRoleSession> live) {
         StringBuilder text = new StringBuilder("As of ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
                 .append(" (save to refresh): ").append(live.size()).append(live.size() == 1 ? " live session" : " live sessions");
-        List<Map<String, Object>> shown = new ArrayList<>(live.subList(0, Math.min(SHOWN, live.size())));
-        for (Map<String, Object> s : shown) {
-            text.append('\n').append(s.get("sessionId")).append("  ").append(s.get("kind")).append("  ")
-                    .append(s.get("sourceIdentity")).append(" (user:").append(s.get("sourceUserId")).append(")  ")
-                    .append(s.get("roleSessionName")).append("  until ").append(s.get("expiresAt"));
+        List<LiveRoleSession> shown = new ArrayList<>(live.subList(0, Math.min(SHOWN, live.size())));
+        for (LiveRoleSession s : shown) {
+            text.append('\n').append(s.sessionId()).append("  ").append(s.kind()).append("  ")
+                    .append(s.sourceIdentity()).append(" (user:").append(s.sourceUserId()).append(")  ")
+                    .append(s.roleSessionName()).append("  until ").append(s.expiresAt());
         }
         if (live.size() > shown.size()) {
             text.append("\n… and ").append(live.size() - shown.size()).append(" more (GET /sts/roles/{role}/sessions)");

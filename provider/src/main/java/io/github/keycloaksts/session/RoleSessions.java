@@ -2,7 +2,6 @@ package io.github.keycloaksts.session;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,7 @@ public final class RoleSessions {
     /** Token exchanges and Switch Role sign-ins of this realm: the two ways a role session starts. */
     public static final String SWITCH_ROLE_AUTH_METHOD = "sts-switch-role";
 
-    public List<Map<String, Object>> live(AssumableRole role, String roleArn) {
+    public List<LiveRoleSession> live(AssumableRole role, String roleArn) {
         Map<String, Boolean> userLive = new HashMap<>();
         return RoleSessionRecords.unexpired(session, realm, role.id(), Time.currentTime(), MAX_LISTED).stream()
                 .filter(row -> live(row, userLive))
@@ -47,7 +46,7 @@ public final class RoleSessions {
     }
 
     /** The live session {@code sessionId} (a token ID or a browser role session ID) of {@code role}, if any. */
-    public Optional<Map<String, Object>> find(AssumableRole role, String roleArn, String sessionId) {
+    public Optional<LiveRoleSession> find(AssumableRole role, String roleArn, String sessionId) {
         return sessionId == null ? Optional.empty() : RoleSessionRecords.find(session, realm, role.id(), sessionId)
                 .filter(row -> row.getExpiresAt() > Time.currentTime() && live(row, new HashMap<>()))
                 .map(row -> representation(row, roleArn));
@@ -59,12 +58,12 @@ public final class RoleSessions {
      * for this role, so an administrator cannot end another realm's tokens by ID. False when there is none.
      */
     public boolean end(AssumableRole role, String roleArn, String sessionId) {
-        Optional<Map<String, Object>> live = find(role, roleArn, sessionId);
+        Optional<LiveRoleSession> live = find(role, roleArn, sessionId);
         if (live.isEmpty()) {
             return false;
         }
-        if (RoleSessionRecords.TOKEN.equals(live.get().get("kind"))) {
-            long expiresAt = Instant.parse((String) live.get().get("expiresAt")).getEpochSecond();
+        if (live.get().token()) {
+            long expiresAt = live.get().expiresAt().getEpochSecond();
             new RoleSessionMarks(session).revokeToken(sessionId, expiresAt);
         } else {
             UserSessionModel userSession = session.sessions().getUserSession(realm, sessionId);
@@ -97,23 +96,11 @@ public final class RoleSessions {
         return userSession != null && userSession.getUser() != null && alive(userSession.getUser().getId());
     }
 
-    /** The listing's JSON (docs/api.md), as it was when it was read from events. */
-    private static Map<String, Object> representation(RoleSessionRecordEntity row, String roleArn) {
-        Map<String, Object> rep = new LinkedHashMap<>();
-        rep.put("sourceAccountId", row.getSourceAccount());
-        rep.put("sourceIdentity", row.getSourceIdentity());
-        rep.put("roleSessionName", row.getSessionName());
-        rep.put("assumedRoleArn", roleArn + "/" + row.getSessionName());
-        rep.put("clientId", row.getClientId());
-        rep.put("ipAddress", row.getIpAddress());
+    private static LiveRoleSession representation(RoleSessionRecordEntity row, String roleArn) {
         boolean token = RoleSessionRecords.TOKEN.equals(row.getKind());
-        rep.put("kind", token ? RoleSessionRecords.TOKEN : RoleSessionRecords.BROWSER);
-        rep.put("sessionId", row.getSessionId());
-        rep.put("sourceUserId", row.getSourceUserId());
-        rep.put("sourceSessionId", row.getSourceSessionId());
-        rep.put("tokenId", token ? row.getSessionId() : null);
-        rep.put("issuedAt", Instant.ofEpochMilli(row.getIssuedAt()).toString());
-        rep.put("expiresAt", Instant.ofEpochSecond(row.getExpiresAt()).toString());
-        return rep;
+        return new LiveRoleSession(row.getSessionId(), token ? RoleSessionRecords.TOKEN : RoleSessionRecords.BROWSER,
+                row.getSourceAccount(), row.getSourceIdentity(), row.getSourceUserId(), row.getSourceSessionId(), row.getSessionName(),
+                roleArn + "/" + row.getSessionName(), row.getClientId(), row.getIpAddress(), token ? row.getSessionId() : null,
+                Instant.ofEpochMilli(row.getIssuedAt()), Instant.ofEpochSecond(row.getExpiresAt()));
     }
 }

@@ -70,10 +70,10 @@ public final class TrustChangePreview {
     private Map<String, Integer> liveSessions(AssumableRole role, String roleArn, List<String> accounts) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         accounts.forEach(account -> counts.put(account, 0));
-        for (Map<String, Object> live : new RoleSessions(session, realm).live(role, roleArn)) {
-            Object account = live.get("sourceAccountId");
-            if (account != null && counts.containsKey(account.toString())) {
-                counts.merge(account.toString(), 1, Integer::sum);
+        for (LiveRoleSession live : new RoleSessions(session, realm).live(role, roleArn)) {
+            String account = live.sourceAccountId();
+            if (account != null && counts.containsKey(account)) {
+                counts.merge(account, 1, Integer::sum);
             }
         }
         return counts;
