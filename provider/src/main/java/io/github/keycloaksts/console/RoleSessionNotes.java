@@ -1,7 +1,11 @@
 package io.github.keycloaksts.console;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.RoleArn;
@@ -48,15 +52,70 @@ final class RoleSessionNotes {
     }
 
     /**
-     * A verified browser role session: its notes, the role they name (null when it no longer exists or the notes do
-     * not match the session's user: every token of it is then dead on arrival, fail closed), and its end, the earlier
-     * of the {@code EXPIRES_AT} note and the handle's issue time plus its granted duration.
+     * What Switch Role hands to the target realm (in the ticket) and keeps as the browser role session's notes: typed
+     * here, and written and read as notes only here. {@code expiresAt} in seconds.
      */
-    record RoleSession(UserSessionModel userSession, AssumableRole role, long expiresAt) {
+    record Facts(String roleName, String roleArn, String sessionName, String sourceIdentity, String sourceRealm,
+                 String sourceUsername, String sourceAccount, String actSub, String actIss, long expiresAt, int durationSeconds,
+                 String sourceSession, String displayName, String color) {
 
-        String note(String name) {
-            return userSession.getNote(name);
+        Map<String, String> notes() {
+            Map<String, String> notes = new HashMap<>();
+            notes.put(ROLE_NAME, roleName);
+            notes.put(ROLE_ARN, roleArn);
+            notes.put(SESSION_NAME, sessionName);
+            notes.put(SOURCE_IDENTITY, sourceIdentity);
+            notes.put(SOURCE_REALM, sourceRealm);
+            notes.put(SOURCE_USERNAME, sourceUsername);
+            notes.put(SOURCE_ACCOUNT, sourceAccount);
+            notes.put(ACT_SUB, actSub);
+            notes.put(ACT_ISS, actIss);
+            notes.put(EXPIRES_AT, Long.toString(expiresAt));
+            notes.put(DURATION, Integer.toString(durationSeconds));
+            notes.put(SOURCE_SESSION, sourceSession);
+            if (displayName != null) {
+                notes.put(DISPLAY_NAME, displayName);
+            }
+            if (color != null) {
+                notes.put(COLOR, color);
+            }
+            return notes;
         }
+
+        /**
+         * The facts {@code note} names (a ticket's map, a user session's notes); empty when one that every role session
+         * has is missing or unreadable (a ticket of an earlier version, notes someone else wrote).
+         */
+        static Optional<Facts> read(Function<String, String> note) {
+            for (String required : List.of(ROLE_NAME, ROLE_ARN, SESSION_NAME, SOURCE_IDENTITY, SOURCE_REALM, SOURCE_USERNAME,
+                    SOURCE_ACCOUNT, ACT_SUB, ACT_ISS, SOURCE_SESSION)) {
+                if (note.apply(required) == null) {
+                    return Optional.empty();
+                }
+            }
+            try {
+                return Optional.of(new Facts(note.apply(ROLE_NAME), note.apply(ROLE_ARN), note.apply(SESSION_NAME),
+                        note.apply(SOURCE_IDENTITY), note.apply(SOURCE_REALM), note.apply(SOURCE_USERNAME), note.apply(SOURCE_ACCOUNT),
+                        note.apply(ACT_SUB), note.apply(ACT_ISS), Long.parseLong(note.apply(EXPIRES_AT)),
+                        Integer.parseInt(note.apply(DURATION)), note.apply(SOURCE_SESSION), note.apply(DISPLAY_NAME), note.apply(COLOR)));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** Who acts, as the confirmation page names it: {@code role (user @ source realm)}. */
+        String identity() {
+            return roleName + " (" + sourceUsername + " @ " + sourceRealm + ")";
+        }
+    }
+
+    /**
+     * A verified browser role session: its facts (null when its notes are unreadable), the role they name (null when
+     * it no longer exists, or the facts are unreadable or do not match the session's user: every token of it is then
+     * dead on arrival, fail closed), and its end, the earlier of the facts' {@code expiresAt} and the handle's issue
+     * time plus its granted duration.
+     */
+    record RoleSession(UserSessionModel userSession, Facts facts, AssumableRole role, long expiresAt) {
     }
 
     /**
@@ -75,9 +134,9 @@ final class RoleSessionNotes {
             return Optional.empty();
         }
         long handleEnd = handle.get().issuedAtMillis() / 1000 + handle.get().durationSeconds();
-        long expiresAt = Math.min(handleEnd, parseOr(userSession.getNote(EXPIRES_AT), 0L));
-        AssumableRole role = matchingRole(session, realm, userSession, handle.get());
-        return Optional.of(new RoleSession(userSession, role, role == null ? 0L : expiresAt));
+        Facts facts = Facts.read(userSession::getNote).orElse(null);
+        AssumableRole role = facts == null ? null : matchingRole(session, realm, facts, handle.get());
+        return Optional.of(new RoleSession(userSession, facts, role, role == null ? 0L : Math.min(handleEnd, facts.expiresAt())));
     }
 
     /** The handle of a browser role-session user of {@code realm}'s own store, or empty. */
@@ -94,33 +153,25 @@ final class RoleSessionNotes {
         return RoleSessionHandle.parse(id.getExternalId()).filter(h -> h.kind() == RoleSessionHandle.Kind.CONSOLE);
     }
 
-    /** The role the notes name, when the handle's anchor is its console principal for the source account the notes name. */
-    private static AssumableRole matchingRole(KeycloakSession session, RealmModel realm, UserSessionModel userSession, RoleSessionHandle handle) {
+    /** The role the facts name, when the handle's anchor is its console principal for the source account they name. */
+    private static AssumableRole matchingRole(KeycloakSession session, RealmModel realm, Facts facts, RoleSessionHandle handle) {
         Optional<RoleSessionAnchors.Anchor> anchor = RoleSessionAnchors.anchor(session.users().getUserById(realm, handle.anchorId()));
         if (anchor.isEmpty() || !anchor.get().console() || anchor.get().federated()
-                || !Objects.equals(anchor.get().accountId(), userSession.getNote(SOURCE_ACCOUNT))
-                || !Objects.equals(handle.sourceUserId(), userSession.getNote(ACT_SUB))) {
+                || !Objects.equals(anchor.get().accountId(), facts.sourceAccount())
+                || !Objects.equals(handle.sourceUserId(), facts.actSub())) {
             return null;
         }
-        AssumableRole role = new AssumableRoleStore(session, realm).find(userSession.getNote(ROLE_NAME)).orElse(null);
+        AssumableRole role = new AssumableRoleStore(session, realm).find(facts.roleName()).orElse(null);
         if (role == null || !role.id().equals(anchor.get().roleClientId())) {
             return null;
         }
         String accountId = Account.of(session, realm).map(Account::accountId).orElse(null);
         String arn = accountId == null ? null : role.arn(accountId).toString();
-        return arn != null && arn.equals(userSession.getNote(ROLE_ARN)) ? role : null;
-    }
-
-    private static long parseOr(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        return arn != null && arn.equals(facts.roleArn()) ? role : null;
     }
 
     /** Checks that {@code RoleArn} keeps parsing what Switch Role writes (used by the token post-processor). */
     static RoleArn roleArn(RoleSession roleSession) {
-        return RoleArn.parse(roleSession.note(ROLE_ARN));
+        return RoleArn.parse(roleSession.facts().roleArn());
     }
 }

@@ -96,9 +96,9 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
         if (role != null) {
             List<RoleModel> attached = role.attachedRoles().toList();
             List<RoleModel> granted = inClientScope(client, requestedClientScopes(session, clientSessionCtx, attached), attached);
-            RoleTokenClaims.apply(token, granted, List.of(), RoleSessionNotes.roleArn(roleSession),
-                    roleSession.note(RoleSessionNotes.SESSION_NAME), UserArn.parse(roleSession.note(RoleSessionNotes.SOURCE_IDENTITY)),
-                    roleSession.note(RoleSessionNotes.ACT_SUB), roleSession.note(RoleSessionNotes.ACT_ISS));
+            RoleSessionNotes.Facts facts = roleSession.facts();
+            RoleTokenClaims.apply(token, granted, List.of(), RoleSessionNotes.roleArn(roleSession), facts.sessionName(),
+                    UserArn.parse(facts.sourceIdentity()), facts.actSub(), facts.actIss());
             applyKeycloakAudience(session, token, client, userSession, clientSessionCtx);
         } else {
             // The role is gone, or the notes do not match the session's user: no role, no audience, dead on arrival.

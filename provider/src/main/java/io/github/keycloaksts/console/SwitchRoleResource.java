@@ -1,7 +1,6 @@
 package io.github.keycloaksts.console;
 
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +8,7 @@ import java.util.Set;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountService;
+import io.github.keycloaksts.account.RealmIssuer;
 import io.github.keycloaksts.assume.AssumeRoleAudit;
 import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
@@ -27,7 +27,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -168,28 +167,11 @@ final class SwitchRoleResource {
                                String displayName, String color) {
         String ticket = ConsoleSupport.randomToken();
         String browserSecret = ConsoleSupport.randomToken();
-        Map<String, String> notes = new HashMap<>();
-        notes.put(RoleSessionNotes.ROLE_NAME, grant.role().name());
-        notes.put(RoleSessionNotes.ROLE_ARN, grant.roleArn().toString());
-        notes.put(RoleSessionNotes.SESSION_NAME, grant.sessionName());
-        notes.put(RoleSessionNotes.SOURCE_IDENTITY, grant.sourceArn().toString());
-        notes.put(RoleSessionNotes.SOURCE_REALM, realm.getName());
-        notes.put(RoleSessionNotes.SOURCE_USERNAME, sso.user().getUsername());
-        notes.put(RoleSessionNotes.ACT_SUB, sso.user().getId());
-        notes.put(RoleSessionNotes.ACT_ISS, Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
-        notes.put(RoleSessionNotes.EXPIRES_AT, Long.toString((long) Time.currentTime() + duration));
-        notes.put(RoleSessionNotes.DURATION, Integer.toString(duration));
-        notes.put(RoleSessionNotes.SOURCE_SESSION, sso.session().getId());
-        notes.put(RoleSessionNotes.SOURCE_ACCOUNT, grant.sourceAccount().accountId());
-        if (displayName != null) {
-            notes.put(RoleSessionNotes.DISPLAY_NAME, displayName);
-        }
-        if (color != null) {
-            notes.put(RoleSessionNotes.COLOR, color);
-        }
-        notes.put(SwitchTicket.BROWSER_BINDING, ConsoleSupport.sha256(browserSecret));
-        // Keyed by the target realm: the ticket opens a session there and nowhere else; single use (remove).
-        session.singleUseObjects().put(SwitchTicket.ticketKey(target, ticket), TICKET_SECONDS, notes);
+        RoleSessionNotes.Facts facts = new RoleSessionNotes.Facts(grant.role().name(), grant.roleArn().toString(), grant.sessionName(),
+                grant.sourceArn().toString(), realm.getName(), sso.user().getUsername(), grant.sourceAccount().accountId(),
+                sso.user().getId(), RealmIssuer.of(session.getContext().getUri().getBaseUri(), realm.getName()),
+                (long) Time.currentTime() + duration, duration, sso.session().getId(), displayName, color);
+        SwitchTicket.issue(session, target, ticket, TICKET_SECONDS, facts, ConsoleSupport.sha256(browserSecret));
         SwitchTicket.setBindingCookie(session, target.getName(), browserSecret);
         return ticket;
     }

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.console;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.ws.rs.core.Cookie;
@@ -16,10 +17,8 @@ import org.keycloak.models.RealmModel;
 final class SwitchTicket {
 
     static final String BINDING_COOKIE = "STS_SWITCH_BINDING";
-    /** Ticket note: SHA-256 of the browser's binding secret. Never copied into the user session. */
-    static final String BROWSER_BINDING = "sts.ticket.browser-binding";
-    /** Pending-confirmation note: the token the confirmation form must send back. Never copied into the user session. */
-    static final String CONFIRM_CSRF = "sts.ticket.confirm-csrf";
+    private static final String BROWSER_BINDING = "sts.ticket.browser-binding";
+    private static final String CONFIRM_CSRF = "sts.ticket.confirm-csrf";
     /** How long the binding cookie and a pending confirmation live: reading a confirmation page takes a moment. */
     static final int CONFIRM_SECONDS = 300;
 
@@ -29,16 +28,48 @@ final class SwitchTicket {
     private SwitchTicket() {
     }
 
-    static String ticketKey(RealmModel target, String ticket) {
-        return TICKET_PREFIX + target.getId() + ":" + ticket;
+    /**
+     * A stored ticket or pending confirmation: the role session's facts (null when unreadable: a ticket of an earlier
+     * version), the SHA-256 of the browser's binding secret, and for a pending confirmation the token its form must
+     * send back. The binding and the token never reach the role session's notes.
+     */
+    record Stored(RoleSessionNotes.Facts facts, String browserBinding, String confirmCsrf) {
+
+        private Map<String, String> toMap() {
+            Map<String, String> map = new HashMap<>(facts.notes());
+            map.put(BROWSER_BINDING, browserBinding);
+            if (confirmCsrf != null) {
+                map.put(CONFIRM_CSRF, confirmCsrf);
+            }
+            return map;
+        }
+
+        private static Stored fromMap(Map<String, String> map) {
+            return map == null ? null
+                    : new Stored(RoleSessionNotes.Facts.read(map::get).orElse(null), map.get(BROWSER_BINDING), map.get(CONFIRM_CSRF));
+        }
     }
 
-    static String pendingKey(RealmModel target, String pending) {
-        return PENDING_PREFIX + target.getId() + ":" + pending;
+    /** Stores a ticket for {@code target} that lives {@code seconds}: keyed by the target realm, it opens a session there only. */
+    static void issue(KeycloakSession session, RealmModel target, String ticket, int seconds, RoleSessionNotes.Facts facts,
+                      String browserBinding) {
+        session.singleUseObjects().put(TICKET_PREFIX + target.getId() + ":" + ticket, seconds, new Stored(facts, browserBinding, null).toMap());
     }
 
-    static boolean internal(String note) {
-        return BROWSER_BINDING.equals(note) || CONFIRM_CSRF.equals(note);
+    /** Takes the ticket out of the store (single use, whoever presents it); null when unknown, expired or used. */
+    static Stored redeem(KeycloakSession session, RealmModel target, String ticket) {
+        return Stored.fromMap(session.singleUseObjects().remove(TICKET_PREFIX + target.getId() + ":" + ticket));
+    }
+
+    /** Keeps a redeemed ticket while the browser confirms replacing its current session; returns the confirmation's key. */
+    static void keepPending(KeycloakSession session, RealmModel target, String pending, Stored stored, String csrf) {
+        session.singleUseObjects().put(PENDING_PREFIX + target.getId() + ":" + pending, CONFIRM_SECONDS,
+                new Stored(stored.facts(), stored.browserBinding(), csrf).toMap());
+    }
+
+    /** Takes a pending confirmation out of the store; null when unknown, expired or used. */
+    static Stored redeemPending(KeycloakSession session, RealmModel target, String pending) {
+        return Stored.fromMap(session.singleUseObjects().remove(PENDING_PREFIX + target.getId() + ":" + pending));
     }
 
     static void setBindingCookie(KeycloakSession session, String targetRealm, String secret) {
@@ -56,10 +87,10 @@ final class SwitchTicket {
     }
 
     /** Whether this request comes from the browser the ticket (or pending confirmation) was issued to. */
-    static boolean boundToThisBrowser(KeycloakSession session, Map<String, String> notes) {
+    static boolean boundToThisBrowser(KeycloakSession session, Stored stored) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(BINDING_COOKIE);
         String secret = cookie == null ? null : cookie.getValue();
         return ConsoleSupport.wellFormedToken(secret)
-                && ConsoleSupport.constantTimeEquals(notes.get(BROWSER_BINDING), ConsoleSupport.sha256(secret));
+                && ConsoleSupport.constantTimeEquals(stored.browserBinding(), ConsoleSupport.sha256(secret));
     }
 }

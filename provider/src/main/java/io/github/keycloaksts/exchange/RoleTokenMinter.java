@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.github.keycloaksts.account.RealmIssuer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.Profile;

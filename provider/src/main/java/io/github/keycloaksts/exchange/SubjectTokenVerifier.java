@@ -2,6 +2,7 @@ package io.github.keycloaksts.exchange;
 
 import java.util.Set;
 
+import io.github.keycloaksts.account.RealmIssuer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.models.ClientModel;

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.keycloaksts.exchange;
+package io.github.keycloaksts.account;
 
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -10,7 +10,7 @@ import org.keycloak.services.Urls;
  * ending in {@code /} and a realm name that needs no percent-encoding (AssumeRole needs two per exchange: the subject
  * token's and the role token's).
  */
-final class RealmIssuer {
+public final class RealmIssuer {
 
     /** RFC 3986 unreserved characters: a path segment of these is the same encoded or not. */
     private static final Pattern UNRESERVED = Pattern.compile("[A-Za-z0-9._~-]+");
@@ -18,7 +18,7 @@ final class RealmIssuer {
     private RealmIssuer() {
     }
 
-    static String of(URI baseUri, String realmName) {
+    public static String of(URI baseUri, String realmName) {
         String base = baseUri.toString();
         if (base.endsWith("/") && baseUri.getRawQuery() == null && baseUri.getRawFragment() == null
                 && UNRESERVED.matcher(realmName).matches() && !realmName.equals(".") && !realmName.equals("..")) {
