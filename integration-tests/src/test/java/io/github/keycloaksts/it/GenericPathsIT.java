@@ -780,4 +780,340 @@ class GenericPathsIT {
             tokens.assertLive("a token sts obtains afterwards", tokens.assume(SOURCE, "sam", OPS));
         }
     }
+
+    // ---- still more rows of the path matrix: the role's principal, attached roles, source grants and sessions ----------
+
+    /**
+     * Rows of the path matrix that were gaps: Keycloak's own endpoints on the role's service-account user and role
+     * client, on the attached roles and their owning client, on the source account's grant, users and sessions, and a
+     * client scope of {@code sts} writing an owned claim.
+     */
+    @Nested
+    class EvenMoreKeycloakPaths {
+
+        String roleClientUuid(String roleName) {
+            return admin.clientUuid(TARGET, "sts-role:" + roleName);
+        }
+
+        /** The service-account user of the role's client: the user that holds the attached policies. */
+        String serviceAccountOf(String roleName) {
+            return Http.get(server.adminUrl(TARGET) + "/clients/" + roleClientUuid(roleName) + "/service-account-user", admin.token())
+                    .json().get("id").asText();
+        }
+
+        /** An introspecting client of the target that needs no audience, for tokens whose {@code aud} client is gone. */
+        RoleTokens inspector() {
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "inspector", "publicClient", false,
+                    "secret", "inspector-secret-1", "standardFlowEnabled", false,
+                    "attributes", Map.of("allow.token.introspection.without.audience.check", "true")), admin.token()));
+            return new RoleTokens(server, TARGET, "inspector", "inspector-secret-1");
+        }
+
+        /** The ID at the end of a 201's {@code Location}. */
+        String createdId(Http.Response response) {
+            created(response);
+            String location = response.header("Location");
+            return location.substring(location.lastIndexOf('/') + 1);
+        }
+
+        /** A refusal of ours in the target's admin events: {@code error} set, the reason naming {@code text}. */
+        boolean refusalRecorded(String text) {
+            JsonNode events = Http.get(server.adminUrl(TARGET) + "/admin-events?max=100", admin.token()).json();
+            for (JsonNode event : events) {
+                if ("not_allowed".equals(event.path("error").asText()) && event.path("details").path("reason").asText().contains(text)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String apiRoles(String token) {
+            return Http.claims(token).path("resource_access").path("api").path("roles").toString();
+        }
+
+        String realmRoles(String token) {
+            return Http.claims(token).path("realm_access").path("roles").toString();
+        }
+
+        // -- the role's service-account user ------------------------------------------------------------------------
+
+        @Test
+        void impersonatingTheRolesServiceAccountIsRefusedByKeycloak() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String serviceAccount = serviceAccountOf("ops");
+
+            Http.Response impersonated = Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/impersonation",
+                    Map.of(), admin.token());
+
+            assertThat(impersonated.status()).as(impersonated.toString()).isEqualTo(400);
+            assertThat(impersonated.body()).contains("Service accounts cannot be impersonated");
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + serviceAccount + "/sessions", admin.token()).json())
+                    .as("no session of the role's service account").isEmpty();
+            tokens.assertLive("sam's ops token", samOps);
+        }
+
+        @Test
+        void addingTheRolesServiceAccountToAGroupWithRolesAttachesNothing() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            RoleTokens inspector = inspector();
+            String serviceAccount = serviceAccountOf("ops");
+            String api = admin.clientUuid(TARGET, "api");
+            String group = createdId(Http.sendJson("POST", server.adminUrl(TARGET) + "/groups", Map.of("name", "readers"), admin.token()));
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/groups/" + group + "/role-mappings/realm",
+                    List.of(tokens.realmRole(TARGET, "reader")), admin.token()));
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/groups/" + group + "/role-mappings/clients/" + api,
+                    List.of(Http.get(server.adminUrl(TARGET) + "/clients/" + api + "/roles/auditor", admin.token()).json()), admin.token()));
+
+            // Keycloak's Groups tab of the service-account user: the join happens, and counts for nothing.
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + serviceAccount + "/groups/" + group, Map.of(), admin.token()));
+
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + serviceAccount + "/groups", admin.token()).json().findValuesAsText("id"))
+                    .as("the service account is a member").contains(group);
+            assertAdminEvent(TARGET, "CREATE", "users/" + serviceAccount + "/groups/" + group);
+            String after = tokens.assume(SOURCE, "sam", OPS);
+            assertThat(realmRoles(after)).as("a new ops token's realm roles").doesNotContain("reader");
+            assertThat(apiRoles(after)).as("a new ops token's roles of api").contains("operator").doesNotContain("auditor");
+            tokens.assertLive("sam's ops token of before the join", samOps);
+            inspector.assertLive("sam's wide token", samWide);
+        }
+
+        @Test
+        void disablingOrAnnotatingTheRolesServiceAccountChangesNoRoleToken() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String serviceAccount = serviceAccountOf("ops");
+            // Keycloak keeps attributes outside the user profile only when the realm lets it.
+            Map<String, Object> profile = new LinkedHashMap<>(Http.JSON.convertValue(
+                    Http.get(server.adminUrl(TARGET) + "/users/profile", admin.token()).json(), Map.class));
+            profile.put("unmanagedAttributePolicy", "ENABLED");
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/profile", profile, admin.token()));
+            Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(
+                    Http.get(server.adminUrl(TARGET) + "/users/" + serviceAccount, admin.token()).json(), Map.class));
+            rep.put("enabled", false);
+            rep.put("attributes", Map.of("department", List.of("ops-team")));
+
+            Http.Response updated = Http.sendJson("PUT", server.adminUrl(TARGET) + "/users/" + serviceAccount, rep, admin.token());
+
+            // Only the service account's recorded direct role mappings are attached policies: nothing else of it counts.
+            assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+            JsonNode stored = Http.get(server.adminUrl(TARGET) + "/users/" + serviceAccount, admin.token()).json();
+            assertThat(stored.get("enabled").asBoolean()).as("the service account is disabled").isFalse();
+            assertThat(stored.path("attributes").path("department").toString()).as(stored.toString()).contains("ops-team");
+            assertAdminEvent(TARGET, "UPDATE", "users/" + serviceAccount);
+            tokens.assertLive("sam's ops token", samOps);
+            String after = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a new ops token", after);
+            assertThat(apiRoles(after)).as("a new ops token's roles of api").isEqualTo("[\"operator\"]");
+        }
+
+        // -- the role client ---------------------------------------------------------------------------------------
+
+        @Test
+        void writingTheRecordOfAttachedPoliciesThroughKeycloaksClientEndpointIsRefused() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String roleClient = roleClientUuid("ops");
+            String api = admin.clientUuid(TARGET, "api");
+            String operator = Http.get(server.adminUrl(TARGET) + "/clients/" + api + "/roles/operator", admin.token()).json().get("id").asText();
+            String auditor = Http.get(server.adminUrl(TARGET) + "/clients/" + api + "/roles/auditor", admin.token()).json().get("id").asText();
+            JsonNode before = Http.get(server.adminUrl(TARGET) + "/clients/" + roleClient, admin.token()).json();
+            String record = before.path("attributes").path("sts.attached-policies").asText();
+            assertThat(record).as("the record names the attached role").contains(operator);
+            Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(before, Map.class));
+            Map<String, Object> attributes = new LinkedHashMap<>(Http.JSON.convertValue(before.get("attributes"), Map.class));
+            // The record of a second policy, as if /sts had attached auditor too.
+            attributes.put("sts.attached-policies", "1:" + String.join(",", new java.util.TreeSet<>(List.of(operator, auditor))));
+            rep.put("attributes", attributes);
+
+            Http.Response put = Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + roleClient, rep, admin.token());
+
+            assertThat(put.status()).as(put.toString()).isEqualTo(403);
+            assertThat(put.json().path("error").asText()).isEqualTo("Forbidden.RoleClient");
+            assertThat(Http.get(server.adminUrl(TARGET) + "/clients/" + roleClient, admin.token()).json()
+                    .path("attributes").path("sts.attached-policies").asText()).as("the record, unchanged").isEqualTo(record);
+            assertThat(refusalRecorded("sts.attached-policies")).as("a refusal naming the attribute").isTrue();
+            tokens.assertLive("sam's ops token", samOps);
+            assertThat(apiRoles(tokens.assume(SOURCE, "sam", OPS))).as("a new ops token's roles of api").isEqualTo("[\"operator\"]");
+        }
+
+        @Test
+        void aProtocolMapperOnTheRoleClientAddsNoClaimToRoleTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String roleClient = roleClientUuid("ops");
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("claim.name", "evil");
+            config.put("claim.value", "yes");
+            config.put("jsonType.label", "String");
+            config.put("access.token.claim", "true");
+            config.put("introspection.token.claim", "true");
+            config.put("userinfo.token.claim", "true");
+
+            Http.Response added = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + roleClient + "/protocol-mappers/models",
+                    Map.of("name", "evil", "protocol", "openid-connect", "protocolMapper", "oidc-hardcoded-claim-mapper", "config", config),
+                    admin.token());
+
+            // Keycloak takes the mapper; role tokens are issued to the client that asked (sts), never to the role's client.
+            assertThat(added.status()).as(added.toString()).isEqualTo(201);
+            assertAdminEvent(TARGET, "CREATE", "clients/" + roleClient + "/protocol-mappers/models");
+            String after = tokens.assume(SOURCE, "sam", OPS);
+            assertThat(Http.claims(after).has("evil")).as("a new ops token: " + Http.claims(after)).isFalse();
+            tokens.assertLive("sam's ops token of before the mapper", samOps);
+        }
+
+        @Test
+        void aSubMapperInADefaultScopeOfStsDoesNotChangeTheRoleTokensSubject() {
+            String victim = admin.createUser(TARGET, "victor", "victor-pass-1", null, List.of());
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("claim.name", "sub");
+            config.put("claim.value", victim);
+            config.put("jsonType.label", "String");
+            // Into the access token only: a mapper that also writes the introspection and userinfo answers renames
+            // their sub (Keycloak runs it on them after keycloak-sts), which keycloak-sts does not prevent yet.
+            config.put("access.token.claim", "true");
+            config.put("introspection.token.claim", "false");
+            config.put("userinfo.token.claim", "false");
+            String scope = createdId(Http.sendJson("POST", server.adminUrl(TARGET) + "/client-scopes", Map.of("name", "insider-sub",
+                    "protocol", "openid-connect", "protocolMappers", List.of(Map.of("name", "insider sub", "protocol", "openid-connect",
+                            "protocolMapper", "oidc-hardcoded-claim-mapper", "config", config))), admin.token()));
+            String stsUuid = admin.clientUuid(TARGET, "sts");
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + stsUuid + "/default-client-scopes/" + scope, Map.of(),
+                    admin.token()));
+
+            assertAdminEvent(TARGET, "CREATE", "clients/" + stsUuid + "/default-client-scopes/" + scope);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String subject = Http.claims(samOps).get("sub").asText();
+            assertThat(subject).as(Http.claims(samOps).toString()).startsWith("f:").isNotEqualTo(victim);
+            Http.Response userinfo = sts.userinfo(TARGET, samOps);
+            assertThat(userinfo.status()).as(userinfo.toString()).isEqualTo(200);
+            assertThat(userinfo.json().get("sub").asText()).as("userinfo's subject").isEqualTo(subject);
+
+            // Ended by the usual means: the role's sessions revoked through /sts.
+            ok(Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()));
+            tokens.assertEndsWithinOneSecond("sam's ops token with the scope's mapper", samOps);
+            tokens.assertLive("sam's audit token", samAudit);
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + victim, admin.token()).json().get("enabled").asBoolean())
+                    .as("the user the mapper names").isTrue();
+        }
+
+        // -- the attached roles and their owning client ----------------------------------------------------------
+
+        @Test
+        void deletingTheClientThatOwnsAnAttachedClientRoleEndsTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            String api = admin.clientUuid(TARGET, "api");
+            // The token's `aud` names api, which goes: introspection by a client that needs no audience.
+            RoleTokens inspector = inspector();
+            inspector.assertLive("sam's ops token", samOps);
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/clients/" + api, admin.token()));
+
+            inspector.assertEndsWithinOneSecond("sam's ops token after its policy's client was deleted", samOps);
+            assertAdminEvent(TARGET, "DELETE", "clients/" + api);
+            inspector.assertLive("sam's wide token (no client role of api)", samWide);
+        }
+
+        @Test
+        void changingAnAttachedRolesDescriptionAndAttributesChangesNoRoleToken() {
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            // The wide token's `aud` names no client of the target: introspection by a client that needs none.
+            RoleTokens inspector = inspector();
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/roles/bundle", Map.of("name", "bundle", "description", "read and write",
+                    "attributes", Map.of("team", List.of("platform"))), admin.token()));
+
+            JsonNode bundle = tokens.realmRole(TARGET, "bundle");
+            assertThat(bundle.path("description").asText()).isEqualTo("read and write");
+            assertAdminEvent(TARGET, "UPDATE", "roles/bundle");
+            // What the role grants is unchanged: its ID, name, client and composites.
+            assertThat(Http.get(server.adminUrl(TARGET) + "/roles/bundle/composites", admin.token()).json().findValuesAsText("name"))
+                    .containsExactlyInAnyOrder("reader", "writer");
+            inspector.assertLive("sam's wide token", samWide);
+            assertThat(realmRoles(tokens.assume(SOURCE, "sam", WIDE))).as("a new wide token").isEqualTo(realmRoles(samWide));
+        }
+
+        @Test
+        void overwritingAnAttachedRealmRoleByPartialImportEndsTokens() {
+            String samWide = tokens.assume(SOURCE, "sam", WIDE);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            RoleTokens inspector = inspector();
+            inspector.assertLive("sam's wide token", samWide);
+            Map<String, Object> bundle = Map.of("name", "bundle", "composite", true, "composites", Map.of("realm", List.of("reader", "writer")));
+
+            Http.Response imported = Http.sendJson("POST", server.adminUrl(TARGET) + "/partialImport", Map.of("ifResourceExists", "OVERWRITE",
+                    "roles", Map.of("realm", List.of(bundle))), admin.token());
+
+            // Keycloak deletes the role and creates another of the same name: the service account's mapping went with it.
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            assertThat(imported.json().get("overwritten").asInt()).as(imported.toString()).isEqualTo(1);
+            inspector.assertEndsWithinOneSecond("sam's wide token", samWide);
+            assertAdminEvent(TARGET, "UPDATE", "realms/");
+            assertThat(Http.get(server.adminUrl(TARGET) + "/sts/roles/wide/policies", admin.token()).json().toString())
+                    .as("the new role is not attached").doesNotContain("bundle");
+            tokens.assertLive("sam's ops token", samOps);
+        }
+
+        // -- the source account: grant, users, sessions ------------------------------------------------------------
+
+        @Test
+        void deletingTheGrantingRoleInTheSourceAccountEndsItsHoldersTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String sueAudit = tokens.assume(SOURCE, "sue", AUDIT);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+
+            ok(Http.delete(server.adminUrl(SOURCE) + "/roles/assumer", admin.token()));
+
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            tokens.assertEndsWithinOneSecond("sue's audit token", sueAudit);
+            assertAdminEvent(SOURCE, "DELETE", "roles/assumer");
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void overwritingTheSourceUserByPartialImportEndsHisTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String sam = tokens.userId(SOURCE, "sam");
+            // The same user as far as a file can say: his ID, name and the granting role.
+            Map<String, Object> samAgain = Map.of("id", sam, "username", "sam", "enabled", true, "email", "sam@example.org",
+                    "emailVerified", true, "firstName", "sam", "lastName", "Test", "realmRoles", List.of("assumer"));
+
+            Http.Response imported = Http.sendJson("POST", server.adminUrl(SOURCE) + "/partialImport", Map.of("ifResourceExists", "OVERWRITE",
+                    "users", List.of(samAgain)), admin.token());
+
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            assertThat(imported.json().get("overwritten").asInt()).as(imported.toString()).isEqualTo(1);
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertAdminEvent(SOURCE, "UPDATE", "users/");
+            tokens.assertLive("sue's ops token", sueOps);
+        }
+
+        @Test
+        void logoutAllOnTheSourceRealmEndsTheRoleTokensMintedFromItsSessions() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+
+            ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/logout-all", Map.of(), admin.token()));
+
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertAdminEvent(SOURCE, "ACTION", "logout-all");
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void loweringTheSourceRealmsSsoSessionMaxLifespanEndsOlderSessionsTokens() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            sleep(Duration.ofMillis(1500));
+
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("ssoSessionMaxLifespan", 1), admin.token()));
+
+            // sam's source session is older than the new maximum: Keycloak no longer counts it valid.
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertRealmUpdateEvent(SOURCE);
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+    }
 }
