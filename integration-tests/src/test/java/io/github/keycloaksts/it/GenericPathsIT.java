@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
@@ -921,7 +922,7 @@ class GenericPathsIT {
             Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(before, Map.class));
             Map<String, Object> attributes = new LinkedHashMap<>(Http.JSON.convertValue(before.get("attributes"), Map.class));
             // The record of a second policy, as if /sts had attached auditor too.
-            attributes.put("sts.attached-policies", "1:" + String.join(",", new java.util.TreeSet<>(List.of(operator, auditor))));
+            attributes.put("sts.attached-policies", "1:" + String.join(",", new TreeSet<>(List.of(operator, auditor))));
             rep.put("attributes", attributes);
 
             Http.Response put = Http.sendJson("PUT", server.adminUrl(TARGET) + "/clients/" + roleClient, rep, admin.token());
