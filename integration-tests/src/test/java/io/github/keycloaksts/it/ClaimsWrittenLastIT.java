@@ -110,7 +110,13 @@ class ClaimsWrittenLastIT {
     }
 
     /** The manage-clients insider's hardcoded-claim mappers on {@code clientId}, one per claim; all into every kind of token. */
+    /** The manage-clients insider's hardcoded-claim mappers on {@code clientId}, one per claim, into the tokens named. */
     void forge(String clientId, Map<String, String> claims, boolean accessToken, boolean idToken) {
+        forge(clientId, claims, accessToken, idToken, false);
+    }
+
+    /** As above; {@code introspection} also writes the claims into Keycloak's introspection answer. */
+    void forge(String clientId, Map<String, String> claims, boolean accessToken, boolean idToken, boolean introspection) {
         String mappers = server.adminUrl(TARGET) + "/clients/" + admin.clientUuid(TARGET, clientId) + "/protocol-mappers/models";
         claims.forEach((claim, value) -> {
             Map<String, String> config = new LinkedHashMap<>();
@@ -120,7 +126,7 @@ class ClaimsWrittenLastIT {
             config.put("access.token.claim", Boolean.toString(accessToken));
             config.put("id.token.claim", Boolean.toString(idToken));
             config.put("userinfo.token.claim", Boolean.toString(idToken));
-            config.put("introspection.token.claim", Boolean.toString(accessToken));
+            config.put("introspection.token.claim", Boolean.toString(introspection));
             Http.Response added = Http.sendJson("POST", mappers, Map.of("name", "insider " + claim + (idToken ? " id" : ""),
                     "protocol", "openid-connect", "protocolMapper", "oidc-hardcoded-claim-mapper", "config", config), clientsInsider);
             assertThat(added.status()).as("manage-clients may add a mapper for " + claim + ": " + added).isEqualTo(201);
@@ -210,6 +216,49 @@ class ClaimsWrittenLastIT {
 
         endAllSessionsAndExpectInactiveWithinOneSecond(token);
         assertVictimUntouched();
+    }
+
+    /**
+     * Keycloak runs the client's mappers again when it answers introspection and userinfo, after keycloak-sts wrote the
+     * token: a mapper there that would rename the subject stops the exchange, and one added later ends the tokens the
+     * client obtained (not another client's).
+     */
+    @Test
+    void mappersRewritingTheIntrospectionOrUserinfoAnswerStopTheExchangeAndEndTheClientsTokens() {
+        forge("sts", Map.of("sub", victimId), false, false, true);
+        Http.Response refused = sts.assumeRole(TARGET, erin(), ROLE_ARN);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("unauthorized_client");
+        assertThat(refused.json().has("access_token")).isFalse();
+        JsonNode events = Http.get(server.adminUrl(TARGET) + "/events?type=TOKEN_EXCHANGE_ERROR&max=1", admin.token()).json();
+        assertThat(events.toString()).contains("insider sub").contains("introspection answer");
+        removeInsiderMappers();
+
+        String viaSts = sts.assumeRole(TARGET, erin(), ROLE_ARN).accessToken();
+        Map<String, String> form = sts.form(erin(), ROLE_ARN);
+        form.put("client_id", "gateway");
+        form.put("client_secret", "gateway-secret-1");
+        String viaGateway = sts.exchange(TARGET, form).accessToken();
+        assertThat(active(viaSts)).isTrue();
+        forge("sts", Map.of("sub", victimId), false, true, false); // userinfo (and ID token)
+
+        Await.until("the token sts obtained ended within " + WITHIN, WITHIN, () -> !active(viaSts));
+        assertThat(sts.userinfo(TARGET, viaSts).status()).as("userinfo of the ended token").isEqualTo(401);
+        assertThat(active(viaGateway)).as("a token another client obtained").isTrue();
+        assertThat(sts.assumeRole(TARGET, erin(), ROLE_ARN).status()).as("sts while the mapper is there").isEqualTo(400);
+        removeInsiderMappers();
+        assertThat(sts.assumeRole(TARGET, erin(), ROLE_ARN).status()).as("sts once it is gone").isEqualTo(200);
+        assertThat(active(viaSts)).as("the ended token stays ended").isFalse();
+        assertVictimUntouched();
+    }
+
+    @Test
+    void aBrowserRoleSessionAppWhoseMappersRewriteTheIntrospectionAnswerGetsNoToken() {
+        CookieBrowser browser = switchToOps();
+        forge("web", Map.of("sub", victimId), false, false, true);
+        assertRefusedWithEvent(browser, "insider sub", "introspection answer");
+        removeInsiderMappers();
+        assertThat(webTokens(browser).status()).as("once the mapper is gone").isEqualTo(200);
     }
 
     /** erin's browser in a role session of ops (Switch Role); returns the browser. */

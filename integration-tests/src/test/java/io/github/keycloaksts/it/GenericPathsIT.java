@@ -968,8 +968,8 @@ class GenericPathsIT {
             config.put("claim.name", "sub");
             config.put("claim.value", victim);
             config.put("jsonType.label", "String");
-            // Into the access token only: a mapper that also writes the introspection and userinfo answers renames
-            // their sub (Keycloak runs it on them after keycloak-sts), which keycloak-sts does not prevent yet.
+            // Into the access token only, where keycloak-sts writes last; into the introspection and userinfo answers,
+            // which Keycloak writes after it: the next test.
             config.put("access.token.claim", "true");
             config.put("introspection.token.claim", "false");
             config.put("userinfo.token.claim", "false");
@@ -995,6 +995,45 @@ class GenericPathsIT {
             tokens.assertLive("sam's audit token", samAudit);
             assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + victim, admin.token()).json().get("enabled").asBoolean())
                     .as("the user the mapper names").isTrue();
+        }
+
+        @Test
+        void aSubMapperOfTheIntrospectionAnswerInADefaultScopeOfStsEndsItsTokensAndStopsItsExchanges() {
+            String victim = admin.createUser(TARGET, "victor", "victor-pass-1", null, List.of());
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String subject = Http.claims(samOps).get("sub").asText();
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("claim.name", "sub");
+            config.put("claim.value", victim);
+            config.put("jsonType.label", "String");
+            config.put("access.token.claim", "false");
+            config.put("introspection.token.claim", "true");
+            config.put("userinfo.token.claim", "true");
+            String scope = createdId(Http.sendJson("POST", server.adminUrl(TARGET) + "/client-scopes", Map.of("name", "insider-sub",
+                    "protocol", "openid-connect", "protocolMappers", List.of(Map.of("name", "insider sub", "protocol", "openid-connect",
+                            "protocolMapper", "oidc-hardcoded-claim-mapper", "config", config))), admin.token()));
+            String stsUuid = admin.clientUuid(TARGET, "sts");
+            String link = server.adminUrl(TARGET) + "/clients/" + stsUuid + "/default-client-scopes/" + scope;
+
+            // Keycloak would answer introspection and userinfo of sam's token with the victim's sub: it ends instead.
+            ok(Http.sendJson("PUT", link, Map.of(), admin.token()));
+
+            tokens.assertEndsWithinOneSecond("sam's ops token once a default scope of sts rewrites its introspection", samOps);
+            Http.Response refused = tokens.tryExchange(tokens.signIn(SOURCE, "sam"), OPS);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("error").asText()).isEqualTo("unauthorized_client");
+            assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText())
+                    .contains("insider sub").contains("writes claim sub").contains("introspection answer");
+            assertAdminEvent(TARGET, "CREATE", "clients/" + stsUuid + "/default-client-scopes/" + scope);
+
+            ok(Http.delete(link, admin.token()));
+            String after = tokens.assume(SOURCE, "sam", OPS);
+            tokens.assertLive("a token once the scope is gone", after);
+            Http.Response introspection = sts.introspect(TARGET, "api", "api-secret-1", after);
+            assertThat(introspection.json().get("sub").asText()).as("the introspection answer's subject")
+                    .isEqualTo(Http.claims(after).get("sub").asText()).isNotEqualTo(victim);
+            tokens.assertStaysDead("sam's first ops token", samOps);
+            assertThat(subject).isNotEqualTo(victim);
         }
 
         // -- the attached roles and their owning client ----------------------------------------------------------

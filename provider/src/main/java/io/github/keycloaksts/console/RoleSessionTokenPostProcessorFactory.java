@@ -2,12 +2,12 @@ package io.github.keycloaksts.console;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.github.keycloaksts.exchange.OwnedClaimMappers;
 import io.github.keycloaksts.exchange.RoleTokenClaims;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.role.AssumableRole;
@@ -34,13 +34,10 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.mappers.AudienceProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.AudienceResolveProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
-import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
-import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorContext;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.representations.IDToken;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.managers.AuthenticationManager;
 
@@ -128,54 +125,19 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
     }
 
     /**
-     * The ID token and the userinfo answer are written by Keycloak after, or without, any post-processor: no extension
-     * can have the last word on them. So their mappers are tried on a probe carrying the role session's own
-     * {@code sub}, {@code azp}, {@code sid}, {@code acr} and {@code auth_time}; a mapper that changes one of them, or
-     * writes any other claim keycloak-sts owns ({@link RoleTokenClaims#OWNED}: a forged {@code role_arn}, roles, …),
-     * stops the token response: fail closed, with a user event that names the mapper. Keycloak's own mappers (the
-     * {@code sub} and {@code auth_time} of the basic scope, the ACR mapper without an acr-to-LoA map) write the
-     * same values and pass.
+     * The ID token, userinfo and introspection answers are written by Keycloak after, or without, any post-processor:
+     * an app whose mappers would rewrite a claim keycloak-sts owns there ({@link OwnedClaimMappers}) gets no token of a
+     * role session: fail closed, with a user event that names the mapper.
      */
     static void refuseMappersRewritingOwnedClaims(KeycloakSession session, ClientSessionContext clientSessionCtx, UserSessionModel userSession,
                                                   ClientModel client, String acr, Long authTime) {
-        String subject = userSession.getUser().getId();
-        List<Map.Entry<ProtocolMapperModel, ProtocolMapper>> mappers = ProtocolMapperUtils.getSortedProtocolMappers(session, clientSessionCtx,
-                entry -> entry.getValue() instanceof OIDCIDTokenMapper || entry.getValue() instanceof UserInfoTokenMapper
-                        || entry.getValue() instanceof OIDCAccessTokenMapper).toList();
-        for (Map.Entry<ProtocolMapperModel, ProtocolMapper> entry : mappers) {
-            String claim = null;
-            String where = null;
-            if (entry.getValue() instanceof OIDCAccessTokenMapper accessTokenMapper) {
-                // AccessTokenResponseBuilder.generateIDToken copies azp from the access token as the mappers left it,
-                // before any post-processor runs.
-                AccessToken written = accessTokenMapper.transformAccessToken(probe(new AccessToken(), subject, client, userSession, acr, authTime),
-                        entry.getKey(), session, userSession, clientSessionCtx);
-                if (written != null && !Objects.equals(written.getIssuedFor(), client.getClientId())) {
-                    claim = "azp";
-                    where = "ID token (copied from the access token)";
-                }
-            }
-            if (claim == null && entry.getValue() instanceof OIDCIDTokenMapper idTokenMapper) {
-                IDToken written = idTokenMapper.transformIDToken(probe(new IDToken(), subject, client, userSession, acr, authTime),
-                        entry.getKey(), session, userSession, clientSessionCtx);
-                claim = rewritten(written, subject, client, userSession, acr, authTime);
-                where = "ID token";
-            }
-            if (claim == null && entry.getValue() instanceof UserInfoTokenMapper userInfoMapper) {
-                AccessToken written = userInfoMapper.transformUserInfoToken(probe(new AccessToken(), subject, client, userSession, acr, authTime),
-                        entry.getKey(), session, userSession, clientSessionCtx);
-                claim = rewritten(written, subject, client, userSession, acr, authTime);
-                where = "userinfo";
-            }
-            if (claim != null) {
-                String reason = "protocol mapper " + entry.getKey().getName() + " (" + entry.getKey().getProtocolMapper() + ") of client "
-                        + client.getClientId() + " writes claim " + claim + " of a role session's " + where;
-                new EventBuilder(userSession.getRealm(), session, session.getContext().getConnection())
-                        .event(eventType(clientSessionCtx)).client(client).user(userSession.getUser()).session(userSession)
-                        .detail(Details.REASON, reason).error(Errors.NOT_ALLOWED);
-                throw new ErrorResponseException(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                        "The client's protocol mappers rewrite claims of a role session", Response.Status.BAD_REQUEST);
-            }
+        Optional<String> reason = OwnedClaimMappers.rewriting(session, clientSessionCtx, userSession, client, acr, authTime, true);
+        if (reason.isPresent()) {
+            new EventBuilder(userSession.getRealm(), session, session.getContext().getConnection())
+                    .event(eventType(clientSessionCtx)).client(client).user(userSession.getUser()).session(userSession)
+                    .detail(Details.REASON, reason.get()).error(Errors.NOT_ALLOWED);
+            throw new ErrorResponseException(OAuthErrorException.UNAUTHORIZED_CLIENT,
+                    "The client's protocol mappers rewrite claims of a role session", Response.Status.BAD_REQUEST);
         }
     }
 
@@ -188,45 +150,6 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
             return EventType.CODE_TO_TOKEN_ERROR;
         }
         return EventType.LOGIN_ERROR;
-    }
-
-    private static <T extends IDToken> T probe(T token, String subject, ClientModel client, UserSessionModel userSession, String acr, Long authTime) {
-        token.subject(subject);
-        token.issuedFor(client.getClientId());
-        token.setSessionId(userSession.getId());
-        token.setAcr(acr);
-        token.setAuth_time(authTime);
-        return token;
-    }
-
-    /** The first owned claim {@code written} no longer carries as the probe did, or null. */
-    private static String rewritten(IDToken written, String subject, ClientModel client, UserSessionModel userSession, String acr, Long authTime) {
-        if (written == null) {
-            return null;
-        }
-        if (!Objects.equals(written.getSubject(), subject)) {
-            return "sub";
-        }
-        if (!Objects.equals(written.getIssuedFor(), client.getClientId())) {
-            return "azp";
-        }
-        if (!Objects.equals(written.getSessionId(), userSession.getId())) {
-            return "sid";
-        }
-        if (!Objects.equals(written.getAcr(), acr)) {
-            return "acr";
-        }
-        if (!Objects.equals(written.getAuth_time(), authTime)) {
-            return "auth_time";
-        }
-        if (written instanceof AccessToken access && (access.getRealmAccess() != null || access.getResourceAccess() != null
-                && !access.getResourceAccess().isEmpty())) {
-            return "realm_access/resource_access";
-        }
-        // preferred_username is the one owned claim Keycloak's own profile mapper writes there: the role-session user's
-        // username, harmless in an ID token (role tokens drop it: Keycloak's fallback look-up by username).
-        return written.getOtherClaims().keySet().stream().filter(RoleTokenClaims.OWNED::contains)
-                .filter(name -> !"preferred_username".equals(name)).findFirst().orElse(null);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class AssumeRoleClients {
     }
 
     /** Empty when {@code client} may run AssumeRole; otherwise why not, for the audit. */
-    static Optional<String> refusal(ClientModel client) {
+    public static Optional<String> refusal(ClientModel client) {
         return refusal(client.getClientId(), client.isPublicClient(), client.getAttribute(OPT_IN_ATTRIBUTE));
     }
 

@@ -2,6 +2,7 @@ package io.github.keycloaksts.exchange;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -71,6 +72,13 @@ final class RoleTokenMinter {
         ClientSessionContext clientSessionCtx = DefaultClientSessionContext.fromClientSessionAndClientScopes(clientSession,
                 clientScopes, null, session);
         clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        // Keycloak runs the client's mappers again when it answers introspection and userinfo for this token, after
+        // keycloak-sts wrote its claims: a client whose mappers would rewrite one there gets no role token.
+        Optional<String> rewriting = OwnedClaimMappers.rewriting(session, clientSessionCtx, userSession, client,
+                RoleTokenClaims.acr(clientSession), null, false);
+        if (rewriting.isPresent()) {
+            throw AssumeRoleRefusal.unauthorizedClient(rewriting.get());
+        }
 
         AccessToken token = tokenManager.responseBuilder(realm, client, event, session, userSession, clientSessionCtx)
                 .generateAccessToken().getAccessToken();

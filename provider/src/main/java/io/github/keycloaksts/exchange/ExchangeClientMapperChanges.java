@@ -1,0 +1,140 @@
+package io.github.keycloaksts.exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.github.keycloaksts.account.AccountService;
+import io.github.keycloaksts.session.RoleSessionMarks;
+import io.github.keycloaksts.session.RoleSessionRecordEntity;
+import io.github.keycloaksts.session.RoleSessionRecords;
+import io.github.keycloaksts.session.RoleSessionStorageComponent;
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.services.util.DefaultClientSessionContext;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.adapter.InMemoryUserAdapter;
+
+/**
+ * A protocol mapper added later to {@code sts} or an opted-in client, or to one of their client scopes, would rewrite
+ * what introspection and userinfo say of role tokens already issued ({@link OwnedClaimMappers}: Keycloak runs the
+ * mappers again there). New exchanges through such a client are refused ({@link RoleTokenMinter}); the role tokens it
+ * obtained before end when the change is made: this is a <b>global</b> admin-event listener (mapper and client-scope
+ * changes publish no model event), which probes every exchange-capable client of the realm with all its default and
+ * optional scopes after each such change and revokes the recorded tokens of a client that now rewrites owned claims.
+ */
+public final class ExchangeClientMapperChanges implements EventListenerProviderFactory, EventListenerProvider {
+
+    public static final String ID = "sts-exchange-client-mappers";
+    private static final Logger LOG = Logger.getLogger(ExchangeClientMapperChanges.class);
+    private static final Set<ResourceType> MAPPER_CHANGES = Set.of(ResourceType.PROTOCOL_MAPPER, ResourceType.CLIENT_SCOPE,
+            ResourceType.CLIENT_SCOPE_CLIENT_MAPPING, ResourceType.CLIENT);
+
+    private final KeycloakSession session;
+
+    public ExchangeClientMapperChanges() {
+        this(null);
+    }
+
+    private ExchangeClientMapperChanges(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new ExchangeClientMapperChanges(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        // user events: nothing to do
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        if (!MAPPER_CHANGES.contains(event.getResourceType()) || event.getRealmId() == null) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null || realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                .noneMatch(c -> RoleSessionStorageComponent.PROVIDER_ID.equals(c.getProviderId()))) {
+            return;
+        }
+        for (ClientModel client : exchangeClients(realm)) {
+            rewriting(realm, client).ifPresent(reason -> {
+                List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, client.getClientId(),
+                        Time.currentTimeMillis());
+                RoleSessionMarks marks = new RoleSessionMarks(session);
+                tokens.forEach(token -> marks.revokeToken(token.getSessionId(), token.getExpiresAt()));
+                LOG.warnf("%s: %d role tokens it obtained in realm %s ended, and it obtains none until the mapper is gone",
+                        reason, tokens.size(), realm.getName());
+            });
+        }
+    }
+
+    /** {@code sts} and the clients that opted in and may run AssumeRole. */
+    private List<ClientModel> exchangeClients(RealmModel realm) {
+        List<ClientModel> clients = new ArrayList<>();
+        ClientModel sts = realm.getClientByClientId(AccountService.STS_CLIENT_ID);
+        if (sts != null) {
+            clients.add(sts);
+        }
+        session.clients().searchClientsByAttributes(realm, Map.of(AssumeRoleClients.OPT_IN_ATTRIBUTE, "true"), null, null)
+                .filter(client -> AssumeRoleClients.refusal(client).isEmpty() && !clients.contains(client))
+                .forEach(clients::add);
+        return clients;
+    }
+
+    /** The client's mappers over every scope a token of it can carry, tried on a probe user. */
+    private Optional<String> rewriting(RealmModel realm, ClientModel client) {
+        InMemoryUserAdapter probe = new InMemoryUserAdapter(session, realm, "sts-mapper-probe");
+        probe.setUsername("sts-mapper-probe");
+        RequestOnlySession userSession = new RequestOnlySession(realm, probe, null, AssumeRoleTokenExchangeProvider.AUTH_METHOD);
+        AuthenticatedClientSessionModel clientSession = userSession.addClientSession(client);
+        clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        Set<ClientScopeModel> scopes = Stream.concat(client.getClientScopes(true).values().stream(),
+                client.getClientScopes(false).values().stream()).collect(Collectors.toSet());
+        ClientSessionContext context = DefaultClientSessionContext.fromClientSessionAndClientScopes(clientSession, scopes, null, session);
+        return OwnedClaimMappers.rewriting(session, context, userSession, client, RoleTokenClaims.acr(clientSession), null, false);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
