@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,12 +114,13 @@ class RoleTokenShapeIT {
         try {
             Http.Response added = Http.sendJson("PUT", realm + "/clients/" + stsClient + "/default-client-scopes/" + rolesScope, null, insider);
             assertThat(added.status()).as(added.toString()).isEqualTo(204);
-            Http.Response mapper = Http.sendJson("POST", mappers, Map.of("name", "insider-admin-role", "protocol", "openid-connect",
-                    "protocolMapper", "oidc-hardcoded-role-mapper", "config", Map.of("role", "realm-management.realm-admin")), insider);
-            assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+            // Into the access token only, where keycloak-sts writes roles and audience last.
+            Map<String, String> accessTokenOnly = Map.of("access.token.claim", "true", "introspection.token.claim", "false",
+                    "userinfo.token.claim", "false");
+            Map<String, String> audienceConfig = new LinkedHashMap<>(accessTokenOnly);
+            audienceConfig.put("included.client.audience", "realm-management");
             Http.Response audience = Http.sendJson("POST", mappers, Map.of("name", "insider-audience", "protocol", "openid-connect",
-                    "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.client.audience", "realm-management",
-                            "access.token.claim", "true")), insider);
+                    "protocolMapper", "oidc-audience-mapper", "config", audienceConfig), insider);
             assertThat(audience.status()).as(audience.toString()).isEqualTo(201);
 
             Http.Response response = sts.assumeRole("company-a", sts.bobToken(), ECS_ADMIN);
@@ -127,6 +129,30 @@ class RoleTokenShapeIT {
             assertThat(claims.at("/realm_access/roles").toString()).isEqualTo("[\"AliyunECSFullAccess\"]");
             assertThat(claims.has("resource_access")).as(claims.toString()).isFalse();
             assertThat(claims.has("aud")).as(claims.toString()).isFalse();
+
+            // A hardcoded realm-admin role: the roles scope's audience resolver would name realm-management in Keycloak's
+            // introspection answer, which it writes after keycloak-sts by running the mappers again: no role token.
+            Map<String, String> role = new LinkedHashMap<>(accessTokenOnly);
+            role.put("role", "realm-management.realm-admin");
+            Http.Response mapper = Http.sendJson("POST", mappers, Map.of("name", "insider-admin-role", "protocol", "openid-connect",
+                    "protocolMapper", "oidc-hardcoded-role-mapper", "config", role), insider);
+            assertThat(mapper.status()).as(mapper.toString()).isEqualTo(201);
+            assertRefused("a hardcoded realm-admin role");
+            deleteMapper(mappers, "insider-admin-role", insider);
+
+            // The audience mapper into the introspection answer too.
+            for (JsonNode m : Http.get(mappers, insider).json()) {
+                if (m.get("name").asText().equals("insider-audience")) {
+                    Map<String, Object> updated = new LinkedHashMap<>(Http.JSON.convertValue(m, Map.class));
+                    Map<String, Object> config = new LinkedHashMap<>(Http.JSON.convertValue(m.get("config"), Map.class));
+                    config.put("introspection.token.claim", "true");
+                    updated.put("config", config);
+                    assertThat(Http.sendJson("PUT", mappers + "/" + m.get("id").asText(), updated, insider).status()).isEqualTo(204);
+                }
+            }
+            assertRefused("an audience in the introspection answer");
+            deleteMapper(mappers, "insider-audience", insider);
+            assertThat(sts.assumeRole("company-a", sts.bobToken(), ECS_ADMIN).status()).as("once they are gone").isEqualTo(200);
         } finally {
             String master = admin.token();
             for (JsonNode m : Http.get(mappers, master).json()) {
@@ -136,6 +162,21 @@ class RoleTokenShapeIT {
             }
             Http.delete(realm + "/clients/" + stsClient + "/default-client-scopes/" + rolesScope, master);
             Http.delete(realm + "/users/" + insiderId, master);
+        }
+    }
+
+    void assertRefused(String what) {
+        Http.Response refused = sts.assumeRole("company-a", sts.bobToken(), ECS_ADMIN);
+        assertThat(refused.status()).as(what + ": " + refused).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("unauthorized_client");
+        assertThat(refused.json().has("access_token")).isFalse();
+    }
+
+    static void deleteMapper(String mappers, String name, String token) {
+        for (JsonNode m : Http.get(mappers, token).json()) {
+            if (m.get("name").asText().equals(name)) {
+                Http.delete(mappers + "/" + m.get("id").asText(), token);
+            }
         }
     }
 

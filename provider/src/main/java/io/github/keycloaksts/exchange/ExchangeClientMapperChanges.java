@@ -2,13 +2,11 @@ package io.github.keycloaksts.exchange;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.session.RoleSessionMarks;
 import io.github.keycloaksts.session.RoleSessionRecordEntity;
 import io.github.keycloaksts.session.RoleSessionRecords;
@@ -38,8 +36,9 @@ import org.keycloak.storage.adapter.InMemoryUserAdapter;
  * what introspection and userinfo say of role tokens already issued ({@link OwnedClaimMappers}: Keycloak runs the
  * mappers again there). New exchanges through such a client are refused ({@link RoleTokenMinter}); the role tokens it
  * obtained before end when the change is made: this is a <b>global</b> admin-event listener (mapper and client-scope
- * changes publish no model event), which probes every exchange-capable client of the realm with all its default and
- * optional scopes after each such change and revokes the recorded tokens of a client that now rewrites owned claims.
+ * changes publish no model event), which probes every client that holds unexpired role tokens of the realm (by the
+ * records of role-session starts) with all its default and optional scopes after each such change, and revokes the
+ * recorded tokens of a client that now rewrites owned claims.
  */
 public final class ExchangeClientMapperChanges implements EventListenerProviderFactory, EventListenerProvider {
 
@@ -100,16 +99,15 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
         }
     }
 
-    /** {@code sts} and the clients that opted in and may run AssumeRole. */
+    /** The clients that hold unexpired role tokens of the realm, by their records (only they have tokens to end). */
     private List<ClientModel> exchangeClients(RealmModel realm) {
         List<ClientModel> clients = new ArrayList<>();
-        ClientModel sts = realm.getClientByClientId(AccountService.STS_CLIENT_ID);
-        if (sts != null) {
-            clients.add(sts);
+        for (String clientId : RoleSessionRecords.clientsWithTokens(session, realm)) {
+            ClientModel client = realm.getClientByClientId(clientId);
+            if (client != null) {
+                clients.add(client);
+            }
         }
-        session.clients().searchClientsByAttributes(realm, Map.of(AssumeRoleClients.OPT_IN_ATTRIBUTE, "true"), null, null)
-                .filter(client -> AssumeRoleClients.refusal(client).isEmpty() && !clients.contains(client))
-                .forEach(clients::add);
         return clients;
     }
 
@@ -122,6 +120,7 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
         clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         Set<ClientScopeModel> scopes = Stream.concat(client.getClientScopes(true).values().stream(),
                 client.getClientScopes(false).values().stream()).collect(Collectors.toSet());
+        scopes.add(client); // its own mappers
         ClientSessionContext context = DefaultClientSessionContext.fromClientSessionAndClientScopes(clientSession, scopes, null, session);
         return OwnedClaimMappers.rewriting(session, context, userSession, client, RoleTokenClaims.acr(clientSession), null, false);
     }

@@ -35,8 +35,9 @@ public final class OwnedClaimMappers {
 
     /**
      * The first mapper of {@code clientSessionCtx} that rewrites an owned claim of the role session {@code userSession}
-     * in an introspection or userinfo answer (and, when {@code idToken}, in an ID token), described for the audit; or
-     * empty.
+     * in an introspection or userinfo answer (and, when {@code idToken}, in an ID token; when not, the token was minted by
+     * the exchange, whose audience is the caller's, so an introspection audience counts too), described for the
+     * audit; or empty.
      */
     public static Optional<String> rewriting(KeycloakSession session, ClientSessionContext clientSessionCtx, UserSessionModel userSession,
                                              ClientModel client, String acr, Long authTime, boolean idToken) {
@@ -74,6 +75,11 @@ public final class OwnedClaimMappers {
                         probe(new AccessToken(), subject, client, userSession, acr, authTime), entry.getKey(), session, userSession,
                         clientSessionCtx);
                 claim = rewritten(written, subject, client, userSession, acr, authTime);
+                if (claim == null && !idToken && written != null && written.getAudience() != null && written.getAudience().length > 0) {
+                    // A role token's audience is what the caller asked for: Keycloak lets a client in the introspection
+                    // answer's audience introspect a token without one.
+                    claim = "aud";
+                }
                 where = "introspection answer";
             }
             if (claim != null) {

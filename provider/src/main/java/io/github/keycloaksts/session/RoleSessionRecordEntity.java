@@ -26,6 +26,8 @@ import jakarta.persistence.Table;
                 + " and r.roleId = :roleId and r.expiresAt > :now order by r.issuedAt desc"),
         @NamedQuery(name = "stsRoleSessionTokensOfClient", query = "select r from RoleSessionRecordEntity r where r.realmId = :realmId"
                 + " and r.clientId = :clientId and r.kind = 'token' and r.expiresAt > :now and r.issuedAt <= :until"),
+        @NamedQuery(name = "stsRoleSessionClientsWithTokens", query = "select distinct r.clientId from RoleSessionRecordEntity r"
+                + " where r.realmId = :realmId and r.kind = 'token' and r.expiresAt > :now and r.clientId is not null"),
         @NamedQuery(name = "stsDeleteExpiredRoleSessions", query = "delete from RoleSessionRecordEntity r where r.expiresAt <= :now"),
         @NamedQuery(name = "stsDeleteRoleSessionsOfRealm", query = "delete from RoleSessionRecordEntity r where r.realmId = :realmId"),
         @NamedQuery(name = "stsDeleteRoleSessionsOfRole", query = "delete from RoleSessionRecordEntity r where r.realmId = :realmId"

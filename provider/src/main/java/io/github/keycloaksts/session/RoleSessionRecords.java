@@ -112,6 +112,12 @@ public final class RoleSessionRecords {
                 .setParameter("now", (long) Time.currentTime()).setParameter("until", untilMillis).getResultList();
     }
 
+    /** The client IDs that obtained role tokens of this realm not yet expired. */
+    public static List<String> clientsWithTokens(KeycloakSession session, RealmModel realm) {
+        return em(session).createNamedQuery("stsRoleSessionClientsWithTokens", String.class)
+                .setParameter("realmId", realm.getId()).setParameter("now", (long) Time.currentTime()).getResultList();
+    }
+
     static int deleteExpired(KeycloakSession session, long nowSeconds) {
         return em(session).createNamedQuery("stsDeleteExpiredRoleSessions").setParameter("now", nowSeconds).executeUpdate();
     }
