@@ -3,33 +3,27 @@ package io.github.keycloaksts.account;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
-import org.keycloak.provider.ProviderEventListener;
 
 /**
- * Keeps the {@link AccountRegistry} in step with realm life: a realm created by a platform administrator or an
- * import at start-up claims the ID its representation carries (anyone else is refused: {@code admin/RealmCreation}), a
- * deleted realm's IDs are retired, and IDs of realms from earlier versions are registered once at startup. Each runs in the transaction of the change itself.
+ * Keeps the {@link AccountRegistry} in step with realm life: a deleted realm's IDs are retired in the transaction of
+ * the deletion, and IDs of realms from earlier versions are registered once at start-up. (A realm created with an ID
+ * claims it through {@code admin/RealmCreation}, which also refuses anyone but a platform administrator.)
  */
-public final class AccountRegistryEvents implements ProviderEventListener {
+public final class AccountRegistryEvents {
 
-    public static void register(KeycloakSessionFactory factory) {
-        factory.register(new AccountRegistryEvents(factory));
+    private AccountRegistryEvents() {
     }
 
-    private final KeycloakSessionFactory factory;
-
-    private AccountRegistryEvents(KeycloakSessionFactory factory) {
-        this.factory = factory;
-    }
-
-    @Override
-    public void onEvent(ProviderEvent event) {
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event) {
         if (event instanceof RealmModel.RealmRemovedEvent removed) {
             new AccountRegistry(removed.getKeycloakSession()).released(removed.getRealm());
-        } else if (event instanceof PostMigrationEvent) {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> new AccountRegistry(session).migrateOnce());
         }
+    }
+
+    /** At start-up, before the pass over every realm. */
+    public static void startUp(KeycloakSessionFactory factory) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> new AccountRegistry(session).migrateOnce());
     }
 }

@@ -9,7 +9,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-/** Startup work over every realm, each in a transaction of its own, so one realm's failure does not undo the others'. */
+/** Start-up work over every realm: one pass, one transaction per realm, so one realm's failure does not undo the others'. */
 public final class EveryRealm {
 
     private static final Logger LOG = Logger.getLogger(EveryRealm.class);
@@ -18,25 +18,39 @@ public final class EveryRealm {
     }
 
     /**
-     * Runs {@code work} for each realm with the session's context set to it. A failure is logged with
-     * {@code what} and the realm, and the next realm goes on: another node may be doing the same work at the same
-     * moment, and the next start retries.
+     * Runs {@code steps} for each realm, in order, in one transaction with the session's context set to it; returns how
+     * many realms there were. When that transaction fails, the realm's steps run again each in a transaction of its
+     * own, so one failing step (another node doing the same work at the same moment; the next start retries) does not
+     * undo the others. Failures are logged with {@code what} and the realm.
      */
-    public static void each(KeycloakSessionFactory factory, String what, BiConsumer<KeycloakSession, RealmModel> work) {
+    public static int each(KeycloakSessionFactory factory, String what, List<BiConsumer<KeycloakSession, RealmModel>> steps) {
         List<String> realmIds = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 session -> session.realms().getRealmsStream().map(RealmModel::getId).toList());
         for (String realmId : realmIds) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                    RealmModel realm = session.realms().getRealm(realmId);
-                    if (realm != null) {
-                        session.getContext().setRealm(realm);
-                        work.accept(session, realm);
+            if (!run(factory, realmId, steps)) {
+                steps.forEach(step -> {
+                    if (!run(factory, realmId, List.of(step))) {
+                        LOG.warnf("Could not %s in realm %s (one step)", what, realmId);
                     }
                 });
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not %s in realm %s: %s", what, realmId, e.toString());
             }
+        }
+        return realmIds.size();
+    }
+
+    private static boolean run(KeycloakSessionFactory factory, String realmId, List<BiConsumer<KeycloakSession, RealmModel>> steps) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                RealmModel realm = session.realms().getRealm(realmId);
+                if (realm != null) {
+                    session.getContext().setRealm(realm);
+                    steps.forEach(step -> step.accept(session, realm));
+                }
+            });
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debugf("Start-up steps in realm %s failed together: %s", realmId, e.toString());
+            return false;
         }
     }
 }

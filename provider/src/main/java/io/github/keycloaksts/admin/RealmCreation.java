@@ -12,10 +12,10 @@ import jakarta.enterprise.context.ContextNotActiveException;
 import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.resources.admin.AdminAuth;
 
 /**
@@ -33,19 +33,18 @@ import org.keycloak.services.resources.admin.AdminAuth;
  * records it is written in the master realm (the creator's realm; the new one will not exist) in a transaction of its
  * own.
  */
-final class RealmCreation {
+public final class RealmCreation {
 
     static final String ACCOUNT_RESOURCE = "STS_ACCOUNT";
 
     private RealmCreation() {
     }
 
-    static void register(KeycloakSessionFactory factory) {
-        factory.register(event -> {
-            if (event instanceof RealmModel.RealmPostCreateEvent created) {
-                created(created.getKeycloakSession(), created.getCreatedRealm());
-            }
-        });
+    /** Keycloak's model events, as the lifecycle listener hands them on: first, so a refusal undoes the creation. */
+    public static void onEvent(ProviderEvent event) {
+        if (event instanceof RealmModel.RealmPostCreateEvent created) {
+            created(created.getKeycloakSession(), created.getCreatedRealm());
+        }
     }
 
     static void created(KeycloakSession session, RealmModel realm) {

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.exchange.AssumeRoleClients;
 import io.github.keycloaksts.role.AssumableRole;
@@ -19,10 +18,8 @@ import org.jboss.logging.Logger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -51,7 +48,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
  * </ul>
  * Realm creation (an import by whoever may create realms, or {@code --import-realm}) is not checked.
  */
-final class RoleClientGuard {
+public final class RoleClientGuard {
 
     private static final Logger LOG = Logger.getLogger(RoleClientGuard.class);
     private static final String REALM_BEING_CREATED = RoleClientGuard.class.getName() + ".realm-being-created:";
@@ -59,11 +56,8 @@ final class RoleClientGuard {
     private RoleClientGuard() {
     }
 
-    static void register(KeycloakSessionFactory factory) {
-        factory.register(RoleClientGuard::onEvent);
-    }
-
-    private static void onEvent(ProviderEvent event) {
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event) {
         if (event instanceof ClientModel.ClientUpdatedEvent updated) {
             clientUpdated(updated.getKeycloakSession(), updated.getUpdatedClient());
         } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
@@ -74,8 +68,6 @@ final class RoleClientGuard {
             KeycloakSession session = created.getKeycloakSession();
             session.removeAttribute(REALM_BEING_CREATED + created.getCreatedRealm().getId());
             lockAll(session, created.getCreatedRealm());
-        } else if (event instanceof PostMigrationEvent started) {
-            lockAllRealms(started.getFactory());
         }
     }
 
@@ -241,16 +233,13 @@ final class RoleClientGuard {
 
     // ---------------------------------------------------------------- locking
 
-    private static void lockAll(KeycloakSession session, RealmModel realm) {
+    /** Gives every role client of {@code realm} its locked shape (at start-up and after a realm import). */
+    public static void lockAll(KeycloakSession session, RealmModel realm) {
         new AssumableRoleStore(session, realm).list().forEach(role -> {
             if (AssumableRoleStore.lock(role)) {
                 LOG.infof("Locked role client %s of realm %s (client authentication, flows and grants off)",
                         AssumableRole.clientIdOf(role.name()), realm.getName());
             }
         });
-    }
-
-    private static void lockAllRealms(KeycloakSessionFactory factory) {
-        EveryRealm.each(factory, "lock the role clients", RoleClientGuard::lockAll);
     }
 }

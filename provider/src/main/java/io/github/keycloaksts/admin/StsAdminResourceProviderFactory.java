@@ -30,8 +30,6 @@ public final class StsAdminResourceProviderFactory implements AdminRealmResource
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        RoleClientGuard.register(factory);
-        RealmCreation.register(factory);
     }
 
     @Override

@@ -36,7 +36,6 @@ import org.keycloak.models.RoleContainerModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
@@ -176,15 +175,34 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        if (pageOn()) {
-            factory.register(this::onEvent);
+    }
+
+    /** Whether Keycloak's declarative admin pages are on (feature {@code declarative-ui}). */
+    public static boolean pageOn() {
+        return Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI);
+    }
+
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event, boolean pageOn) {
+        if (pageOn) {
+            onEvent(event);
         } else {
-            factory.register(AssumableRolesPageProviderFactory::onEventWithPageOff);
+            onEventWithPageOff(event);
         }
     }
 
-    static boolean pageOn() {
-        return Profile.isFeatureEnabled(Profile.Feature.DECLARATIVE_UI);
+    /**
+     * At start-up, for each realm: with the page on, heals entries that went stale while it was off or not deployed
+     * and adds those of roles created meanwhile; with the page off, removes the entries, which nothing would keep in
+     * step. A failure can be another node doing the same (the entry IDs are the role clients' IDs): the next start or
+     * the next change of a role of the realm retries.
+     */
+    public static void startUp(KeycloakSession session, RealmModel realm, boolean pageOn) {
+        if (pageOn) {
+            RoleMirror.reconcile(session, realm);
+        } else {
+            RoleMirror.clear(session, realm);
+        }
     }
 
     /** The page is off: entries that arrive with a realm import or were left from a time it was on go away. */
@@ -194,8 +212,6 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
         } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
             RoleMirror.realmBeingCreated(created.getKeycloakSession(), created.getCreatedRealm().getId(), false);
             RoleMirror.clear(created.getKeycloakSession(), created.getCreatedRealm());
-        } else if (event instanceof PostMigrationEvent started) {
-            RoleMirror.reconcileAll(started.getFactory(), false);
         }
     }
 
@@ -500,7 +516,7 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
 
     // ---------------------------------------------------------------- keeping entries in step
 
-    private void onEvent(ProviderEvent event) {
+    private static void onEvent(ProviderEvent event) {
         if (event instanceof AssumableRoleChangedEvent changed) {
             MirrorSync.roleChanged(changed.session(), changed.realm().getId(), changed.roleName());
         } else if (event instanceof RealmModel.RealmCreationEvent created) {
@@ -536,8 +552,6 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             }
         } else if (event instanceof RoleModel.RoleNameChangeEvent renamed) {
             realmChanged(renamed.getKeycloakSession(), renamed.getRealm().getId());
-        } else if (event instanceof PostMigrationEvent started) {
-            RoleMirror.reconcileAll(started.getFactory(), true);
         }
     }
 

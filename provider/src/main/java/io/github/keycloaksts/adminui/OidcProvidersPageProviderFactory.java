@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
-import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
@@ -21,7 +20,6 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderEvent;
@@ -97,25 +95,26 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        boolean pageOn = AssumableRolesPageProviderFactory.pageOn();
-        factory.register(event -> onEvent(event, pageOn));
     }
 
     @Override
     public void close() {
     }
 
-    static void onEvent(ProviderEvent event, boolean pageOn) {
-        if (event instanceof PostMigrationEvent started) {
-            EveryRealm.each(started.getFactory(), "bring the page \"" + PROVIDER_ID + "\" in step with the identity providers",
-                    (session, realm) -> syncing(session, () -> {
-                        if (pageOn) {
-                            reconcile(session, realm);
-                        } else {
-                            entries(realm).forEach(realm::removeComponent);
-                        }
-                    }));
-        } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
+    /** At start-up, for each realm: the entries in step with the identity providers, or gone with the page off. */
+    public static void startUp(KeycloakSession session, RealmModel realm, boolean pageOn) {
+        syncing(session, () -> {
+            if (pageOn) {
+                reconcile(session, realm);
+            } else {
+                entries(realm).forEach(realm::removeComponent);
+            }
+        });
+    }
+
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event, boolean pageOn) {
+        if (event instanceof RealmModel.RealmPostCreateEvent created) {
             // A realm import: entries in the file were let through (validateConfiguration); rebuild them from the
             // imported identity providers, or drop them with the page off.
             KeycloakSession session = created.getKeycloakSession();

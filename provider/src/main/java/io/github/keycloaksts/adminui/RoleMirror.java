@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.jboss.logging.Logger;
@@ -15,7 +14,6 @@ import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.ui.extend.UiPageProvider;
 
@@ -171,24 +169,5 @@ final class RoleMirror {
     /** Removes every entry of {@code realm}: the page is off (feature {@code declarative-ui}), so nothing mirrors. */
     static void clear(KeycloakSession session, RealmModel realm) {
         syncing(session, () -> entries(realm).values().forEach(realm::removeComponent));
-    }
-
-    /**
-     * At startup: every realm, each in a transaction of its own. With the page on, heals entries that went stale
-     * while it was off or not deployed (an older version of the extension, a Keycloak that did not load the provider)
-     * and adds the entries of roles created meanwhile; with the page off, removes the entries, which nothing would
-     * keep in step.
-     */
-    static void reconcileAll(KeycloakSessionFactory factory, boolean pageOn) {
-        // A failure can be another node doing the same at the same moment (the entry IDs are the role clients' IDs, so
-        // both cannot succeed); the next start or the next change of a role of the realm retries.
-        EveryRealm.each(factory, "bring the page \"" + AssumableRolesPageProviderFactory.PROVIDER_ID + "\" in step with its roles",
-                (session, realm) -> {
-                    if (pageOn) {
-                        reconcile(session, realm);
-                    } else {
-                        clear(session, realm);
-                    }
-                });
     }
 }

@@ -1,6 +1,5 @@
 package io.github.keycloaksts.exchange;
 
-import io.github.keycloaksts.session.OidcProviderEvents;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -26,10 +25,6 @@ public final class AssumeRoleTokenExchangeProviderFactory implements TokenExchan
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // AssumeRoleWithOIDC: deleting or disabling an OIDC provider ends the role sessions it produced.
-        OidcProviderEvents.register(factory);
-        // Switches on sts or an opted-in client end the role tokens it obtained for good.
-        ExchangeClientChanges.register(factory);
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderEvent;
 
@@ -31,11 +30,8 @@ public final class ExchangeClientChanges {
     private ExchangeClientChanges() {
     }
 
-    public static void register(KeycloakSessionFactory factory) {
-        factory.register(ExchangeClientChanges::onEvent);
-    }
-
-    static void onEvent(ProviderEvent event) {
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event) {
         if (event instanceof ClientModel.ClientUpdatedEvent updated) {
             ClientModel client = updated.getUpdatedClient();
             endedUntil(client, Time.currentTimeMillis()).ifPresent(until ->

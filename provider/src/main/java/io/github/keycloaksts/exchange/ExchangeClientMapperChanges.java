@@ -12,11 +12,7 @@ import io.github.keycloaksts.session.RoleSessionRecordEntity;
 import io.github.keycloaksts.session.RoleSessionRecords;
 import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.common.util.Time;
-import org.keycloak.events.Event;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -24,7 +20,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.services.util.DefaultClientSessionContext;
@@ -40,45 +35,17 @@ import org.keycloak.storage.adapter.InMemoryUserAdapter;
  * records of role-session starts) with all its default and optional scopes after each such change, and revokes the
  * recorded tokens of a client that now rewrites owned claims.
  */
-public final class ExchangeClientMapperChanges implements EventListenerProviderFactory, EventListenerProvider {
+public final class ExchangeClientMapperChanges {
 
-    public static final String ID = "sts-exchange-client-mappers";
     private static final Logger LOG = Logger.getLogger(ExchangeClientMapperChanges.class);
     private static final Set<ResourceType> MAPPER_CHANGES = Set.of(ResourceType.PROTOCOL_MAPPER, ResourceType.CLIENT_SCOPE,
             ResourceType.CLIENT_SCOPE_CLIENT_MAPPING, ResourceType.CLIENT);
 
-    private final KeycloakSession session;
-
-    public ExchangeClientMapperChanges() {
-        this(null);
+    private ExchangeClientMapperChanges() {
     }
 
-    private ExchangeClientMapperChanges(KeycloakSession session) {
-        this.session = session;
-    }
-
-    @Override
-    public EventListenerProvider create(KeycloakSession session) {
-        return new ExchangeClientMapperChanges(session);
-    }
-
-    @Override
-    public boolean isGlobal() {
-        return true;
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void onEvent(Event event) {
-        // user events: nothing to do
-    }
-
-    @Override
-    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+    /** An admin event of any realm, as the lifecycle listener hands it on, in the request's session and transaction. */
+    public static void onAdminEvent(KeycloakSession session, AdminEvent event) {
         if (!MAPPER_CHANGES.contains(event.getResourceType()) || event.getRealmId() == null) {
             return;
         }
@@ -87,8 +54,8 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
                 .noneMatch(c -> RoleSessionStorageComponent.PROVIDER_ID.equals(c.getProviderId()))) {
             return;
         }
-        for (ClientModel client : exchangeClients(realm)) {
-            rewriting(realm, client).ifPresent(reason -> {
+        for (ClientModel client : exchangeClients(session, realm)) {
+            rewriting(session, realm, client).ifPresent(reason -> {
                 List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, client.getClientId(),
                         Time.currentTimeMillis());
                 RoleSessionMarks marks = new RoleSessionMarks(session);
@@ -100,7 +67,7 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
     }
 
     /** The clients that hold unexpired role tokens of the realm, by their records (only they have tokens to end). */
-    private List<ClientModel> exchangeClients(RealmModel realm) {
+    private static List<ClientModel> exchangeClients(KeycloakSession session, RealmModel realm) {
         List<ClientModel> clients = new ArrayList<>();
         for (String clientId : RoleSessionRecords.clientsWithTokens(session, realm)) {
             ClientModel client = realm.getClientByClientId(clientId);
@@ -112,7 +79,7 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
     }
 
     /** The client's mappers over every scope a token of it can carry, tried on a probe user. */
-    private Optional<String> rewriting(RealmModel realm, ClientModel client) {
+    private static Optional<String> rewriting(KeycloakSession session, RealmModel realm, ClientModel client) {
         InMemoryUserAdapter probe = new InMemoryUserAdapter(session, realm, "sts-mapper-probe");
         probe.setUsername("sts-mapper-probe");
         RequestOnlySession userSession = new RequestOnlySession(realm, probe, null, AssumeRoleTokenExchangeProvider.AUTH_METHOD);
@@ -123,17 +90,5 @@ public final class ExchangeClientMapperChanges implements EventListenerProviderF
         scopes.add(client); // its own mappers
         ClientSessionContext context = DefaultClientSessionContext.fromClientSessionAndClientScopes(clientSession, scopes, null, session);
         return OwnedClaimMappers.rewriting(session, context, userSession, client, RoleTokenClaims.acr(clientSession), null, false);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -4,7 +4,6 @@ import io.github.keycloaksts.federation.OidcProviders;
 import org.jboss.logging.Logger;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderEvent;
 
@@ -21,11 +20,8 @@ public final class OidcProviderEvents {
     private OidcProviderEvents() {
     }
 
-    public static void register(KeycloakSessionFactory factory) {
-        factory.register(OidcProviderEvents::onEvent);
-    }
-
-    static void onEvent(ProviderEvent event) {
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event) {
         if (event instanceof RealmModel.IdentityProviderRemovedEvent removed) {
             IdentityProviderModel model = removed.getRemovedIdentityProvider();
             if (OidcProviders.isOpenIdConnect(model)) {

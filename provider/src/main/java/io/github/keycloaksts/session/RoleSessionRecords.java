@@ -13,7 +13,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
@@ -132,11 +131,8 @@ public final class RoleSessionRecords {
 
     // ---------------------------------------------------------------- lifecycle
 
-    static void register(KeycloakSessionFactory factory) {
-        factory.register(RoleSessionRecords::onEvent);
-    }
-
-    private static void onEvent(ProviderEvent event) {
+    /** Keycloak's model events, as the lifecycle listener hands them on. */
+    public static void onEvent(ProviderEvent event) {
         if (event instanceof RealmModel.RealmRemovedEvent removed) {
             // No foreign key to REALM (Keycloak removes a realm's rows in its own order): delete with the realm.
             em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRealm")
@@ -147,13 +143,11 @@ public final class RoleSessionRecords {
             em(removed.getKeycloakSession()).createNamedQuery("stsDeleteRoleSessionsOfRole")
                     .setParameter("realmId", removed.getClient().getRealm().getId())
                     .setParameter("roleId", removed.getClient().getId()).executeUpdate();
-        } else if (event instanceof PostMigrationEvent started) {
-            scheduleCleanup(started.getFactory());
         }
     }
 
     /** Like Keycloak's ClearExpiredEvents: every {@code scheduled.interval} (default 900 s), on one node of the cluster. */
-    private static void scheduleCleanup(KeycloakSessionFactory factory) {
+    public static void scheduleCleanup(KeycloakSessionFactory factory) {
         long interval = Config.scope("scheduled").getLong("interval", 900L) * 1000;
         try (KeycloakSession session = factory.create()) {
             TimerProvider timer = session.getProvider(TimerProvider.class);

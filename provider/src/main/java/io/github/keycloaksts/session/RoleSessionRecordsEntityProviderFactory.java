@@ -44,7 +44,6 @@ public final class RoleSessionRecordsEntityProviderFactory implements JpaEntityP
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        RoleSessionRecords.register(factory);
     }
 
     @Override

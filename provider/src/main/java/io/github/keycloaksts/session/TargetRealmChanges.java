@@ -3,15 +3,10 @@ package io.github.keycloaksts.session;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.common.util.Time;
-import org.keycloak.events.Event;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.storage.UserStorageProvider;
 
@@ -25,43 +20,15 @@ import org.keycloak.storage.UserStorageProvider;
  * stored), inside the request's transaction. It marks the realm's role sessions up to that moment as ended for good
  * ({@link RoleSessionMarks#endTargetRealm}), which {@link LiveRoleSessions} checks on every look-up.
  */
-public final class TargetRealmChanges implements EventListenerProviderFactory, EventListenerProvider {
+public final class TargetRealmChanges {
 
-    public static final String ID = "sts-target-realm-changes";
     private static final Logger LOG = Logger.getLogger(TargetRealmChanges.class);
 
-    private final KeycloakSession session;
-
-    public TargetRealmChanges() {
-        this(null);
+    private TargetRealmChanges() {
     }
 
-    private TargetRealmChanges(KeycloakSession session) {
-        this.session = session;
-    }
-
-    @Override
-    public EventListenerProvider create(KeycloakSession session) {
-        return new TargetRealmChanges(session);
-    }
-
-    @Override
-    public boolean isGlobal() {
-        return true;
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void onEvent(Event event) {
-        // user events: nothing to do
-    }
-
-    @Override
-    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+    /** An admin event of any realm, as the lifecycle listener hands it on, in the request's session and transaction. */
+    public static void onAdminEvent(KeycloakSession session, AdminEvent event) {
         if (event.getResourceType() != ResourceType.REALM || event.getRealmId() == null) {
             return; // realm fields change only in realm events (UPDATE, and ACTION for logout-all)
         }
@@ -94,17 +61,5 @@ public final class TargetRealmChanges implements EventListenerProviderFactory, E
     private static boolean servesRoleSessions(RealmModel realm) {
         return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
                 .anyMatch(component -> RoleSessionStorageComponent.PROVIDER_ID.equals(component.getProviderId()));
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

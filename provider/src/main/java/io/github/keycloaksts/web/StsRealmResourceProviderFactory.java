@@ -2,7 +2,6 @@ package io.github.keycloaksts.web;
 
 import java.util.Map;
 
-import io.github.keycloaksts.account.AccountRegistryEvents;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -26,7 +25,6 @@ public final class StsRealmResourceProviderFactory implements RealmResourceProvi
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        AccountRegistryEvents.register(factory);
     }
 
     @Override
