@@ -309,6 +309,6 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     }
 
     private static ComponentValidationException invalid(String message) {
-        return AssumableRolesPageProviderFactory.invalid(message);
+        return PageValidation.invalid(message);
     }
 }

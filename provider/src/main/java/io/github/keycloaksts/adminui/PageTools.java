@@ -67,23 +67,23 @@ final class PageTools {
             Account account = validation.account();
             String trustText = PageEntry.first(config, PageEntry.TRUST_POLICY);
             if (trustText == null) {
-                throw AssumableRolesPageProviderFactory.invalid("trustPolicy: required");
+                throw PageValidation.invalid("trustPolicy: required");
             }
             PolicyDocument trustPolicy = validation.trustPolicy(TextNode.valueOf(trustText), "trustPolicy.");
             String roleName = stored != null ? stored.getName() : PageEntry.first(config, PageEntry.ROLE_NAME);
             if (roleName == null || !RoleArn.isValidRoleName(roleName)) {
-                throw AssumableRolesPageProviderFactory.invalid("roleName: required to test access (1 to 64 letters, digits and _.@+=,-)");
+                throw PageValidation.invalid("roleName: required to test access (1 to 64 letters, digits and _.@+=,-)");
             }
             RoleArn roleArn = RoleArn.of(account.accountId(), roleName);
             AssumableRole role = stored == null ? null : roles.find(stored.getName()).orElse(null);
             String answer = principal != null
                     ? testAccess(principal, PageEntry.first(config, TEST_CONTEXT), roleArn, role, trustPolicy)
                     : preview(session, realm, roleArn, role, trustPolicy);
-            throw AssumableRolesPageProviderFactory.invalid(answer);
+            throw PageValidation.invalid(answer);
         } catch (AdminApiException e) {
-            throw AssumableRolesPageProviderFactory.invalid(e.message());
+            throw PageValidation.invalid(e.message());
         } catch (RoleValidationException e) {
-            throw AssumableRolesPageProviderFactory.invalid(e.getMessage());
+            throw PageValidation.invalid(e.getMessage());
         }
     }
 
@@ -94,12 +94,12 @@ final class PageTools {
         JsonNode contextNode = null;
         if (contextText != null && !contextText.isBlank()) {
             if (contextText.length() > 16 * 1024) {
-                throw AssumableRolesPageProviderFactory.invalid(TEST_CONTEXT + ": larger than 16384 characters");
+                throw PageValidation.invalid(TEST_CONTEXT + ": larger than 16384 characters");
             }
             try {
                 contextNode = JSON.readTree(contextText);
             } catch (Exception e) {
-                throw AssumableRolesPageProviderFactory.invalid(TEST_CONTEXT + ": not valid JSON");
+                throw PageValidation.invalid(TEST_CONTEXT + ": not valid JSON");
             }
         }
         Map<ConditionKey, Object> given = SimulationInput.context(contextNode, TEST_CONTEXT);

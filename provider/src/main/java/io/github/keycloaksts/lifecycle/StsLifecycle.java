@@ -8,6 +8,7 @@ import io.github.keycloaksts.admin.RealmCreation;
 import io.github.keycloaksts.admin.RoleClientGuard;
 import io.github.keycloaksts.adminui.AssumableRolesPageProviderFactory;
 import io.github.keycloaksts.adminui.OidcProvidersPageProviderFactory;
+import io.github.keycloaksts.adminui.PageEvents;
 import io.github.keycloaksts.exchange.ExchangeClientChanges;
 import io.github.keycloaksts.exchange.ExchangeClientMapperChanges;
 import io.github.keycloaksts.session.OidcProviderEvents;
@@ -82,7 +83,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
         RoleSessionRecords.onEvent(event);
         OidcProviderEvents.onEvent(event);
         ExchangeClientChanges.onEvent(event);
-        AssumableRolesPageProviderFactory.onEvent(event, pageOn);
+        PageEvents.onEvent(event, pageOn);
         OidcProvidersPageProviderFactory.onEvent(event, pageOn);
     }
 
@@ -92,7 +93,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
         RoleSessionRecords.scheduleCleanup(factory);
         int realms = EveryRealm.each(factory, "start keycloak-sts", List.of(
                 RoleClientGuard::lockAll,
-                (session, realm) -> AssumableRolesPageProviderFactory.startUp(session, realm, pageOn),
+                (session, realm) -> PageEvents.startUp(session, realm, pageOn),
                 (session, realm) -> OidcProvidersPageProviderFactory.startUp(session, realm, pageOn)));
         LOG.infof("keycloak-sts started on %d realms in %d ms", realms, (System.nanoTime() - started) / 1_000_000);
     }

@@ -17,7 +17,7 @@ class AssumableRolesPageProviderFactoryTest {
             "roleName: role o'neil {0} } already exists",
             "plain"})
     void theAdminSeesTheMessageUnchanged(String message) {
-        assertThat(MessageFormat.format(AssumableRolesPageProviderFactory.invalid(message).getMessage(), (Object[]) null))
+        assertThat(MessageFormat.format(PageValidation.invalid(message).getMessage(), (Object[]) null))
                 .isEqualTo(message);
     }
 }
