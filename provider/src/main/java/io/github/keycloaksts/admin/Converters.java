@@ -3,7 +3,6 @@ package io.github.keycloaksts.admin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
@@ -96,10 +95,5 @@ final class Converters {
 
     static RevokedSessionsRepresentation revoked(AssumableRole role, List<String> accounts) {
         return new RevokedSessionsRepresentation(role.name(), accounts);
-    }
-
-    private static String text(Map<String, Object> event, String key) {
-        Object value = event.get(key);
-        return value == null ? null : value.toString();
     }
 }

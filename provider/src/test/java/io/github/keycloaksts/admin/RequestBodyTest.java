@@ -60,7 +60,8 @@ class RequestBodyTest {
     }
 
     @ParameterizedTest(name = "[{index}] <{0}>")
-    @ValueSource(strings = {"{", "{\"accountId\":}", "{accountId: \"11223344\"}", "{'accountId':'11223344'}", "{\"a\":1,}"})
+    @ValueSource(strings = {"{", "{\"accountId\":}", "{accountId: \"11223344\"}", "{'accountId':'11223344'}", "{\"a\":1,}",
+            "{\"accountId\":\"11223344\"} garbage", "{\"accountId\":\"11223344\"}{\"accountId\":\"99999999\"}"})
     void malformedJsonIsRefusedWithoutEchoingTheParserError(String body) {
         assertRefused(body, null, "request body: not valid JSON");
     }
