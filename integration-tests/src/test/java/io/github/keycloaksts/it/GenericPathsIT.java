@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.CookieBrowser;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.RoleTokens;
@@ -111,6 +113,13 @@ class GenericPathsIT {
         JsonNode events = Http.get(server.adminUrl(realm) + "/events?type=" + type + "&max=1", admin.token()).json();
         assertThat(events).as(type + " events of " + realm).isNotEmpty();
         return events.get(0);
+    }
+
+    /** The ID at the end of a 201's {@code Location}. */
+    String createdId(Http.Response response) {
+        created(response);
+        String location = response.header("Location");
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     static long now() {
@@ -810,13 +819,6 @@ class GenericPathsIT {
             return new RoleTokens(server, TARGET, "inspector", "inspector-secret-1");
         }
 
-        /** The ID at the end of a 201's {@code Location}. */
-        String createdId(Http.Response response) {
-            created(response);
-            String location = response.header("Location");
-            return location.substring(location.lastIndexOf('/') + 1);
-        }
-
         /** A refusal of ours in the target's admin events: {@code error} set, the reason naming {@code text}. */
         boolean refusalRecorded(String text) {
             JsonNode events = Http.get(server.adminUrl(TARGET) + "/admin-events?max=100", admin.token()).json();
@@ -1155,5 +1157,326 @@ class GenericPathsIT {
             tokens.assertLive("another account's token", oscarOps);
         }
 
+    }
+
+    // ---- yet more rows of the path matrix: source grants through groups, anchors, role-session users, secrets --------
+
+    /**
+     * Rows of the path matrix that were gaps: the grant held through a group, the source client's audience mapper and
+     * a brute-force lockout on the source side; the role-session store's component, the anchors and the role-session
+     * users, client secrets and Keycloak's own session endpoints on the target side.
+     */
+    @Nested
+    class StillMoreKeycloakPaths {
+
+        String consoleUrl() {
+            return server.realmUrl(TARGET) + "/sts/console";
+        }
+
+        /** The role-session store of the target: the component {@code sts-role-sessions}. */
+        JsonNode roleSessionStore() {
+            JsonNode components = Http.get(server.adminUrl(TARGET) + "/components?type=org.keycloak.storage.UserStorageProvider",
+                    admin.token()).json();
+            List<JsonNode> ours = new ArrayList<>();
+            components.forEach(c -> {
+                if ("sts-role-sessions".equals(c.path("providerId").asText())) {
+                    ours.add(c);
+                }
+            });
+            assertThat(ours).hasSize(1);
+            return ours.get(0);
+        }
+
+        /** A confidential client {@code deployer} of the target that opted in to AssumeRole. */
+        String createDeployer() {
+            return createdId(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "deployer", "publicClient", false,
+                    "secret", "deployer-secret-1", "standardFlowEnabled", false,
+                    "attributes", Map.of("sts.assume-role.enabled", "true")), admin.token()));
+        }
+
+        Http.Response deployerExchange(String secret) {
+            Map<String, String> form = sts.form(tokens.signIn(SOURCE, "sam"), OPS);
+            form.put("client_id", "deployer");
+            form.put("client_secret", secret);
+            return sts.exchange(TARGET, form);
+        }
+
+        // -- the source side ---------------------------------------------------------------------------------------
+
+        @Test
+        void deletingTheGroupThatGrantsTheRoleEndsItsMembersTokens() {
+            String group = createdId(Http.sendJson("POST", server.adminUrl(SOURCE) + "/groups", Map.of("name", "assumers"), admin.token()));
+            ok(Http.sendJson("POST", server.adminUrl(SOURCE) + "/groups/" + group + "/role-mappings/realm",
+                    List.of(tokens.realmRole(SOURCE, "assumer")), admin.token()));
+            String gus = admin.createUser(SOURCE, "gus", "gus-pass-1", null, List.of());
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE) + "/users/" + gus + "/groups/" + group, Map.of(), admin.token()));
+            String gusOps = tokens.assume(SOURCE, "gus", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+
+            ok(Http.delete(server.adminUrl(SOURCE) + "/groups/" + group, admin.token()));
+
+            tokens.assertEndsWithinOneSecond("gus's ops token, granted through the group", gusOps);
+            assertAdminEvent(SOURCE, "DELETE", "groups/" + group);
+            Http.Response refused = tokens.tryExchange(tokens.signIn(SOURCE, "gus"), OPS);
+            assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
+            assertThat(refused.json().get("access_token")).isNull();
+            tokens.assertLive("sam's ops token (his own role mapping)", samOps);
+        }
+
+        @Test
+        void removingTheSourceClientsStsAudienceMapperRefusesNewExchangesOnly() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String app = admin.clientUuid(SOURCE, "app");
+            String mapper = null;
+            for (JsonNode model : Http.get(server.adminUrl(SOURCE) + "/clients/" + app + "/protocol-mappers/models", admin.token()).json()) {
+                if ("audience sts".equals(model.path("name").asText())) {
+                    mapper = model.get("id").asText();
+                }
+            }
+            assertThat(mapper).as("the mapper audience sts of app").isNotNull();
+
+            ok(Http.delete(server.adminUrl(SOURCE) + "/clients/" + app + "/protocol-mappers/models/" + mapper, admin.token()));
+
+            assertAdminEvent(SOURCE, "DELETE", "clients/" + app + "/protocol-mappers/models/" + mapper);
+            String withoutAudience = tokens.signIn(SOURCE, "sam");
+            assertThat(Http.claims(withoutAudience).path("aud").toString()).as("app's new token's audience").doesNotContain("\"sts\"");
+            Http.Response refused = tokens.tryExchange(withoutAudience, OPS);
+            assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
+            assertThat(refused.json().get("access_token")).isNull();
+            // By design: the subject token's audience was checked when it was exchanged.
+            tokens.assertLive("sam's ops token", samOps);
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void aPermanentBruteForceLockoutOfTheSourceUserEndsHisTokens() {
+            ok(Http.sendJson("PUT", server.adminUrl(SOURCE), Map.of("bruteForceProtected", true, "permanentLockout", true,
+                    "failureFactor", 1), admin.token()));
+            String lou = admin.createUserWithRealmRole(SOURCE, "lou", "lou-pass-1", "assumer");
+            String louOps = tokens.assume(SOURCE, "lou", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+
+            for (int i = 0; i < 2; i++) {
+                Http.Response failed = Http.passwordGrant(server, SOURCE, "app", "lou", "wrong-pass-" + i);
+                assertThat(failed.status()).as(failed.toString()).isEqualTo(400);
+            }
+
+            assertThat(Http.get(server.adminUrl(SOURCE) + "/users/" + lou, admin.token()).json().get("enabled").asBoolean())
+                    .as("lou, disabled by Keycloak").isFalse();
+            tokens.assertEndsWithinOneSecond("lou's ops token", louOps);
+            assertThat(lastEvent(SOURCE, "USER_DISABLED_BY_PERMANENT_LOCKOUT").path("userId").asText()).isEqualTo(lou);
+            tokens.assertLive("sam's ops token", samOps);
+        }
+
+        @Test
+        void endingTheSourceSessionThroughTheAccountApiEndsItsRoleTokens() {
+            // sue was created through the admin API: she holds the realm's default roles, manage-account among them.
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String otherDevice = tokens.signIn(SOURCE, "sue");
+            String sue = tokens.userId(SOURCE, "sue");
+
+            // The account console's "sign out all other devices" (JSON, or Keycloak answers with the console's page).
+            Http.Response signedOut = Http.sendJson("DELETE", server.realmUrl(SOURCE) + "/account/sessions", Map.of(), otherDevice);
+
+            assertThat(signedOut.status()).as(signedOut.toString()).isBetween(200, 204);
+            tokens.assertEndsWithinOneSecond("sue's ops token of her other session", sueOps);
+            assertThat(lastEvent(SOURCE, "LOGOUT").path("userId").asText()).isEqualTo(sue);
+            tokens.assertLive("sam's ops token", samOps);
+            tokens.assertLive("a token of sue's session that stayed", tokens.exchange(otherDevice, OPS));
+        }
+
+        // -- the target side: the store, anchors and role-session users ----------------------------------------------
+
+        @Test
+        void renamingTheRoleSessionStoreAndChangingItsPriorityChangesNoRoleToken() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            JsonNode store = roleSessionStore();
+            String id = store.get("id").asText();
+            Map<String, Object> rep = new LinkedHashMap<>(Http.JSON.convertValue(store, Map.class));
+            Map<String, Object> config = new LinkedHashMap<>(Http.JSON.convertValue(store.get("config"), Map.class));
+            config.put("priority", List.of("7"));
+            rep.put("config", config);
+            rep.put("name", "role sessions, renamed");
+
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/components/" + id, rep, admin.token()));
+
+            JsonNode after = roleSessionStore();
+            assertThat(after.get("id").asText()).isEqualTo(id);
+            assertThat(after.get("name").asText()).isEqualTo("role sessions, renamed");
+            assertAdminEvent(TARGET, "UPDATE", "components/" + id);
+            sleep(Duration.ofMillis(1200));
+            tokens.assertLive("sam's ops token", samOps);
+            tokens.assertLive("a token issued afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void deletingTheRoleSessionAnchorEndsTheAccountsTokensOfTheRole() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String roleClient = admin.clientUuid(TARGET, "sts-role:ops");
+            JsonNode anchors = Http.get(server.adminUrl(TARGET) + "/users?exact=true&username=sts-role-session." + roleClient + "."
+                    + SOURCE_ID, admin.token()).json();
+            assertThat(anchors).as("the anchor of " + SOURCE + "'s ops sessions").hasSize(1);
+            String anchor = anchors.get(0).get("id").asText();
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/users/" + anchor, admin.token()));
+
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            assertAdminEvent(TARGET, "DELETE", "users/" + anchor);
+            tokens.assertLive("another account's ops token (its own anchor)", oscarOps);
+            tokens.assertLive("a token sam assumes afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void mappingARealmRoleToARoleSessionUserChangesNoRoleToken() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String subject = Http.claims(samOps).get("sub").asText();
+
+            Http.Response mapped = Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + subject + "/role-mappings/realm",
+                    List.of(tokens.realmRole(TARGET, "reader")), admin.token());
+
+            // A role-session user is read-only: Keycloak refuses the mapping.
+            assertThat(mapped.status()).as(mapped.toString()).isEqualTo(400);
+            assertThat(mapped.body()).contains("Could not add user role mappings");
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + subject + "/role-mappings/realm", admin.token()).json()
+                    .findValuesAsText("name")).as("the role-session user's realm roles").doesNotContain("reader");
+            tokens.assertLive("sam's ops token", samOps);
+            String after = tokens.assume(SOURCE, "sam", OPS);
+            assertThat(Http.claims(after).path("realm_access").path("roles").toString()).as("a new ops token").doesNotContain("reader");
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void impersonatingARoleSessionUserYieldsNoRoleClaims() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String samAudit = tokens.assume(SOURCE, "sam", AUDIT);
+            String subject = Http.claims(samOps).get("sub").asText();
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "web", "secret", "web-secret-1",
+                    "publicClient", false, "redirectUris", List.of(consoleUrl())), admin.token()));
+
+            Http.Response impersonated = Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + subject + "/impersonation",
+                    Map.of(), admin.token());
+
+            // Keycloak impersonates the role-session user (it is no service account): the session it opens is no role
+            // session (none of the notes Switch Role writes), so an app's token from it carries no role.
+            assertThat(impersonated.status()).as(impersonated.toString()).isEqualTo(200);
+            assertThat(lastEvent(TARGET, "IMPERSONATE").path("userId").asText()).isEqualTo(subject);
+            CookieBrowser browser = new CookieBrowser(server);
+            for (String cookie : impersonated.headers().getOrDefault("set-cookie", List.of())) {
+                String[] parts = cookie.split(";");
+                String path = "/";
+                for (String part : parts) {
+                    if (part.trim().toLowerCase(Locale.ROOT).startsWith("path=")) {
+                        path = part.trim().substring(5);
+                    }
+                }
+                int eq = parts[0].indexOf('=');
+                browser.plant(parts[0].substring(0, eq).trim(), parts[0].substring(eq + 1).trim(), path);
+            }
+            Http.Response web = browser.codeFlowTokens(TARGET, "web", "web-secret-1", consoleUrl());
+            assertThat(web.status()).as(web.toString()).isEqualTo(200);
+            JsonNode claims = Http.claims(web.accessToken());
+            assertThat(claims.get("sub").asText()).isEqualTo(subject);
+            assertThat(claims.has("realm_access")).as(claims.toString()).isFalse();
+            assertThat(claims.has("resource_access")).as(claims.toString()).isFalse();
+            assertThat(claims.has("role_arn")).as(claims.toString()).isFalse();
+            assertThat(claims.has("act")).as(claims.toString()).isFalse();
+            assertThat(claims.path("aud").toString()).as(claims.toString()).doesNotContain("api");
+            tokens.assertLive("sam's ops token", samOps);
+
+            // The impersonation session hangs on the role session: once it is revoked, the session refreshes nothing.
+            ok(Http.delete(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()));
+            tokens.assertEndsWithinOneSecond("sam's ops token", samOps);
+            Map<String, String> refresh = new LinkedHashMap<>();
+            refresh.put("grant_type", "refresh_token");
+            refresh.put("refresh_token", web.json().get("refresh_token").asText());
+            refresh.put("client_id", "web");
+            refresh.put("client_secret", "web-secret-1");
+            Http.Response refreshed = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", refresh);
+            assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(400);
+            assertThat(refreshed.json().get("access_token")).isNull();
+            tokens.assertLive("sam's audit token", samAudit);
+        }
+
+        // -- the target side: client secrets ----------------------------------------------------------------------------
+
+        @Test
+        void regeneratingAnOptedInClientsSecretKeepsItsTokensAndRefusesTheOldSecret() {
+            String deployer = createDeployer();
+            Http.Response first = deployerExchange("deployer-secret-1");
+            assertThat(first.status()).as(first.toString()).isEqualTo(200);
+            String viaDeployer = first.json().get("access_token").asText();
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+
+            Http.Response regenerated = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + deployer + "/client-secret", Map.of(),
+                    admin.token());
+
+            assertThat(regenerated.status()).as(regenerated.toString()).isEqualTo(200);
+            String secret = regenerated.json().get("value").asText();
+            assertThat(secret).isNotEqualTo("deployer-secret-1");
+            assertAdminEvent(TARGET, "ACTION", "clients/" + deployer + "/client-secret");
+            // By design: the client was authenticated when it obtained them.
+            tokens.assertLive("a token the client obtained", viaDeployer);
+            Http.Response oldSecret = deployerExchange("deployer-secret-1");
+            assertThat(oldSecret.status()).as(oldSecret.toString()).isEqualTo(401);
+            assertThat(oldSecret.json().get("access_token")).isNull();
+            Http.Response newSecret = deployerExchange(secret);
+            assertThat(newSecret.status()).as(newSecret.toString()).isEqualTo(200);
+            tokens.assertLive("a token obtained with the new secret", newSecret.json().get("access_token").asText());
+            tokens.assertLive("another account's token", oscarOps);
+        }
+
+        @Test
+        void regeneratingARoleClientsSecretGivesNoWayIn() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String roleClient = admin.clientUuid(TARGET, "sts-role:ops");
+
+            Http.Response regenerated = Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + roleClient + "/client-secret", Map.of(),
+                    admin.token());
+
+            // Keycloak changes the secret (no client update the role-client guard sees); the role client's authenticator
+            // accepts no secret, so the new one authenticates nothing.
+            assertThat(regenerated.status()).as(regenerated.toString()).isEqualTo(200);
+            assertAdminEvent(TARGET, "ACTION", "clients/" + roleClient + "/client-secret");
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "client_credentials");
+            form.put("client_id", "sts-role:ops");
+            form.put("client_secret", regenerated.json().get("value").asText());
+            Http.Response credentials = Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", form);
+            assertThat(credentials.status()).as(credentials.toString()).isEqualTo(401);
+            assertThat(credentials.json().get("access_token")).isNull();
+            sleep(Duration.ofMillis(1200));
+            tokens.assertLive("sam's ops token", samOps);
+            tokens.assertLive("a token issued afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        // -- the target side: Keycloak's own session endpoint --------------------------------------------------------
+
+        @Test
+        void keycloaksSessionEndpointEndsABrowserRoleSession() {
+            CookieBrowser browser = new CookieBrowser(server);
+            browser.switchRole(SOURCE, "sam", "sam-pass-1", TARGET, "ops");
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String sessionId = null;
+            for (JsonNode session : Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()).json()) {
+                if ("browser".equals(session.path("kind").asText())) {
+                    sessionId = session.get("sessionId").asText();
+                }
+            }
+            assertThat(sessionId).as("sam's browser role session in the list").isNotNull();
+
+            ok(Http.delete(server.adminUrl(TARGET) + "/sessions/" + sessionId, admin.token()));
+
+            CookieBrowser.Reply console = browser.get(consoleUrl());
+            assertThat(console.status()).as(console.toString()).isEqualTo(200);
+            assertThat(console.body()).as("the role console").contains("There is no role session").doesNotContain("ops @ " + TARGET);
+            JsonNode listed = Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()).json();
+            assertThat(listed.findValuesAsText("sessionId")).as(listed.toString()).doesNotContain(sessionId);
+            assertAdminEvent(TARGET, "DELETE", "sessions/" + sessionId);
+            tokens.assertLive("sue's ops token", sueOps);
+        }
     }
 }
