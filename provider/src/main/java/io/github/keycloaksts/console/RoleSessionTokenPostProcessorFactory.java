@@ -9,8 +9,10 @@ import java.util.stream.Stream;
 
 import io.github.keycloaksts.exchange.OwnedClaimMappers;
 import io.github.keycloaksts.exchange.RoleTokenClaims;
+import io.github.keycloaksts.exchange.RoleTokenMinter;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.role.AssumableRole;
+import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -85,6 +87,17 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
         UserSessionModel userSession = clientSession.getUserSession();
         Optional<RoleSessionNotes.RoleSession> found = RoleSessionNotes.roleSession(session, userSession);
         if (found.isEmpty()) {
+            if (session.getAttribute(RoleTokenMinter.MINTING_ATTRIBUTE) == null
+                    && RoleSessionStorageComponent.isRoleSessionUser(userSession.getRealm(), userSession.getUser())) {
+                // A session of a role-session user that no keycloak-sts flow opened (an administrator's impersonation):
+                // its tokens would name the role session as their subject without being one.
+                String reason = "a session of role-session user " + userSession.getUser().getId()
+                        + " that keycloak-sts did not open (impersonation?) gets no token";
+                new EventBuilder(userSession.getRealm(), session, session.getContext().getConnection())
+                        .event(eventType(clientSessionCtx)).client(clientSession.getClient()).user(userSession.getUser())
+                        .session(userSession).detail(Details.REASON, reason).error(Errors.NOT_ALLOWED);
+                throw new ErrorResponseException(OAuthErrorException.UNAUTHORIZED_CLIENT, "Not a role session", Response.Status.BAD_REQUEST);
+            }
             return; // not a role session, whatever notes someone else wrote on it
         }
         RoleSessionNotes.RoleSession roleSession = found.get();

@@ -39,11 +39,14 @@ import org.keycloak.services.util.DefaultClientSessionContext;
  * (RoleTokenShapeIT holds them); what {@code build} adds to a token response that AssumeRole's answer does not carry
  * (the not-before policy, response mappers) is not computed.
  */
-final class RoleTokenMinter {
+public final class RoleTokenMinter {
 
     /** The signed token and what the answer reports about it. */
     record Minted(String token, String tokenId, long expiresIn, String scope) {
     }
+
+    /** Set on the session while a role token is minted here: its post-processors know the session is a role token's. */
+    public static final String MINTING_ATTRIBUTE = "sts.minting-role-token";
 
     private RoleTokenMinter() {
     }
@@ -85,7 +88,12 @@ final class RoleTokenMinter {
         // Keycloak's protocol mappers ran inside generateAccessToken; its token post-processors (and any another
         // extension deploys) run next. keycloak-sts writes its own claims after all of them, so no mapper or
         // post-processor value of a claim it owns or the lifetime model reads survives (RoleTokenClaims.OWNED).
-        postProcess(session, token, clientSessionCtx);
+        session.setAttribute(MINTING_ATTRIBUTE, Boolean.TRUE);
+        try {
+            postProcess(session, token, clientSessionCtx);
+        } finally {
+            session.removeAttribute(MINTING_ATTRIBUTE);
+        }
         token.setSessionId(null);
         token.issuer(clientSession.getNote(OIDCLoginProtocol.ISSUER));
         customize.accept(token);

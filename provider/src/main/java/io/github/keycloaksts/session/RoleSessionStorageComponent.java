@@ -6,7 +6,9 @@ import java.util.Optional;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.storage.CacheableStorageProviderModel;
+import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
 
@@ -67,6 +69,15 @@ public final class RoleSessionStorageComponent {
         model.setCachePolicy(CacheableStorageProviderModel.CachePolicy.MAX_LIFESPAN);
         model.setMaxLifespan(LIFESPAN_MILLIS);
         return model;
+    }
+
+    /** True when {@code user} is a role-session user of a store of {@code realm} (whatever the session it is in). */
+    public static boolean isRoleSessionUser(RealmModel realm, UserModel user) {
+        if (user == null || user.getId() == null || StorageId.isLocalStorage(user.getId())) {
+            return false;
+        }
+        ComponentModel component = realm.getComponent(new StorageId(user.getId()).getProviderId());
+        return component != null && PROVIDER_ID.equals(component.getProviderId());
     }
 
     /** Why {@code component} must not serve role sessions, or empty when it may. */
