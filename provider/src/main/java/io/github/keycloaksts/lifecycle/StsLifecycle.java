@@ -3,6 +3,7 @@ package io.github.keycloaksts.lifecycle;
 import java.util.List;
 
 import io.github.keycloaksts.account.AccountRegistryEvents;
+import io.github.keycloaksts.account.AccountRegistryGuard;
 import io.github.keycloaksts.account.EveryRealm;
 import io.github.keycloaksts.admin.RealmCreation;
 import io.github.keycloaksts.admin.RoleClientGuard;
@@ -35,8 +36,9 @@ import org.keycloak.provider.ProviderEvent;
  *       it), then the role-client guard, the account register, the records of role-session starts, OIDC providers,
  *       the clients that obtain role tokens, and last the admin console pages, which mirror the rest.</li>
  *   <li><b>Admin events</b> of every realm (a <b>global</b> event listener: called whatever a realm's event settings,
- *       stored or not), for changes Keycloak publishes no model event for: realm switches
- *       ({@link TargetRealmChanges}) and protocol mappers and client scopes ({@link ExchangeClientMapperChanges}).</li>
+ *       stored or not), for changes Keycloak publishes no model event for: the master realm's attributes, which hold
+ *       the account register ({@link AccountRegistryGuard}), realm switches ({@link TargetRealmChanges}), and protocol
+ *       mappers and client scopes ({@link ExchangeClientMapperChanges}).</li>
  *   <li><b>Start-up</b> (after Keycloak's migration): the account register's one-time migration, the clean-up
  *       schedule of the records, and one pass over every realm that locks its role clients and brings the admin
  *       console pages in step.</li>
@@ -118,6 +120,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
 
         @Override
         public void onEvent(AdminEvent event, boolean includeRepresentation) {
+            AccountRegistryGuard.onAdminEvent(session, event);
             TargetRealmChanges.onAdminEvent(session, event);
             ExchangeClientMapperChanges.onAdminEvent(session, event);
         }
