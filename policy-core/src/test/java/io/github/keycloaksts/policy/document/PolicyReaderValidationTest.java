@@ -97,7 +97,7 @@ class PolicyReaderValidationTest {
             `   `                                                       | $: document is empty
             {                                                           | $: malformed JSON at line 1, column 2: Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])
             {"Version":"1","Statement":[]} x                            | $: malformed JSON at line 1, column 32: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')
-            {"Version":"1","Statement":[]}{}                            | $: malformed JSON at line 1, column 31: Trailing token (of type START_OBJECT) found after value (bound as `JsonNode`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`
+            {"Version":"1","Statement":[]}{}                            | $: malformed JSON at line 1, column 31: Trailing token (of type START_OBJECT) found after value (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`
             {"Version":"1","Version":"1","Statement":[]}                | Version: duplicate field "Version"
             {"Version":"1","Statement":[{"Effect":"Allow","Effect":"Deny"}]} | Statement[0].Effect: duplicate field "Effect"
             {'Version':'1'}                                             | $: malformed JSON at line 1, column 2: Unexpected character (''' (code 39)): was expecting double-quote to start field name
