@@ -47,7 +47,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     static final String ISSUER = "issuer";
     static final String CLIENT_IDS = "clientIds";
 
-    private static final String SYNCING = OidcProvidersPageProviderFactory.class.getName() + ".syncing";
+    private static final MirrorWrites SYNCING = new MirrorWrites(OidcProvidersPageProviderFactory.class);
     private static final Logger LOG = Logger.getLogger(OidcProvidersPageProviderFactory.class);
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
@@ -103,7 +103,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
 
     /** At start-up, for each realm: the entries in step with the identity providers, or gone with the page off. */
     public static void startUp(KeycloakSession session, RealmModel realm, boolean pageOn) {
-        syncing(session, () -> {
+        SYNCING.run(session, () -> {
             if (pageOn) {
                 reconcile(session, realm);
             } else {
@@ -119,7 +119,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
             // imported identity providers, or drop them with the page off.
             KeycloakSession session = created.getKeycloakSession();
             RealmModel realm = created.getCreatedRealm();
-            syncing(session, () -> {
+            SYNCING.run(session, () -> {
                 if (pageOn) {
                     reconcile(session, realm);
                 } else {
@@ -129,12 +129,12 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         } else if (!pageOn) {
             return;
         } else if (event instanceof RealmModel.IdentityProviderRemovedEvent removed) {
-            syncing(removed.getKeycloakSession(), () -> remove(removed.getRealm(), removed.getRemovedIdentityProvider()));
+            SYNCING.run(removed.getKeycloakSession(), () -> remove(removed.getRealm(), removed.getRemovedIdentityProvider()));
         } else if (event instanceof RealmModel.IdentityProviderUpdatedEvent updated) {
             KeycloakSession session = updated.getKeycloakSession();
             RealmModel realm = updated.getRealm();
             IdentityProviderModel model = updated.getUpdatedIdentityProvider();
-            syncing(session, () -> new OidcProviders(session, realm).byAlias(model.getAlias()).ifPresentOrElse(
+            SYNCING.run(session, () -> new OidcProviders(session, realm).byAlias(model.getAlias()).ifPresentOrElse(
                     provider -> write(session, realm, provider), () -> remove(realm, model)));
         }
     }
@@ -143,7 +143,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
 
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm)) {
+        if (SYNCING.active(session) || RoleMirror.isRealmBeingCreated(session, realm)) {
             return; // mirror writes; a realm import, whose entries are rebuilt from its providers at RealmPostCreateEvent
         }
         if (!AssumableRolesPageProviderFactory.pageOn()) {
@@ -183,7 +183,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     /** An entry goes when its identity provider goes; deleting one here is refused. */
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm) || new OidcProviders(session, realm).byAlias(model.getName()).isEmpty()) {
+        if (SYNCING.active(session) || RoleMirror.isRealmBeingCreated(session, realm) || new OidcProviders(session, realm).byAlias(model.getName()).isEmpty()) {
             return;
         }
         throw AdminApiException.shownByConsole(Response.Status.CONFLICT, "DeleteConflict.OIDCProvider",
@@ -191,7 +191,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     }
 
     private static void writeThrough(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        if (session.getAttribute(SYNCING) != null || RoleMirror.isRealmBeingCreated(session, realm)) {
+        if (SYNCING.active(session) || RoleMirror.isRealmBeingCreated(session, realm)) {
             return;
         }
         OidcProviders providers = new OidcProviders(session, realm);
@@ -199,7 +199,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
                 .orElseThrow(() -> new IllegalStateException("validated entry without provider: " + model.getName()));
         List<String> clientIds = clientIds(model.getConfig());
         if (!clientIds.equals(provider.clientIds())) {
-            syncing(session, () -> providers.setClientIds(provider, clientIds));
+            SYNCING.run(session, () -> providers.setClientIds(provider, clientIds));
         }
     }
 
@@ -294,18 +294,6 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     private static String first(Map<String, List<String>> config, String key) {
         List<String> values = config == null ? null : config.get(key);
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private static void syncing(KeycloakSession session, Runnable writes) {
-        Object previous = session.getAttribute(SYNCING);
-        session.setAttribute(SYNCING, Boolean.TRUE);
-        try {
-            writes.run();
-        } finally {
-            if (previous == null) {
-                session.removeAttribute(SYNCING);
-            }
-        }
     }
 
     private static ComponentValidationException invalid(String message) {

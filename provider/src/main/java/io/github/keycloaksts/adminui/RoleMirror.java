@@ -27,7 +27,7 @@ final class RoleMirror {
 
     static final String PROVIDER_TYPE = UiPageProvider.class.getName();
 
-    private static final String SYNCING = RoleMirror.class.getName() + ".syncing";
+    private static final MirrorWrites SYNCING = new MirrorWrites(RoleMirror.class);
     private static final String REALM_BEING_CREATED = RoleMirror.class.getName() + ".realm-being-created:";
     private static final Logger LOG = Logger.getLogger(RoleMirror.class);
 
@@ -36,7 +36,7 @@ final class RoleMirror {
 
     /** True while this class writes entries: the page's validation and write-through hooks stand aside. */
     static boolean isSyncing(KeycloakSession session) {
-        return session.getAttribute(SYNCING) != null;
+        return SYNCING.active(session);
     }
 
     /** Marks {@code realmId} as being created (realm import, {@code --import-realm}) in {@code session}, or clears it. */
@@ -67,7 +67,7 @@ final class RoleMirror {
 
     /** Brings every entry of {@code realm} in step with the realm's roles: O(roles), for realm-wide changes. */
     static void reconcile(KeycloakSession session, RealmModel realm) {
-        syncing(session, () -> {
+        SYNCING.run(session, () -> {
             Map<String, ComponentModel> entries = entries(realm);
             for (AssumableRole role : new AssumableRoleStore(session, realm).list().toList()) {
                 write(realm, role, entries.remove(role.id()));
@@ -86,7 +86,7 @@ final class RoleMirror {
      */
     static void reconcile(KeycloakSession session, RealmModel realm, Set<String> roleNames, Set<String> clientIds) {
         AssumableRoleStore store = new AssumableRoleStore(session, realm);
-        syncing(session, () -> {
+        SYNCING.run(session, () -> {
             Set<String> done = new HashSet<>();
             for (String roleName : roleNames) {
                 Optional<AssumableRole> role = store.find(roleName);
@@ -154,20 +154,8 @@ final class RoleMirror {
         }
     }
 
-    private static void syncing(KeycloakSession session, Runnable writes) {
-        Object previous = session.getAttribute(SYNCING);
-        session.setAttribute(SYNCING, Boolean.TRUE);
-        try {
-            writes.run();
-        } finally {
-            if (previous == null) {
-                session.removeAttribute(SYNCING);
-            }
-        }
-    }
-
     /** Removes every entry of {@code realm}: the page is off (feature {@code declarative-ui}), so nothing mirrors. */
     static void clear(KeycloakSession session, RealmModel realm) {
-        syncing(session, () -> entries(realm).values().forEach(realm::removeComponent));
+        SYNCING.run(session, () -> entries(realm).values().forEach(realm::removeComponent));
     }
 }
