@@ -5,8 +5,14 @@ import static io.github.keycloaksts.it.support.RoleTokens.ok;
 import static io.github.keycloaksts.it.support.RoleTokens.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -1462,6 +1468,261 @@ class GenericPathsIT {
             assertThat(listed.findValuesAsText("sessionId")).as(listed.toString()).doesNotContain(sessionId);
             assertAdminEvent(TARGET, "DELETE", "sessions/" + sessionId);
             tokens.assertLive("sue's ops token", sueOps);
+        }
+    }
+
+    // ---- the last rows of the path matrix: role-session users, the Account API, partial import, the source side ------
+
+    /**
+     * Rows of the path matrix that were gaps: Keycloak's sign-out of a role-session user and its Account API in a
+     * browser role session, a partial import over the {@code sts} client, the source side's token revocation and
+     * impersonation, and a realm update of the master realm that leaves out the account register.
+     */
+    @Nested
+    class LastKeycloakPaths {
+
+        static final String ATTRIBUTES = "attributes";
+        static final String REGISTER = "sts.registry.";
+
+        String consoleUrl() {
+            return server.realmUrl(TARGET) + "/sts/console";
+        }
+
+        /** The ID of sam's browser role session of ops in the target (the browser session of that realm). */
+        String browserRoleSession() {
+            String sessionId = null;
+            for (JsonNode session : Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()).json()) {
+                if ("browser".equals(session.path("kind").asText())) {
+                    sessionId = session.get("sessionId").asText();
+                }
+            }
+            assertThat(sessionId).as("sam's browser role session in the list").isNotNull();
+            return sessionId;
+        }
+
+        /** The role-session user of the browser session {@code sessionId}: the user its LOGIN event names. */
+        String roleSessionUserOf(String sessionId) {
+            JsonNode login = lastEvent(TARGET, "LOGIN");
+            assertThat(login.path("sessionId").asText()).as(login.toString()).isEqualTo(sessionId);
+            String user = login.path("userId").asText();
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + user + "/sessions", admin.token()).json().findValuesAsText("id"))
+                    .as("the sessions of role-session user " + user).contains(sessionId);
+            return user;
+        }
+
+        /** A confidential client {@code deployer} of the target that opted in, and the role token it obtains for sam. */
+        String deployersToken() {
+            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "deployer", "publicClient", false,
+                    "secret", "deployer-secret-1", "standardFlowEnabled", false,
+                    "attributes", Map.of("sts.assume-role.enabled", "true")), admin.token()));
+            Map<String, String> form = sts.form(tokens.signIn(SOURCE, "sam"), OPS);
+            form.put("client_id", "deployer");
+            form.put("client_secret", "deployer-secret-1");
+            return tokens.exchange(form);
+        }
+
+        String masterUrl() {
+            return server.baseUrl() + "/admin/realms/master";
+        }
+
+        /** The master realm's attributes as its GET gives them (and the admin console sends them back). */
+        Map<String, Object> masterAttributes() {
+            return new LinkedHashMap<>(Http.JSON.convertValue(Http.get(masterUrl(), admin.token()).json().path(ATTRIBUTES), Map.class));
+        }
+
+        String s256(String verifier) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The account console's code flow (public client, PKCE S256) in {@code browser}, by SSO; the token response. */
+        Http.Response accountConsoleTokens(CookieBrowser browser) {
+            String redirect = server.realmUrl(TARGET) + "/account/";
+            String verifier = "role-session-account-console-verifier-0123456789-abcdefghij";
+            CookieBrowser.Reply authorized = browser.get(server.realmUrl(TARGET) + "/protocol/openid-connect/auth?client_id=account-console"
+                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                    + "&code_challenge=" + s256(verifier) + "&code_challenge_method=S256");
+            assertThat(authorized.status()).as("SSO into account-console: " + authorized).isEqualTo(302);
+            String location = authorized.header("location");
+            assertThat(location).as(location).contains("code=");
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "authorization_code");
+            form.put("code", URLDecoder.decode(location.replaceAll(".*[?&]code=([^&]+).*", "$1"), StandardCharsets.UTF_8));
+            form.put("redirect_uri", redirect);
+            form.put("client_id", "account-console");
+            form.put("code_verifier", verifier);
+            return Http.postForm(server.realmUrl(TARGET) + "/protocol/openid-connect/token", form);
+        }
+
+        // -- the target side: the role-session user ----------------------------------------------------------------
+
+        @Test
+        void signingOutTheRoleSessionUserOfABrowserRoleSessionEndsIt() {
+            CookieBrowser browser = new CookieBrowser(server);
+            browser.switchRole(SOURCE, "sam", "sam-pass-1", TARGET, "ops");
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String sessionId = browserRoleSession();
+            String user = roleSessionUserOf(sessionId);
+
+            // Keycloak's Users → Sign out of the role-session user.
+            ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/users/" + user + "/logout", Map.of(), admin.token()));
+
+            CookieBrowser.Reply console = browser.get(consoleUrl());
+            assertThat(console.status()).as(console.toString()).isEqualTo(200);
+            assertThat(console.body()).as("the role console").contains("There is no role session").doesNotContain("ops @ " + TARGET);
+            JsonNode listed = Http.get(server.adminUrl(TARGET) + "/sts/roles/ops/sessions", admin.token()).json();
+            assertThat(listed.findValuesAsText("sessionId")).as(listed.toString()).doesNotContain(sessionId);
+            assertAdminEvent(TARGET, "ACTION", "users/" + user + "/logout");
+            tokens.assertLive("sue's ops token", sueOps);
+        }
+
+        @Test
+        void theAccountApiInABrowserRoleSessionChangesNoProfile() {
+            CookieBrowser browser = new CookieBrowser(server);
+            browser.switchRole(SOURCE, "sam", "sam-pass-1", TARGET, "ops");
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            String user = roleSessionUserOf(browserRoleSession());
+            Http.Response consoleTokens = accountConsoleTokens(browser);
+            assertThat(consoleTokens.status()).as(consoleTokens.toString()).isEqualTo(200);
+            String accountToken = consoleTokens.json().get("access_token").asText();
+            assertThat(Http.claims(accountToken).get("sub").asText()).isEqualTo(user);
+            assertThat(lastEvent(TARGET, "CODE_TO_TOKEN").path("clientId").asText()).isEqualTo("account-console");
+
+            // The account console's Personal info → Save.
+            Map<String, Object> profile = new LinkedHashMap<>();
+            profile.put("username", Http.claims(accountToken).path("preferred_username").asText());
+            profile.put("email", Http.claims(accountToken).path("email").asText());
+            profile.put("firstName", "Mallory");
+            profile.put("lastName", "Test");
+            Http.Response saved = Http.sendJson("POST", server.realmUrl(TARGET) + "/account/", profile, accountToken);
+
+            // The role-session user holds none of the realm's default roles: the token is no token of client account (no
+            // account role, no audience), and the Account API refuses it before the read-only user could refuse the write.
+            assertThat(saved.status()).as(saved.toString()).isEqualTo(401);
+            assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + user, admin.token()).json().path("firstName").asText())
+                    .as("the role-session user's first name").isEqualTo("Role session");
+            assertThat(Http.get(server.adminUrl(SOURCE) + "/users/" + tokens.userId(SOURCE, "sam"), admin.token()).json()
+                    .path("firstName").asText()).as("sam's first name").isEqualTo("sam");
+            assertThat(browser.get(consoleUrl()).body()).as("the role console").contains("ops @ " + TARGET);
+            tokens.assertLive("sue's ops token", sueOps);
+        }
+
+        // -- the target side: the sts client ----------------------------------------------------------------------
+
+        @Test
+        void overwritingTheStsClientByPartialImportEndsItsTokensForGood() {
+            String viaSts = tokens.assume(SOURCE, "sam", OPS);
+            String viaDeployer = deployersToken();
+            String stsUuid = admin.clientUuid(TARGET, "sts");
+            JsonNode rep = Http.get(server.adminUrl(TARGET) + "/clients/" + stsUuid, admin.token()).json();
+
+            Http.Response imported = Http.sendJson("POST", server.adminUrl(TARGET) + "/partialImport", Map.of("ifResourceExists", "OVERWRITE",
+                    "clients", List.of(rep)), admin.token());
+
+            // Keycloak deletes the client and creates another of the same client ID.
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            assertThat(imported.json().get("overwritten").asInt()).as(imported.toString()).isEqualTo(1);
+            String newUuid = admin.clientUuid(TARGET, "sts");
+            assertThat(newUuid).isNotEqualTo(stsUuid);
+            tokens.assertEndsWithinOneSecond("a token the overwritten sts obtained", viaSts);
+            tokens.assertStaysDead("the token once a client named sts exists again", viaSts);
+            assertAdminEvent(TARGET, "UPDATE", "clients/" + newUuid);
+            tokens.assertLive("a token another client obtained", viaDeployer);
+            tokens.assertLive("a token the new sts obtains", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        // -- the source side --------------------------------------------------------------------------------------
+
+        @Test
+        void revokingTheSubjectTokenKeepsItsRoleTokensAndRefusesItsNextExchange() {
+            String subject = tokens.signIn(SOURCE, "sam");
+            String samOps = tokens.exchange(subject, OPS);
+            String samAudit = tokens.exchange(subject, AUDIT);
+            String sueOps = tokens.assume(SOURCE, "sue", OPS);
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("token", subject);
+            form.put("token_type_hint", "access_token");
+            form.put("client_id", "app");
+
+            Http.Response revoked = Http.postForm(server.realmUrl(SOURCE) + "/protocol/openid-connect/revoke", form);
+
+            assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+            assertThat(lastEvent(SOURCE, "REVOKE_GRANT").path("details").path("token_id").asText())
+                    .isEqualTo(Http.claims(subject).get("jti").asText());
+            Http.Response refused = tokens.tryExchange(subject, OPS);
+            assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
+            assertThat(refused.json().get("access_token")).isNull();
+            assertThat(lastEvent(TARGET, "TOKEN_EXCHANGE_ERROR").path("details").path("reason").asText())
+                    .contains("rejected by realm " + SOURCE).contains("revocation");
+            // By design: a role token is bound to the source session, which the revocation of one access token leaves.
+            sleep(Duration.ofMillis(1200));
+            tokens.assertLive("sam's ops token minted from the revoked token", samOps);
+            tokens.assertLive("sam's audit token minted from the revoked token", samAudit);
+            tokens.assertLive("sue's ops token", sueOps);
+            tokens.assertLive("a token from sam's next sign-in", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        @Test
+        void impersonatingTheSourceUserKeepsHisRoleTokensAndIsRecorded() {
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarOps = tokens.assume(OTHER, "oscar", OPS);
+            String sam = tokens.userId(SOURCE, "sam");
+            int sessionsBefore = Http.get(server.adminUrl(SOURCE) + "/users/" + sam + "/sessions", admin.token()).json().size();
+
+            Http.Response impersonated = Http.sendJson("POST", server.adminUrl(SOURCE) + "/users/" + sam + "/impersonation",
+                    Map.of(), admin.token());
+
+            // Keycloak opens a session of sam for the administrator: sam's own sessions, and their role tokens, stay.
+            assertThat(impersonated.status()).as(impersonated.toString()).isEqualTo(200);
+            JsonNode event = lastEvent(SOURCE, "IMPERSONATE");
+            assertThat(event.path("userId").asText()).isEqualTo(sam);
+            assertThat(event.path("details").path("impersonator").asText()).isEqualTo(KeycloakServer.ADMIN_USERNAME);
+            assertThat(Http.get(server.adminUrl(SOURCE) + "/users/" + sam + "/sessions", admin.token()).json())
+                    .as("sam's sessions").hasSize(sessionsBefore + 1);
+            sleep(Duration.ofMillis(1200));
+            tokens.assertLive("sam's ops token", samOps);
+            tokens.assertLive("another account's token", oscarOps);
+            tokens.assertLive("a token sam assumes afterwards", tokens.assume(SOURCE, "sam", OPS));
+        }
+
+        // -- the master realm: the account register ---------------------------------------------------------------
+
+        @Test
+        void aMasterRealmUpdateWithoutTheAccountRegisterKeepsIt() {
+            Map<String, Object> before = masterAttributes();
+            Map<String, Object> register = new LinkedHashMap<>();
+            Map<String, Object> others = new LinkedHashMap<>();
+            before.forEach((key, value) -> (key.startsWith(REGISTER) ? register : others).put(key, value));
+            assertThat(register).as("the register in the master realm").containsKeys(REGISTER + "account." + SOURCE_ID,
+                    REGISTER + "account." + TARGET_ID);
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+            String oscarAudit = tokens.assume(OTHER, "oscar", AUDIT);
+
+            try {
+                // Realm settings of the master realm, saved with every attribute but the register's.
+                ok(Http.sendJson("PUT", masterUrl(), Map.of(ATTRIBUTES, others), admin.token()));
+
+                assertThat(masterAttributes()).as("the master realm's attributes").containsAllEntriesOf(register);
+                if (Http.get(masterUrl(), admin.token()).json().path("adminEventsEnabled").asBoolean()) {
+                    assertRealmUpdateEvent("master");
+                }
+                sleep(Duration.ofMillis(1200));
+                tokens.assertLive("sam's ops token", samOps);
+                tokens.assertLive("oscar's audit token", oscarAudit);
+                tokens.assertLive("a token sam assumes afterwards", tokens.assume(SOURCE, "sam", OPS));
+            } finally {
+                // Whatever happened: every register entry that went missing is put back, nothing else is touched.
+                Map<String, Object> now = masterAttributes();
+                if (!now.keySet().containsAll(register.keySet())) {
+                    Map<String, Object> restored = new LinkedHashMap<>(now);
+                    register.forEach(restored::putIfAbsent);
+                    ok(Http.sendJson("PUT", masterUrl(), Map.of(ATTRIBUTES, restored), admin.token()));
+                }
+            }
         }
     }
 }
