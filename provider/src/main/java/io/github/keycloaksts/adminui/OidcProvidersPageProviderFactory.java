@@ -116,16 +116,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     public static void onEvent(ProviderEvent event, boolean pageOn) {
         if (event instanceof RealmModel.RealmPostCreateEvent created) {
             // A realm import: entries in the file were let through (validateConfiguration); rebuild them from the
-            // imported identity providers, or drop them with the page off.
-            KeycloakSession session = created.getKeycloakSession();
-            RealmModel realm = created.getCreatedRealm();
-            SYNCING.run(session, () -> {
-                if (pageOn) {
-                    reconcile(session, realm);
-                } else {
-                    entries(realm).forEach(realm::removeComponent);
-                }
-            });
+            // imported identity providers, or drop them with the page off, as at start-up.
+            startUp(created.getKeycloakSession(), created.getCreatedRealm(), pageOn);
         } else if (!pageOn) {
             return;
         } else if (event instanceof RealmModel.IdentityProviderRemovedEvent removed) {

@@ -54,7 +54,7 @@ public final class ExchangeClientChanges {
             return Optional.of(nowMillis);
         }
         if (client.getNotBefore() > 0) {
-            return Optional.of(Math.min(nowMillis, client.getNotBefore() * 1000L - 1));
+            return Optional.of(RoleSessionMarks.endOfNotBefore(client.getNotBefore(), nowMillis));
         }
         return Optional.empty();
     }
@@ -63,12 +63,17 @@ public final class ExchangeClientChanges {
         if (clientId == null || AssumableRole.isRoleClientId(clientId)) {
             return;
         }
-        List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, clientId, untilMillis);
-        if (tokens.isEmpty()) {
-            return;
+        int ended = endTokensOf(session, realm, clientId, untilMillis);
+        if (ended > 0) {
+            LOG.infof("Client %s of realm %s %s: %d role tokens it obtained ended for good", clientId, realm.getName(), why, ended);
         }
+    }
+
+    /** Revokes, by their recorded IDs, the unexpired role tokens {@code clientId} obtained until {@code untilMillis}; returns how many. */
+    static int endTokensOf(KeycloakSession session, RealmModel realm, String clientId, long untilMillis) {
+        List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, clientId, untilMillis);
         RoleSessionMarks marks = new RoleSessionMarks(session);
         tokens.forEach(token -> marks.revokeToken(token.getSessionId(), token.getExpiresAt()));
-        LOG.infof("Client %s of realm %s %s: %d role tokens it obtained ended for good", clientId, realm.getName(), why, tokens.size());
+        return tokens.size();
     }
 }

@@ -7,8 +7,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.github.keycloaksts.session.RoleSessionMarks;
-import io.github.keycloaksts.session.RoleSessionRecordEntity;
 import io.github.keycloaksts.session.RoleSessionRecords;
 import io.github.keycloaksts.session.RoleSessionStorageComponent;
 import org.jboss.logging.Logger;
@@ -23,7 +21,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.services.util.DefaultClientSessionContext;
-import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
 /**
@@ -50,19 +47,13 @@ public final class ExchangeClientMapperChanges {
             return;
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
-        if (realm == null || realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
-                .noneMatch(c -> RoleSessionStorageComponent.PROVIDER_ID.equals(c.getProviderId()))) {
+        if (realm == null || !RoleSessionStorageComponent.servesRoleSessions(realm)) {
             return;
         }
         for (ClientModel client : exchangeClients(session, realm)) {
-            rewriting(session, realm, client).ifPresent(reason -> {
-                List<RoleSessionRecordEntity> tokens = RoleSessionRecords.tokensOfClient(session, realm, client.getClientId(),
-                        Time.currentTimeMillis());
-                RoleSessionMarks marks = new RoleSessionMarks(session);
-                tokens.forEach(token -> marks.revokeToken(token.getSessionId(), token.getExpiresAt()));
-                LOG.warnf("%s: %d role tokens it obtained in realm %s ended, and it obtains none until the mapper is gone",
-                        reason, tokens.size(), realm.getName());
-            });
+            rewriting(session, realm, client).ifPresent(reason -> LOG.warnf(
+                    "%s: %d role tokens it obtained in realm %s ended, and it obtains none until the mapper is gone", reason,
+                    ExchangeClientChanges.endTokensOf(session, realm, client.getClientId(), Time.currentTimeMillis()), realm.getName()));
         }
     }
 

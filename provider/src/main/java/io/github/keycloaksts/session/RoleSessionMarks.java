@@ -100,6 +100,14 @@ public final class RoleSessionMarks {
         endUntil(targetRealmKey(realmId), targetRealmTimeKey(realmId), untilMillis);
     }
 
+    /**
+     * The moment up to which a not-before of {@code notBeforeSeconds} ends role sessions: Keycloak refuses tokens issued
+     * before the not-before second; a not-before in the future ends no more than what exists now.
+     */
+    public static long endOfNotBefore(int notBeforeSeconds, long nowMillis) {
+        return Math.min(nowMillis, notBeforeSeconds * 1000L - 1);
+    }
+
     /** A mark of any window from the handle's issue to now (or its expiry) whose moment is not before the handle's issue. */
     private boolean endedInAWindow(RoleSessionHandle handle, String markBase, String timeBase) {
         long until = Math.min(Time.currentTimeMillis(), handle.issuedAtMillis() + handle.durationSeconds() * 1000L);

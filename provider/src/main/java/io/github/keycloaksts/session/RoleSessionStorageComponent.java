@@ -71,6 +71,12 @@ public final class RoleSessionStorageComponent {
         return model;
     }
 
+    /** True when {@code realm} has a role-session store: it has issued, or may have issued, role sessions. */
+    public static boolean servesRoleSessions(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                .anyMatch(component -> PROVIDER_ID.equals(component.getProviderId()));
+    }
+
     /** True when {@code user} is a role-session user of a store of {@code realm} (whatever the session it is in). */
     public static boolean isRoleSessionUser(RealmModel realm, UserModel user) {
         if (user == null || user.getId() == null || StorageId.isLocalStorage(user.getId())) {

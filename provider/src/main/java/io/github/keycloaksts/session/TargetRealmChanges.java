@@ -8,7 +8,6 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.storage.UserStorageProvider;
 
 /**
  * Makes Keycloak's own realm switches a permanent end for the realm's role sessions. Disabling a target realm,
@@ -33,7 +32,7 @@ public final class TargetRealmChanges {
             return; // realm fields change only in realm events (UPDATE, and ACTION for logout-all)
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
-        if (realm == null || !servesRoleSessions(realm)) {
+        if (realm == null || !RoleSessionStorageComponent.servesRoleSessions(realm)) {
             return;
         }
         endedUntil(realm, event.getRealmName(), Time.currentTimeMillis()).ifPresent(until -> {
@@ -52,14 +51,8 @@ public final class TargetRealmChanges {
             return Optional.of(nowMillis);
         }
         if (realm.getNotBefore() > 0) {
-            // Keycloak refuses tokens issued before the not-before second: those are the ones that end.
-            return Optional.of(Math.min(nowMillis, realm.getNotBefore() * 1000L - 1));
+            return Optional.of(RoleSessionMarks.endOfNotBefore(realm.getNotBefore(), nowMillis));
         }
         return Optional.empty();
-    }
-
-    private static boolean servesRoleSessions(RealmModel realm) {
-        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
-                .anyMatch(component -> RoleSessionStorageComponent.PROVIDER_ID.equals(component.getProviderId()));
     }
 }
