@@ -681,6 +681,23 @@ class GenericPathsIT {
                     tokens.exchange(samsSubjectToken, OPS));
         }
 
+        /**
+         * keycloak-sts's listener is global: a realm administrator (manage-events) who turns the realm's admin events off
+         * and empties its event listeners does not turn it off.
+         */
+        @Test
+        void turningTheRealmsEventsOffDoesNotTurnTheSwitchesBackIntoRevivals() {
+            ok(Http.sendJson("PUT", server.adminUrl(TARGET) + "/events/config", Map.of("eventsListeners", List.of(),
+                    "adminEventsEnabled", false, "eventsEnabled", false), admin.token()));
+            String samOps = tokens.assume(SOURCE, "sam", OPS);
+
+            ok(updateRealm(Map.of("enabled", false)));
+            ok(updateRealm(Map.of("enabled", true)));
+
+            tokens.assertStaysDead("sam's ops token after the realm is enabled again", samOps);
+            tokens.assertLive("a token issued after the realm is back", tokens.assume(SOURCE, "sam", OPS));
+        }
+
         @Test
         void aTargetRealmNotBeforeClearedAgainRevivesNothing() {
             String samOps = tokens.assume(SOURCE, "sam", OPS);
