@@ -48,6 +48,10 @@ public final class KeycloakServer implements AutoCloseable {
     private boolean declarativeUi = true;
     private String baseUrl;
     private int managementPort;
+    /** Well inside master's 60 s access token lifespan. */
+    private static final Duration ADMIN_TOKEN_REUSE = Duration.ofSeconds(30);
+    private String adminToken;
+    private long adminTokenObtained;
 
     private KeycloakServer(Path home, List<String> extraArgs, Path log) {
         this.home = home;
@@ -131,6 +135,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
         process.destroyForcibly();
         process = null;
+        adminToken = null; // a restarted server may not know the old session
     }
 
     public synchronized boolean running() {
@@ -257,6 +262,7 @@ public final class KeycloakServer implements AutoCloseable {
             env.putIfAbsent("JAVA_OPTS_APPEND", "-XX:TieredStopAtLevel=1");
             Instant started = Instant.now();
             process = builder.start();
+            adminToken = null;
             awaitReady();
             System.out.printf("Keycloak started at %s in %d s (log: %s)%n", baseUrl,
                     Duration.between(started, Instant.now()).toSeconds(), log.toAbsolutePath());
@@ -327,9 +333,17 @@ public final class KeycloakServer implements AutoCloseable {
         return baseUrl + "/admin/realms/" + realm;
     }
 
-    /** A fresh access token of the bootstrap admin of master. */
-    public String adminToken() {
-        return Http.passwordGrant(this, "master", "admin-cli", ADMIN_USERNAME, ADMIN_PASSWORD).accessToken();
+    /**
+     * An access token of the bootstrap admin of master, reused for up to {@link #ADMIN_TOKEN_REUSE}: a password grant per
+     * admin call would open thousands of master sessions in a run, and the server slows down as they pile up.
+     */
+    public synchronized String adminToken() {
+        long now = System.nanoTime();
+        if (adminToken == null || now - adminTokenObtained > ADMIN_TOKEN_REUSE.toNanos()) {
+            adminToken = Http.passwordGrant(this, "master", "admin-cli", ADMIN_USERNAME, ADMIN_PASSWORD).accessToken();
+            adminTokenObtained = now;
+        }
+        return adminToken;
     }
 
     @Override
@@ -349,6 +363,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         process = null;
+        adminToken = null; // a restarted server may not know the old session
     }
 
     static int freePort() throws IOException {
