@@ -24,13 +24,9 @@ bench/target/cluster-node1/bin/kc.sh build --db=postgres --health-enabled=true -
 cp -a bench/target/cluster-node1 bench/target/cluster-node2
 
 RUN=$(mktemp -d /tmp/keycloak-sts-cluster-pg.XXXXXX)
-PIDS=()
+. bench/lib/keycloak.sh
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  kc_stop_all
   .ci/postgres.sh stop "$RUN"
   cp "$RUN/postgres.log" bench/target/cluster-postgres.log 2>/dev/null || true
   rm -rf "$RUN"
@@ -42,20 +38,13 @@ trap 'exit 143' TERM
 
 start_node() { # number
   local n=$1
-  KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin KC_DB_PASSWORD=$DB_PASSWORD \
+  KC_START_TIMEOUT=300 kc_start "bench/target/cluster-node$n.log" 2808$n 2900$n \
     "bench/target/cluster-node$n/bin/kc.sh" start --optimized --cache=ispn \
     --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \
     --hostname=http://localhost:28081 --http-enabled=true --http-port=2808$n --http-management-port=2900$n \
-    --cache-embedded-network-bind-address=127.0.0.1 --cache-embedded-network-bind-port=2780$n \
-    > "bench/target/cluster-node$n.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 150); do
-    curl -sf "http://localhost:2900$n/health/ready" >/dev/null && return 0
-    sleep 2
-  done
-  echo "node $n did not start; see bench/target/cluster-node$n.log" >&2
-  exit 1
+    --cache-embedded-network-bind-address=127.0.0.1 --cache-embedded-network-bind-port=2780$n
 }
+export KC_DB_PASSWORD=$DB_PASSWORD
 start_node 1
 start_node 2
 grep -h "ISPN000094" bench/target/cluster-node2.log | tail -1 | sed -E 's/.*(ISPN000094)/\1/'

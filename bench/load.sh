@@ -46,43 +46,21 @@ if [ -n "$SCALING" ]; then
 fi
 mkdir -p bench/target
 
-KC_PID=
-JAVA_PID=
-START_SECONDS=
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+. bench/lib/keycloak.sh
+now() { kc_now; }
+since() { kc_since "$1"; }
 
-# Starts Keycloak in the background, logging to $1; waits until it is ready; sets KC_PID, JAVA_PID, START_SECONDS.
+# Starts Keycloak in the background, logging to $1; waits until it is ready; sets JAVA_PID and START_SECONDS. The
+# keycloak-sts lifecycle logs its start-up pass over every realm ("keycloak-sts started on N realms in M ms") at INFO.
 start_keycloak() {
-  local log=$1 started
-  started=$(now)
-  KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
-    "$KC_HOME/bin/kc.sh" start-dev --http-port=$PORT --http-management-port=$MGMT --db=$DB --health-enabled=true \
-    --log-level=warn > "$log" 2>&1 &
-  KC_PID=$!
-  for _ in $(seq 1 600); do
-    curl -sf "http://localhost:$MGMT/health/ready" >/dev/null && break
-    kill -0 "$KC_PID" 2>/dev/null || break
-    sleep 1
-  done
-  curl -sf "http://localhost:$MGMT/health/ready" >/dev/null || { echo "Keycloak did not start; see $log" >&2; exit 1; }
-  START_SECONDS=$(since "$started")
-  # kc.sh runs Keycloak as a child, or execs it after re-augmenting: the JVM is whatever listens on the HTTP port.
-  JAVA_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-  [ -n "$JAVA_PID" ] || { echo "no process listens on port $PORT" >&2; exit 1; }
+  kc_start "$1" $PORT $MGMT "$KC_HOME/bin/kc.sh" start-dev --http-port=$PORT --http-management-port=$MGMT --db=$DB \
+    --health-enabled=true --log-level=warn,io.github.keycloaksts.lifecycle:info
+  JAVA_PID=$KC_JAVA_PID
+  START_SECONDS=$KC_START_SECONDS
 }
 
-# Stops the Keycloak started above (kc.sh passes TERM on to the JVM); what is left after 60 s is killed.
 stop_keycloak() {
-  [ -n "$KC_PID" ] || return 0
-  kill "$KC_PID" 2>/dev/null || true
-  for _ in $(seq 1 60); do
-    kill -0 "$KC_PID" 2>/dev/null || { [ -n "$JAVA_PID" ] && kill -0 "$JAVA_PID" 2>/dev/null; } || break
-    sleep 1
-  done
-  kill -9 "$KC_PID" $JAVA_PID 2>/dev/null || true
-  wait "$KC_PID" 2>/dev/null || true
-  KC_PID=
+  kc_stop_all
   JAVA_PID=
 }
 IMPORT_PID=

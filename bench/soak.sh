@@ -32,15 +32,9 @@ rm -rf "$KC_HOME"
 cp -a "$(ls -d server/target/keycloak-*/ | head -1)" "$KC_HOME"
 
 RUN=$(mktemp -d /tmp/keycloak-sts-soak-pg.XXXXXX)   # data directory, log and socket (.ci/postgres.sh)
-KC_PID=
-JAVA_PID=
+. bench/lib/keycloak.sh
 cleanup() {
-  if [ -n "$KC_PID" ]; then
-    kill "$KC_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$KC_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$KC_PID" $JAVA_PID 2>/dev/null || true
-    wait "$KC_PID" 2>/dev/null || true
-  fi
+  kc_stop_all
   .ci/postgres.sh stop "$RUN"
   cp "$RUN/postgres.log" "$PG_LOG" 2>/dev/null || true
   rm -rf "$RUN"
@@ -51,19 +45,12 @@ trap 'exit 143' TERM
 
 .ci/postgres.sh start "$RUN" $PG_PORT "$DB_PASSWORD"
 
-KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin KC_DB_PASSWORD=$DB_PASSWORD \
-  "$KC_HOME/bin/kc.sh" start --db=postgres --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \
+export KC_DB_PASSWORD=$DB_PASSWORD
+KC_START_TIMEOUT=300 kc_start "$LOG" $PORT $MGMT "$KC_HOME/bin/kc.sh" start --db=postgres \
+  --db-url=jdbc:postgresql://localhost:$PG_PORT/keycloak --db-username=keycloak \
   --http-enabled=true --hostname-strict=false --http-port=$PORT --http-management-port=$MGMT \
-  --health-enabled=true --metrics-enabled=true > "$LOG" 2>&1 &
-KC_PID=$!
-for _ in $(seq 1 150); do
-  curl -sf "http://localhost:$MGMT/health/ready" >/dev/null && break
-  kill -0 "$KC_PID" 2>/dev/null || break
-  sleep 2
-done
-curl -sf "http://localhost:$MGMT/health/ready" >/dev/null || { echo "Keycloak did not start; see $LOG" >&2; exit 1; }
-# kc.sh runs Keycloak as a child, or execs it after re-augmenting: the JVM is whatever listens on the HTTP port.
-JAVA_PID=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  --health-enabled=true --metrics-enabled=true
+JAVA_PID=$KC_JAVA_PID
 
 echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | sed 's/Model name: *//'); $(java -version 2>&1 | head -1); $("$PG_BIN/postgres" --version); $(date -u +%FT%TZ)"
 java -cp bench/target/keycloak-sts-bench.jar io.github.keycloaksts.bench.load.SoakBenchmark --server "http://localhost:$PORT" \

@@ -121,7 +121,7 @@ class AssumeRoleHostileInputIT {
                         .json().path("active").asBoolean(true));
 
         // A role whose policy is a client role of the target's own sts client: its tokens carry aud "sts", so they
-        // pass subject-token verification and must be stopped by the role-chaining check itself.
+        // pass subject-token verification; the role grants nothing onward, so the decision refuses the chain.
         String stsClient = admin.clientUuid(TARGET, "sts");
         assertThat(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + stsClient + "/roles", Map.of("name", "relay"), token)
                 .status()).isEqualTo(201);
@@ -242,7 +242,7 @@ class AssumeRoleHostileInputIT {
                 invalid("unknown scope", () -> form(mallory, OPS, "scope", "no-such-scope")),
                 invalid("external id with bad characters", () -> form(mallory, "acs:ram::88889999:role/ext-id", "external_id", "a b")),
                 // authorization: every refusal looks the same to the caller
-                denied("role chaining: a role token as subject", () -> form(roleToken, OPS)),
+                denied("a role session whose role grants nothing onward", () -> form(roleToken, OPS)),
                 denied("token of a realm that is not an account", () -> form(plainRealmToken, OPS)),
                 denied("role of another account", () -> form(mallory, "acs:ram::12345678:role/ops")),
                 denied("unknown role", () -> form(mallory, "acs:ram::88889999:role/nope")),

@@ -211,6 +211,36 @@ class ClusterConsistencyIT {
         assertThat(active(node1, TARGET, second)).as("the other session").isTrue();
     }
 
+    /**
+     * Role chaining: sam's session of {@code hop1} (whose attached policy grants {@code hop2} onward) assumes
+     * {@code hop2}, which trusts that role; ending the {@code hop1} session on node 1 ends the chained one at node 2.
+     */
+    @Test
+    void endingASessionOnNode1EndsTheSessionChainedFromItAtNode2() {
+        String admin = node1.adminToken();
+        Http.Response grant = Http.sendJson("POST", node1.adminUrl(TARGET) + "/roles", Map.of("name", "chainer",
+                "attributes", Map.of("sts.assume-role", List.of(arn(TARGET_ID, "hop2")))), admin);
+        assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        ClusterAccounts.createRole(node1, TARGET, "hop1", SOURCE_ID);
+        assertThat(Http.sendJson("POST", node1.adminUrl(TARGET) + "/sts/roles/hop1/policies", Map.of("policyName", "chainer"), admin)
+                .status()).isBetween(200, 204);
+        Http.Response hop2 = Http.sendJson("POST", node1.adminUrl(TARGET) + "/sts/roles", Map.of("roleName", "hop2", "trustPolicy",
+                Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of(arn(TARGET_ID, "hop1"))))))), admin);
+        assertThat(hop2.status()).as(hop2.toString()).isEqualTo(201);
+        assertThat(Http.sendJson("POST", node1.adminUrl(TARGET) + "/sts/roles/hop2/policies", Map.of("policyName", ClusterAccounts.POLICY),
+                admin).status()).isBetween(200, 204);
+        String first = liveToken(node1, "hop1");
+        String chained = new Sts(node2).assumeRole(TARGET, first, arn(TARGET_ID, "hop2")).accessToken();
+        assertThat(active(node2, TARGET, chained)).as("the chained token at node 2").isTrue();
+
+        Http.Response ended = Http.delete(node1.adminUrl(TARGET) + "/sts/roles/hop1/sessions/"
+                + Http.claims(first).get("jti").asText(), admin);
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
+
+        assertInactiveWithinOneSecond(node2, chained, "the session chained from an ended one");
+    }
+
     // ---- what is written on one node is what the other decides on -------------------------------------------
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.keycloaksts.it.support.Accounts;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.CookieBrowser;
 import io.github.keycloaksts.it.support.Http;
@@ -60,38 +61,23 @@ class GenericPathsIT {
     final Admin admin = new Admin(server);
     final Sts sts = new Sts(server);
     final RoleTokens tokens = new RoleTokens(server, TARGET, "api", "api-secret-1");
+    final Accounts accounts = new Accounts(server);
 
     @BeforeEach
     void accounts() {
-        admin.createAccountRealm(TARGET, TARGET_ID);
-        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients", Map.of("clientId", "api", "publicClient", false,
-                "secret", "api-secret-1", "standardFlowEnabled", false), admin.token()));
-        String api = admin.clientUuid(TARGET, "api");
-        for (String role : List.of("operator", "auditor")) {
-            created(Http.sendJson("POST", server.adminUrl(TARGET) + "/clients/" + api + "/roles", Map.of("name", role), admin.token()));
-        }
-        for (String role : List.of("bundle", "reader", "writer")) {
-            admin.createRealmRole(TARGET, role);
-        }
-        ok(Http.sendJson("POST", server.adminUrl(TARGET) + "/roles/bundle/composites",
-                List.of(tokens.realmRole(TARGET, "reader"), tokens.realmRole(TARGET, "writer")), admin.token()));
-        createRole("ops", Map.of("policyName", "operator", "clientId", "api"));
-        createRole("audit", Map.of("policyName", "auditor", "clientId", "api"));
-        createRole("wide", Map.of("policyName", "bundle"));
+        List<String> trusted = List.of("acs:ram::" + SOURCE_ID + ":root", "acs:ram::" + OTHER_ID + ":root");
+        accounts.account(TARGET, TARGET_ID)
+                .api("api", "api-secret-1", "operator", "auditor")
+                .realmRole("bundle").realmRole("reader").realmRole("writer").composite("bundle", "reader", "writer")
+                .role("ops", Accounts.trusting(trusted), 3600).attachClientRole("ops", "api", "operator")
+                .role("audit", Accounts.trusting(trusted), 3600).attachClientRole("audit", "api", "auditor")
+                .role("wide", Accounts.trusting(trusted), 3600).attachRealmRole("wide", "bundle");
         admin.createSourceAccount(SOURCE, SOURCE_ID, "sam", "sam-pass-1", List.of(OPS, AUDIT, WIDE));
         admin.createUserWithRealmRole(SOURCE, "sue", "sue-pass-1", "assumer");
         // The other account is only ever read by these tests: made once for the class rather than for each test.
         if (Http.get(server.adminUrl(OTHER), admin.token()).status() != 200) {
             admin.createSourceAccount(OTHER, OTHER_ID, "oscar", "oscar-pass-1", List.of(OPS, AUDIT, WIDE));
         }
-    }
-
-    void createRole(String name, Map<String, Object> policy) {
-        Map<String, Object> trust = Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
-                "Principal", Map.of("RAM", List.of("acs:ram::" + SOURCE_ID + ":root", "acs:ram::" + OTHER_ID + ":root")))));
-        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles", Map.of("roleName", name, "trustPolicy", trust,
-                "maxSessionDuration", 3600), admin.token()));
-        created(Http.sendJson("POST", server.adminUrl(TARGET) + "/sts/roles/" + name + "/policies", policy, admin.token()));
     }
 
     @AfterEach

@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
@@ -32,14 +34,25 @@ public final class AssumeRoleAuthorizer {
 
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
 
-    /** Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent, sourceIp. */
+    /**
+     * Who asks for what. Nullable: sessionName, durationSeconds, externalId, sessionPolicy, sourceClientId, mfaPresent,
+     * sourceIp, and chain (set when the subject is a role session of the source account: role chaining).
+     */
     public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
                           String sessionName, Integer durationSeconds, String externalId, PolicyDocument sessionPolicy,
-                          String sourceClientId, Boolean mfaPresent, InetAddress sourceIp) {
+                          String sourceClientId, Boolean mfaPresent, InetAddress sourceIp, Chain chain) {
     }
 
-    /** What was allowed. */
-    public record Grant(Account sourceAccount, Account targetAccount, AssumableRole role, RoleArn roleArn, UserArn sourceArn,
+    /**
+     * The role session a chained request comes from: its ARN (the principal the trust policy must name, by its account
+     * or its role), the roles it holds (whose {@code sts.assume-role} values are its grants), and the first hop's
+     * source identity, which no hop changes.
+     */
+    public record Chain(AssumedRoleArn principal, List<RoleModel> roles, String sourceIdentity) {
+    }
+
+    /** What was allowed. {@code sourceArn} is a user, or for a chained request the role session it comes from. */
+    public record Grant(Account sourceAccount, Account targetAccount, AssumableRole role, RoleArn roleArn, Arn sourceArn,
                         String sessionName, int durationSeconds, List<RoleModel> granted, Decision decision) {
     }
 
@@ -49,14 +62,15 @@ public final class AssumeRoleAuthorizer {
     public static Grant authorize(KeycloakSession session, Request request) {
         RealmModel source = request.source();
         UserModel sourceUser = request.sourceUser();
-        if (request.subjectIsRoleSession() || RoleSessionAnchors.isPrincipal(sourceUser)) {
-            throw AssumeRoleRefusal.denied("role chaining refused: the subject is itself a role session");
+        Chain chain = request.chain();
+        if (chain == null && (request.subjectIsRoleSession() || RoleSessionAnchors.isPrincipal(sourceUser))) {
+            throw AssumeRoleRefusal.denied("the subject is a role session that cannot assume further roles");
         }
         Account sourceAccount = Account.of(session, source)
                 .orElseThrow(() -> AssumeRoleRefusal.denied("source realm " + source.getName() + " is not an account"));
         TargetRole target = TargetRole.resolve(session, request.target(), request.roleArn(), request.durationSeconds());
         String sessionName = request.sessionName() != null ? request.sessionName()
-                : TargetRole.sessionNameFrom(sourceUser.getUsername());
+                : chain != null ? chain.principal().sessionName() : TargetRole.sessionNameFrom(sourceUser.getUsername());
 
         RequestContext conditions = RequestContext.builder()
                 .externalId(request.externalId())
@@ -67,9 +81,9 @@ public final class AssumeRoleAuthorizer {
                 .currentTime(Instant.now())
                 .mfaPresent(request.mfaPresent())
                 .build();
-        UserArn sourceArn = UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
+        Arn sourceArn = chain != null ? chain.principal() : UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
         Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, target.roleArn(), conditions),
-                SourceGrants.of(source, sourceUser), target.trustPolicy());
+                chain != null ? SourceGrants.ofRoles(source, chain.roles()) : SourceGrants.of(source, sourceUser), target.trustPolicy());
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
                 throw AssumeRoleRefusal.deniedBySource(sourceSideReason(decision), sourceArn.toString());

@@ -20,6 +20,8 @@ public final class EventDetails {
     public static final String SOURCE_USER_ID = "source_user_id";
     public static final String SOURCE_SESSION = "source_session";
     public static final String SOURCE_IDENTITY = "source_identity";
+    /** A chained session: the role session it was assumed from ({@code acs:ram::<A>:role/<name>/<session>}). */
+    public static final String CHAINED_FROM = "chained_from";
     public static final String TARGET_REALM = "target_realm";
     public static final String TARGET_ACCOUNT = "target_account";
     public static final String DURATION_SECONDS = "duration_seconds";

@@ -1,8 +1,12 @@
 package io.github.keycloaksts.exchange;
 
+import java.util.Optional;
+
+import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.assume.AssumeRoleAudit;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.assume.EventDetails;
+import io.github.keycloaksts.policy.arn.UserArn;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
@@ -46,13 +50,24 @@ final class ExchangeAudit {
         }
     }
 
-    /** The same assumption, seen from the source account: an event in its own realm. */
+    /**
+     * The same assumption, seen from the source account: an event in its own realm, with the chain's source identity
+     * (the subject user's ARN, or the one a role session's token carries from its first hop).
+     */
     void mirrorInSource(SubjectTokenVerifier.VerifiedSubject subject, String roleArn, String sessionName, AssumeRoleRefusal failure,
                         String reason) {
         EventBuilder mirror = AssumeRoleAudit.sourceEvent(session, context.getClientConnection(), subject.realm(), subject.user(),
                 subject.token().getIssuedFor(), subject.token().getSessionId(), AssumeRoleTokenExchangeProvider.AUTH_METHOD,
                 context.getRealm(), roleArn, sessionName)
                 .detail(EventDetails.REQUEST_ID, requestId);
+        if (subject.token().getOtherClaims().get(RoleTokenClaims.SOURCE_IDENTITY) instanceof String chained) {
+            mirror.detail(EventDetails.SOURCE_IDENTITY, AssumeRoleParameters.printable(chained));
+        } else {
+            Optional<Account> account = Account.of(session, subject.realm());
+            if (account.isPresent() && UserArn.isValidUserName(subject.user().getUsername())) {
+                mirror.detail(EventDetails.SOURCE_IDENTITY, UserArn.of(account.get().accountId(), subject.user().getUsername()).toString());
+            }
+        }
         mirror.detail(Details.REASON, reason);
         AssumeRoleAudit.finish(mirror, failure);
     }

@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
+import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
+import io.github.keycloaksts.session.RoleSessionChains;
 import org.keycloak.authentication.authenticators.util.LoAUtil;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
@@ -48,7 +50,36 @@ public final class RoleTokenClaims {
      */
     public static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                       String sessionName, UserArn source, String sourceUserId, String sourceIssuer) {
-        apply(token, granted, requestedAudience, roleArn, sessionName, source.toString(), sourceUserId, sourceIssuer);
+        apply(token, granted, requestedAudience, roleArn, sessionName, source.toString(), actor(sourceUserId, sourceIssuer, null));
+    }
+
+    /**
+     * As above for a chained session (role chaining): {@code source_identity} is the first hop's, unchanged, and
+     * {@code act} nests as RFC 8693 §4.1 says, the current actor (the earlier role session) outermost and its own
+     * {@code act} inside.
+     */
+    static void applyChained(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
+                             String sessionName, String sourceIdentity, String parentSubject, String parentIssuer, Object parentAct) {
+        apply(token, granted, requestedAudience, roleArn, sessionName, sourceIdentity, actor(parentSubject, parentIssuer, parentAct));
+    }
+
+    private static Map<String, Object> actor(String subject, String issuer, Object earlier) {
+        Map<String, Object> act = new LinkedHashMap<>();
+        act.put("sub", subject);
+        act.put("iss", issuer);
+        if (earlier != null) {
+            act.put(ACT, earlier);
+        }
+        return act;
+    }
+
+    /** How many actors {@code act} nests: 1 for a first hop's role token, one more for each chained hop. */
+    static int actors(Object act) {
+        int depth = 0;
+        for (Object current = act; current instanceof Map<?, ?> map && depth <= RoleSessionChains.MAX_DEPTH; current = map.get(ACT)) {
+            depth++;
+        }
+        return depth;
     }
 
     /**
@@ -58,11 +89,11 @@ public final class RoleTokenClaims {
      */
     static void applyFederated(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
                                String sessionName, String sourceIdentity, String externalSubject, String externalIssuer) {
-        apply(token, granted, requestedAudience, roleArn, sessionName, sourceIdentity, externalSubject, externalIssuer);
+        apply(token, granted, requestedAudience, roleArn, sessionName, sourceIdentity, actor(externalSubject, externalIssuer, null));
     }
 
     private static void apply(AccessToken token, List<RoleModel> granted, List<String> requestedAudience, RoleArn roleArn,
-                              String sessionName, String source, String sourceUserId, String sourceIssuer) {
+                              String sessionName, String source, Map<String, Object> act) {
         token.getOtherClaims().keySet().removeIf(OWNED::contains);
         // No username: Keycloak finds the user of a stateless token by `sub`, then by `preferred_username`. A revoked
         // principal's token would come back to life as soon as any user got that username again (a re-created
@@ -87,6 +118,10 @@ public final class RoleTokenClaims {
         if (token.getResourceAccess().isEmpty()) {
             token.setResourceAccess(null);
         }
+        if (SourceGrants.grantsAny(granted)) {
+            // The session may assume further roles: its token is then a subject token, which names sts as audience.
+            roleClients.add(SubjectTokenVerifier.STS_AUDIENCE);
+        }
         if (!requestedAudience.isEmpty()) {
             for (String audience : requestedAudience) {
                 if (!roleClients.contains(audience)) {
@@ -100,9 +135,6 @@ public final class RoleTokenClaims {
         token.getOtherClaims().put(ROLE_ARN, roleArn.toString());
         token.getOtherClaims().put(ROLE_SESSION_NAME, sessionName);
         token.getOtherClaims().put(SOURCE_IDENTITY, source);
-        Map<String, String> act = new LinkedHashMap<>();
-        act.put("sub", sourceUserId);
-        act.put("iss", sourceIssuer);
         token.getOtherClaims().put(ACT, act);
     }
 

@@ -1,7 +1,10 @@
 package io.github.keycloaksts.grant;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
@@ -65,8 +68,25 @@ public final class SourceGrants {
      * {@code GET /sts/grants} shows them to the admin. Each value is parsed once per node while it is unchanged.
      */
     public static List<PolicyDocument> of(RealmModel source, UserModel user) {
+        return documents(held(source, RoleUtils.getDeepUserRoleMappings(user)));
+    }
+
+    /**
+     * What a role session of {@code source} may assume onward (role chaining): the {@code sts.assume-role} values of
+     * {@code roles} (the role's attached policies) and of their composites, as for a user holding them.
+     */
+    public static List<PolicyDocument> ofRoles(RealmModel source, Collection<RoleModel> roles) {
+        return documents(held(source, RoleUtils.expandCompositeRoles(new HashSet<>(roles))));
+    }
+
+    /** True when {@code roles} or their composites carry an {@code sts.assume-role} value: a session holding them may chain. */
+    public static boolean grantsAny(Collection<RoleModel> roles) {
+        return RoleUtils.expandCompositeRoles(new HashSet<>(roles)).stream().anyMatch(role -> !patternsOf(role).isEmpty());
+    }
+
+    private static List<PolicyDocument> documents(List<Held> values) {
         List<PolicyDocument> grants = new ArrayList<>();
-        for (Held held : held(source, user)) {
+        for (Held held : values) {
             if (held.grant() != null) {
                 grants.add(held.grant());
             } else {
@@ -82,7 +102,16 @@ public final class SourceGrants {
      * of a role session re-asks.
      */
     public static boolean allowsAssuming(RealmModel source, UserModel user, String roleArn) {
-        for (PolicyDocument grant : of(source, user)) {
+        return allows(of(source, user), roleArn);
+    }
+
+    /** As {@link #allowsAssuming(RealmModel, UserModel, String)} for a role session holding {@code roles} ({@link #ofRoles}). */
+    public static boolean allowsAssuming(RealmModel source, Collection<RoleModel> roles, String roleArn) {
+        return allows(ofRoles(source, roles), roleArn);
+    }
+
+    private static boolean allows(List<PolicyDocument> grants, String roleArn) {
+        for (PolicyDocument grant : grants) {
             for (Statement statement : grant.statements()) {
                 if (statement.effect() == Effect.ALLOW && statement.matchesResource(roleArn)) {
                     return true;
@@ -101,8 +130,12 @@ public final class SourceGrants {
      * valid ones, in this order, are exactly the documents {@link #of} returns (the source-side simulator relies on it).
      */
     public static List<Held> held(RealmModel source, UserModel user) {
+        return held(source, RoleUtils.getDeepUserRoleMappings(user));
+    }
+
+    private static List<Held> held(RealmModel source, Set<RoleModel> roles) {
         List<Held> held = new ArrayList<>();
-        for (RoleModel role : RoleUtils.getDeepUserRoleMappings(user)) {
+        for (RoleModel role : roles) {
             for (String pattern : patternsOf(role)) {
                 try {
                     held.add(new Held(role, pattern, PARSED.get(source.getId() + '/' + pattern, pattern, SourceGrants::grantOf), null));

@@ -55,6 +55,11 @@ public final class LiveRoleSessions {
 
     /** The role-session user {@code externalId} names, or null when it is not (or no longer) live. */
     UserModel lookUp(RealmModel target, ComponentModel component, String externalId) {
+        return lookUp(target, component, externalId, 0);
+    }
+
+    /** As above, {@code depth} hops down a chain of role sessions ({@link RoleSessionChains}). */
+    UserModel lookUp(RealmModel target, ComponentModel component, String externalId, int depth) {
         Optional<RoleSessionHandle> parsed = RoleSessionHandle.parse(externalId);
         if (parsed.isEmpty()) {
             return null;
@@ -77,7 +82,7 @@ public final class LiveRoleSessions {
                 || anchor.get().federated() != (handle.kind() == RoleSessionHandle.Kind.FEDERATED)) {
             return null; // revoked for good: the anchor is gone and its ID is never used again
         }
-        Optional<String> dead = deadReason(target, handle, anchor.get());
+        Optional<String> dead = deadReason(target, handle, anchor.get(), depth);
         if (dead.isPresent()) {
             LOG.debugf("Role session %s of realm %s ended: %s", handle.encode(), target.getName(), dead.get());
             marks.revokeHandle(handle); // stays ended if the change is undone
@@ -86,7 +91,7 @@ public final class LiveRoleSessions {
         return new RoleSessionUser(session, target, component, handle, anchor.get());
     }
 
-    private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor) {
+    private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor, int depth) {
         if (marks.targetRealmEnded(handle, target.getId())) {
             return Optional.of("realm " + target.getName() + " was disabled, renamed or given a not-before after the session started");
         }
@@ -138,6 +143,10 @@ public final class LiveRoleSessions {
                 return Optional.of("a not-before of source client " + sourceClient.getClientId() + " was pushed after the session started");
             }
         }
+        String roleArn = role.get().arn(targetAccount.get().accountId()).toString();
+        if (handle.kind() == RoleSessionHandle.Kind.CHAINED) {
+            return chainedDeadReason(sourceRealm, handle, roleArn, depth);
+        }
         UserModel sourceUser = session.users().getUserById(sourceRealm, handle.sourceUserId());
         if (sourceUser == null) {
             return Optional.of("the source user was deleted");
@@ -154,9 +163,27 @@ public final class LiveRoleSessions {
         if (handle.sourceSessionId() != null && !sourceSessionLive(source.get(), handle)) {
             return Optional.of("the source session ended");
         }
-        String roleArn = role.get().arn(targetAccount.get().accountId()).toString();
         if (!SourceGrants.allowsAssuming(source.get(), sourceUser, roleArn)) {
             return Optional.of("the source account no longer grants " + roleArn + " to its user");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A chained session: the session it was assumed from must live, and that session's role must still grant this
+     * role (an attached policy's {@code sts.assume-role}), as the first hop's source user must still be granted it.
+     */
+    private Optional<String> chainedDeadReason(RealmModel sourceRealm, RoleSessionHandle handle, String roleArn, int depth) {
+        Optional<String> parentDead = RoleSessionChains.parentDeadReason(session, this, sourceRealm, handle, depth);
+        if (parentDead.isPresent()) {
+            return parentDead;
+        }
+        Optional<RoleSessionRecordEntity> parent = RoleSessionRecords.find(session, sourceRealm, handle.sourceSessionId());
+        ClientModel parentRoleClient = parent.map(record -> sourceRealm.getClientById(record.getRoleId())).orElse(null);
+        Optional<AssumableRole> parentRole = parentRoleClient == null ? Optional.empty()
+                : new AssumableRoleStore(session, sourceRealm).ofClient(parentRoleClient);
+        if (parentRole.isEmpty() || !SourceGrants.allowsAssuming(sourceRealm, parentRole.get().attachedRoles().toList(), roleArn)) {
+            return Optional.of("the role it was assumed from no longer grants " + roleArn);
         }
         return Optional.empty();
     }

@@ -49,7 +49,7 @@ public final class RoleSessionAnchors {
 
     static String username(AssumableRole role, RoleSessionHandle.Kind kind, String owner) {
         String prefix = switch (kind) {
-            case TOKEN -> TOKEN_PREFIX;
+            case TOKEN, CHAINED -> TOKEN_PREFIX; // a chained session belongs to its source account like any token
             case CONSOLE -> CONSOLE_PREFIX;
             case FEDERATED -> OIDC_PREFIX;
         };

@@ -28,12 +28,13 @@ public record RoleSessionHandle(Kind kind, String anchorId, String sourceUserId,
                                 int durationSeconds, long issuedAtMillis, String policyDigest) {
 
     /**
-     * Role token of an account's user (token exchange), browser role session (Switch Role), or role token of an OIDC
+     * Role token of an account's user (token exchange), browser role session (Switch Role), role token of an OIDC
      * provider's external subject (AssumeRoleWithOIDC: the "source user" is the provider's alias, and there is no
-     * source session).
+     * source session), or role token assumed with another role session's token (role chaining: the "source user" is
+     * the earlier session's realm ID and the "source session" its token's {@code jti}, which find its record).
      */
     public enum Kind {
-        TOKEN('t'), CONSOLE('c'), FEDERATED('o');
+        TOKEN('t'), CONSOLE('c'), FEDERATED('o'), CHAINED('r');
 
         private final char code;
 

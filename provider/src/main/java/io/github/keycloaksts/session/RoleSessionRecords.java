@@ -100,6 +100,11 @@ public final class RoleSessionRecords {
         return row != null && row.roleId.equals(roleId) ? Optional.of(row) : Optional.empty();
     }
 
+    /** The session {@code sessionId} of this realm, of whichever role: a look-up by primary key. */
+    public static Optional<RoleSessionRecordEntity> find(KeycloakSession session, RealmModel realm, String sessionId) {
+        return Optional.ofNullable(em(session).find(RoleSessionRecordEntity.class, new RoleSessionRecordEntity.Key(realm.getId(), sessionId)));
+    }
+
     /**
      * The unexpired role tokens of this realm that client {@code clientId} obtained until {@code untilMillis}: what a
      * switch on that client ends (the token's {@code azp} is not part of its role-session user, so only the record knows).

@@ -28,6 +28,22 @@ class RoleSessionHandleTest {
         assertThat(RoleSessionHandle.parse(noSession.encode())).contains(noSession);
     }
 
+    /**
+     * A chained session names the earlier one by its realm and its token's jti, as Keycloak 26.7 writes jti (a
+     * context prefix, then a UUID): the handle must stay within its limit, and so within Keycloak's user ID columns.
+     */
+    @Test
+    void aChainedHandleNamesTheEarlierSessionByRealmAndTokenIdWithinTheLimit() {
+        String realmId = UUID.randomUUID().toString();
+        String jti = "trrtte:" + UUID.randomUUID();
+        RoleSessionHandle chained = new RoleSessionHandle(RoleSessionHandle.Kind.CHAINED, ANCHOR, realmId, jti,
+                UUID.randomUUID().toString(), 3600, 1764600000000L, "AbCdEfGhIjKlMnOp");
+        String text = chained.encode();
+        assertThat(text).startsWith("2r.");
+        assertThat(("f:" + UUID.randomUUID() + ":" + text).length()).as("the role-session user's ID").isLessThan(255);
+        assertThat(RoleSessionHandle.parse(text)).contains(chained);
+    }
+
     @Test
     void acceptsOnlyTheOneCanonicalSpelling() {
         String text = RoleSessionHandle.version1(RoleSessionHandle.Kind.TOKEN, ANCHOR, USER, null, 3600, 1764600000000L).encode();

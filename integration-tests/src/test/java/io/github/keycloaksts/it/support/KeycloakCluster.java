@@ -2,9 +2,12 @@ package io.github.keycloaksts.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,8 +51,12 @@ public final class KeycloakCluster implements AutoCloseable {
     }
 
     /** The cluster shared by every cluster IT of this run; started on first call. */
+    @SuppressWarnings("unused") // held, never read: released when the JVM ends
+    private static FileLock clusterLock;
+
     public static synchronized KeycloakCluster shared() {
         if (shared == null) {
+            holdTheClusterLock();
             KeycloakCluster cluster = new KeycloakCluster(KeycloakServer.logDir().resolve("cluster").toAbsolutePath());
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-keycloak-cluster"));
             try {
@@ -61,6 +68,21 @@ public final class KeycloakCluster implements AutoCloseable {
             shared = cluster;
         }
         return shared;
+    }
+
+    /**
+     * A cluster owns fixed ports and one PostgreSQL: when Failsafe runs several JVMs and more than one of them reaches a
+     * cluster test (only with {@code -Dit.test}; the whole suite runs them in one JVM), the second waits until the
+     * first has ended. The operating system releases the lock with the JVM.
+     */
+    private static void holdTheClusterLock() {
+        try {
+            Path file = KeycloakServer.logDir().resolve("cluster.lock").toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            clusterLock = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).lock();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static synchronized void stopShared() {

@@ -66,8 +66,9 @@ public final class KeycloakServer implements AutoCloseable {
             if (remote != null && !remote.isBlank()) {
                 shared = remote(remote);
             } else {
-                KeycloakServer server = new KeycloakServer(distributionHome(), List.of("--db=dev-mem"),
-                        logDir().resolve("keycloak-it.log"));
+                String fork = forkOfSeveral();
+                KeycloakServer server = new KeycloakServer(fork == null ? distributionHome() : copyOfDistribution("keycloak-fork-" + fork),
+                        List.of("--db=dev-mem"), logDir().resolve(fork == null ? "keycloak-it.log" : "keycloak-it-" + fork + ".log"));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
                 server.start();
                 shared = server;
@@ -81,13 +82,7 @@ public final class KeycloakServer implements AutoCloseable {
      * distribution in {@code target/<name>} with an H2 file database there, not started yet.
      */
     public static KeycloakServer isolated(String name) {
-        Path home = logDir().resolve(name).toAbsolutePath();
-        try {
-            run(List.of("rm", "-rf", home.toString()), null); // a fresh server every run: no database left over
-            run(List.of("cp", "-a", distributionHome().toString(), home.toString()), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path home = copyOfDistribution(name);
         KeycloakServer server = new KeycloakServer(home, List.of("--db=dev-file"), logDir().resolve(name + ".log"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-" + name));
         return server;
@@ -206,6 +201,28 @@ public final class KeycloakServer implements AutoCloseable {
         KeycloakServer server = new KeycloakServer(null, List.of(), null);
         server.baseUrl = url.replaceAll("/+$", "");
         return server;
+    }
+
+    /**
+     * This JVM's fork number when Failsafe runs several ({@code it.forks}), else null: each fork's shared server then runs
+     * from a copy of its own, since {@code kc.sh start-dev} writes into its distribution (build, transaction logs).
+     */
+    private static String forkOfSeveral() {
+        String fork = System.getProperty("sts.it.fork");
+        String forks = System.getProperty("sts.it.forks", "1");
+        return fork == null || fork.isBlank() || forks.equals("1") ? null : fork;
+    }
+
+    /** A fresh copy of the distribution in {@code target/<name>}: no database or build left over from an earlier run. */
+    private static Path copyOfDistribution(String name) {
+        Path home = logDir().resolve(name).toAbsolutePath();
+        try {
+            run(List.of("rm", "-rf", home.toString()), null);
+            run(List.of("cp", "-a", distributionHome().toString(), home.toString()), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return home;
     }
 
     public static Path distributionHome() {
