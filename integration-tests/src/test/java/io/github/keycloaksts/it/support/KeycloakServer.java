@@ -67,9 +67,15 @@ public final class KeycloakServer implements AutoCloseable {
                 shared = remote(remote);
             } else {
                 String fork = forkOfSeveral();
-                KeycloakServer server = new KeycloakServer(fork == null ? distributionHome() : copyOfDistribution("keycloak-fork-" + fork),
-                        List.of("--db=dev-mem"), logDir().resolve(fork == null ? "keycloak-it.log" : "keycloak-it-" + fork + ".log"));
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
+                Path home = fork == null ? distributionHome() : copyOfDistribution("keycloak-fork-" + fork);
+                KeycloakServer server = new KeycloakServer(home, List.of("--db=dev-mem"),
+                        logDir().resolve(fork == null ? "keycloak-it.log" : "keycloak-it-" + fork + ".log"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.close();
+                    if (fork != null) {
+                        removeQuietly(home); // a copy per JVM: none left behind to fill the disk run after run
+                    }
+                }, "stop-keycloak"));
                 server.start();
                 shared = server;
             }
@@ -204,13 +210,13 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /**
-     * This JVM's fork number when Failsafe runs several ({@code it.forks}), else null: each fork's shared server then runs
-     * from a copy of its own, since {@code kc.sh start-dev} writes into its distribution (build, transaction logs).
+     * A name of this JVM's own when Failsafe runs several ({@code it.forks}), else null: each fork's shared server then
+     * runs from a copy of its own, since {@code kc.sh start-dev} writes into its distribution (build, transaction logs).
+     * By process ID: Failsafe's fork number does not reach JUnit Platform forks here.
      */
     private static String forkOfSeveral() {
-        String fork = System.getProperty("sts.it.fork");
         String forks = System.getProperty("sts.it.forks", "1");
-        return fork == null || fork.isBlank() || forks.equals("1") ? null : fork;
+        return forks.isBlank() || forks.equals("1") ? null : Long.toString(ProcessHandle.current().pid());
     }
 
     /** A fresh copy of the distribution in {@code target/<name>}: no database or build left over from an earlier run. */
@@ -223,6 +229,14 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return home;
+    }
+
+    private static void removeQuietly(Path home) {
+        try {
+            run(List.of("rm", "-rf", home.toString()), null);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Could not remove " + home + ": " + e);
+        }
     }
 
     public static Path distributionHome() {
