@@ -18,6 +18,12 @@ public enum ConditionKey {
     ROLE_SESSION_NAME("sts:RoleSessionName", ValueType.STRING),
     /** {@code sts:SourceClientId}: the client the subject token was issued to (its {@code azp}). */
     SOURCE_CLIENT_ID("sts:SourceClientId", ValueType.STRING),
+    /**
+     * {@code sts:SourceIdentity}: who started the chain of role sessions (an ARN such as
+     * {@code acs:ram::12345678:user/bob}): set at the first hop and carried unchanged through every later one, so a
+     * trust policy can name the person behind a role session however many roles lie between.
+     */
+    SOURCE_IDENTITY("sts:SourceIdentity", ValueType.STRING),
     /** {@code sts:DurationSeconds}: the requested session duration in seconds. */
     DURATION_SECONDS("sts:DurationSeconds", ValueType.NUMBER),
     /** {@code acs:SourceIp}: the caller's IP address. */

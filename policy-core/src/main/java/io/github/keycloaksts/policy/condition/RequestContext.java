@@ -71,6 +71,11 @@ public final class RequestContext {
         return Optional.ofNullable((String) values.get(ConditionKey.SOURCE_CLIENT_ID));
     }
 
+    /** @return {@code sts:SourceIdentity} */
+    public Optional<String> sourceIdentity() {
+        return Optional.ofNullable((String) values.get(ConditionKey.SOURCE_IDENTITY));
+    }
+
     /** @return {@code sts:DurationSeconds} */
     public Optional<Long> durationSeconds() {
         BigDecimal d = (BigDecimal) values.get(ConditionKey.DURATION_SECONDS);
@@ -177,6 +182,11 @@ public final class RequestContext {
         /** @param clientId the {@code azp} of the subject token, or null */
         public Builder sourceClientId(String clientId) {
             return put(ConditionKey.SOURCE_CLIENT_ID, clientId);
+        }
+
+        /** @param sourceIdentity the source identity of the session chain (an ARN string), or null */
+        public Builder sourceIdentity(String sourceIdentity) {
+            return put(ConditionKey.SOURCE_IDENTITY, sourceIdentity);
         }
 
         /** @param seconds the requested session duration */

@@ -36,6 +36,9 @@ class ConditionOperatorTest {
             StringEquals              | sts:RoleSessionName | "bob"                          | bob                       | true
             StringEquals              | sts:SourceClientId  | "my-app"                       | other-app                 | false
             StringEquals              | oidc:iss            | "https://issuer.example"       | https://issuer.example    | true
+            StringEquals              | sts:SourceIdentity  | "acs:ram::12345678:user/bob"   | acs:ram::12345678:user/bob | true
+            StringLike                | sts:SourceIdentity  | "acs:ram::12345678:user/*"     | acs:ram::87654321:user/bob | false
+            StringNotEquals           | sts:SourceIdentity  | "acs:ram::12345678:user/bob"   | <absent>                  | true
             StringLike                | oidc:sub            | "repo:org/app:ref:*"           | repo:org/app:ref:refs/heads/main | true
             StringEquals              | oidc:aud            | "sts"                          | other,sts                 | true
             StringNotEquals           | oidc:aud            | "sts"                          | other,sts                 | false
@@ -300,6 +303,7 @@ class ConditionOperatorTest {
             case EXTERNAL_ID -> b.externalId(value);
             case ROLE_SESSION_NAME -> b.roleSessionName(value);
             case SOURCE_CLIENT_ID -> b.sourceClientId(value);
+            case SOURCE_IDENTITY -> b.sourceIdentity(value);
             case DURATION_SECONDS -> b.durationSeconds(Long.parseLong(value));
             case SOURCE_IP -> b.sourceIp(value);
             case CURRENT_TIME -> b.currentTime(OffsetDateTime.parse(value).toInstant());
