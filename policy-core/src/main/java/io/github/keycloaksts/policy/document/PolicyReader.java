@@ -1,5 +1,6 @@
 package io.github.keycloaksts.policy.document;
 
+import static io.github.keycloaksts.policy.internal.Texts.clip;
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import java.io.IOException;
@@ -281,19 +282,6 @@ public final class PolicyReader {
         } catch (RuntimeException ex) {
             return "$";
         }
-    }
-
-    private static String clip(String msg) {
-        if (msg == null) {
-            return "";
-        }
-        String s = msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-        }
-        return sb.toString();
     }
 
     private static String typeName(JsonNode n) {
