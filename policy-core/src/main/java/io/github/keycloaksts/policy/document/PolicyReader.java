@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -40,6 +39,7 @@ import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.ConditionOperator;
 import io.github.keycloaksts.policy.condition.ValueType;
 import io.github.keycloaksts.policy.internal.Texts;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * Reads policy documents (Alibaba RAM syntax) strictly. Thread-safe; create one per set of
@@ -571,27 +571,34 @@ public final class PolicyReader {
                 if (keys.isEmpty()) {
                     throw new PolicyValidationException(opPath, "must not be empty");
                 }
-                Map<ConditionKey, Boolean> seen = new EnumMap<>(ConditionKey.class);
+                Set<String> seen = new HashSet<>();
                 Iterator<Map.Entry<String, JsonNode>> entries = keys.fields();
                 while (entries.hasNext()) {
                     Map.Entry<String, JsonNode> e = entries.next();
                     ConditionKey key = ConditionKey.fromName(e.getKey()).orElseThrow(() ->
                             new PolicyValidationException(opPath, "unknown key " + quote(e.getKey())));
-                    if (seen.put(key, Boolean.TRUE) != null) {
+                    String tagKey = key.hasTagKey() ? ConditionKey.tagKeyOf(e.getKey()) : null;
+                    String problem = Condition.tagKeyProblem(key, tagKey);
+                    if (problem != null) {
+                        throw new PolicyValidationException(opPath, "key " + quote(e.getKey()) + " " + problem);
+                    }
+                    // one condition per key: names differing only in case (key or tag key) are the same key
+                    if (!seen.add(tagKey == null ? key.name() : key.name() + "/" + SessionTags.foldKey(tagKey))) {
                         throw new PolicyValidationException(opPath, "duplicate key " + quote(e.getKey()));
                     }
-                    String problem = Condition.compatibilityProblem(operator, key);
+                    problem = Condition.compatibilityProblem(operator, key, tagKey);
                     if (problem != null) {
                         throw new PolicyValidationException(opPath, problem);
                     }
                     String keyPath = opPath + "." + e.getKey();
-                    out.add(condition(operator, key, e.getValue(), keyPath));
+                    out.add(condition(operator, key, tagKey, e.getValue(), keyPath));
                 }
             }
             return out;
         }
 
-        private Condition condition(ConditionOperator operator, ConditionKey key, JsonNode node, String path) {
+        private Condition condition(ConditionOperator operator, ConditionKey key, String tagKey, JsonNode node,
+                                    String path) {
             List<String> values = new ArrayList<>();
             if (node.isArray()) {
                 if (node.isEmpty()) {
@@ -608,7 +615,7 @@ public final class PolicyReader {
                 values.add(conditionValue(operator, node, path));
             }
             try {
-                return Condition.of(operator, key, values);
+                return Condition.of(operator, key, tagKey, values);
             } catch (PolicyValidationException e) {
                 // values were checked one by one above; keep the exact location anyway
                 throw new PolicyValidationException(node.isArray() ? path + e.path() : path, e.detail());

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.github.keycloaksts.policy.condition.Condition;
 import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * One statement of a policy document. Created by {@link PolicyReader}; immutable and
@@ -31,9 +32,12 @@ public final class Statement {
         this.actions = List.copyOf(new LinkedHashSet<>(actions));
         this.principals = Objects.requireNonNull(principals, "principals");
         this.resources = Objects.requireNonNull(resources, "resources");
-        // canonical order: by operator, then key (at most one condition per operator and key)
+        // canonical order: by operator, then key, then tag key ignoring case (at most one condition per operator and
+        // key, tag keys compared ignoring case)
         this.conditions = conditions.stream()
-                .sorted(Comparator.comparing(Condition::operator).thenComparing(Condition::key))
+                .sorted(Comparator.comparing(Condition::operator).thenComparing(Condition::key)
+                        .thenComparing(c -> c.tagKey().map(SessionTags::foldKey).orElse(""))
+                        .thenComparing(Condition::keyName))
                 .toList();
     }
 
@@ -62,7 +66,7 @@ public final class Statement {
         return resources.patterns();
     }
 
-    /** @return the conditions, sorted by operator then key */
+    /** @return the conditions, sorted by operator, then key, then tag key */
     public List<Condition> conditions() {
         return conditions;
     }

@@ -298,7 +298,7 @@ public final class AssumeRoleEvaluator {
                 if (unmet.isPresent()) {
                     Condition c = unmet.get();
                     explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.CONDITION,
-                            "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.key().keyName(),
+                            "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.keyName(),
                             unmetText(c, ctx));
                 } else {
                     explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
@@ -332,6 +332,6 @@ public final class AssumeRoleEvaluator {
     }
 
     static String unmetText(Condition c, RequestContext ctx) {
-        return "condition " + c + " not met" + (ctx.has(c.key()) ? "" : " (" + c.key().keyName() + " absent)");
+        return "condition " + c + " not met" + (c.keyPresent(ctx) ? "" : " (" + c.keyName() + " absent)");
     }
 }
