@@ -360,6 +360,7 @@ class PolicyPropertiesTest {
             StatementExplanation.Failure failure = s.failure().orElseThrow();
             assertThat(failure.path()).startsWith("Statement[" + s.ref().statementIndex() + "].");
             switch (failure.kind()) {
+                case ACTION -> assertThat(failure.path()).endsWith(".Action");
                 case PRINCIPAL -> assertThat(failure.path()).endsWith(".Principal.RAM");
                 case RESOURCE -> assertThat(failure.path()).endsWith(".Resource");
                 case CONDITION -> assertThat(failure.path()).contains(".Condition.");

@@ -54,8 +54,9 @@ import io.github.keycloaksts.policy.tags.SessionTags;
  *
  * <p>Syntax: {@code {"Version": "1", "Statement": [ ... ]}} (a single statement object is
  * accepted); each statement has an optional {@code Sid} (unique), {@code Effect}
- * ({@code Allow}/{@code Deny}), {@code Action} (string or list naming {@code sts:AssumeRole}:
- * {@code sts:AssumeRole}, {@code sts:*}, {@code *}, case-insensitive), then per {@link PolicyKind}:
+ * ({@code Allow}/{@code Deny}), {@code Action} (string or list of patterns, case-insensitive, each naming
+ * {@code sts:AssumeRole} or, in trust policies, {@code sts:TagSession}: {@code sts:AssumeRole},
+ * {@code sts:TagSession}, {@code sts:*}, {@code *}), then per {@link PolicyKind}:
  * {@code Principal: {"RAM": ..., "Federated": ...}} in trust policies (RAM: account IDs,
  * account/user/role ARNs; Federated: OIDC provider ARNs, and the statement must have a condition on
  * {@code oidc:sub}; the wildcard {@code *} is refused), {@code Resource} in permission policies (role ARN patterns) and
@@ -391,7 +392,7 @@ public final class PolicyReader {
             List<String> actions = stringOrList(required(node, "Action", path), path + ".Action",
                     limits.maxValuesPerList(), "values");
             for (int i = 0; i < actions.size(); i++) {
-                String problem = Actions.problem(actions.get(i));
+                String problem = Actions.problem(kind, actions.get(i));
                 if (problem != null) {
                     throw new PolicyValidationException(elementPath(node.get("Action"), path + ".Action", i), problem);
                 }

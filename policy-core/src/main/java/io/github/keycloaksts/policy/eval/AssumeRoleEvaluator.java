@@ -13,6 +13,7 @@ import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
 import io.github.keycloaksts.policy.document.Statement;
+import io.github.keycloaksts.policy.document.StsAction;
 
 /**
  * Decides whether a principal may assume a role (the Alibaba RAM / AWS IAM pipeline). Both sides
@@ -20,6 +21,8 @@ import io.github.keycloaksts.policy.document.Statement;
  * role ARN, <em>and</em> the role's trust policy must trust the principal.
  *
  * <ol>
+ *   <li>Only statements whose {@code Action} names {@code sts:AssumeRole} take part (a trust
+ *       policy statement may be about {@code sts:TagSession} alone, see {@link #evaluateTagSession}).</li>
  *   <li>Every statement of both sides is matched against the request: on the source side by
  *       resource (the role ARN against the {@code Resource} patterns), on the trust side by
  *       principal (hash lookup: the requester's account, user, or role for a role session);
@@ -42,7 +45,7 @@ import io.github.keycloaksts.policy.document.Statement;
  */
 public final class AssumeRoleEvaluator {
 
-    private static final String ACTION = "sts:AssumeRole";
+    private static final String ACTION = StsAction.ASSUME_ROLE.actionName();
 
     /** Creates an evaluator; it holds no state. */
     public AssumeRoleEvaluator() {
@@ -58,7 +61,7 @@ public final class AssumeRoleEvaluator {
      */
     public Decision evaluate(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
                              PolicyDocument trustPolicy) {
-        return run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, null);
+        return run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, StsAction.ASSUME_ROLE, null);
     }
 
     /**
@@ -73,7 +76,7 @@ public final class AssumeRoleEvaluator {
     public Explanation explain(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
                                PolicyDocument trustPolicy) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, statements);
+        Decision decision = run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, StsAction.ASSUME_ROLE, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -88,7 +91,37 @@ public final class AssumeRoleEvaluator {
      */
     public Explanation explainTrust(AssumeRoleRequest request, PolicyDocument trustPolicy) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, statements);
+        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.ASSUME_ROLE, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    /**
+     * Decides whether the request may put session tags on the role session ({@code sts:TagSession}, as in AWS): the
+     * role's trust policy alone decides, by its statements whose {@code Action} names {@code sts:TagSession}, matched
+     * by principal ({@code RAM} or, for a federated request, {@code Federated}) and conditions against the request's
+     * context (tag conditions such as {@code acs:RequestTag/Project} included). A matching Deny wins, then an Allow is
+     * needed; a trust policy without such a statement refuses every tag. Ask it only when the request carries tags
+     * (or transitive tag keys); whether the role may be assumed at all is {@link #evaluate}'s or
+     * {@link #evaluateFederated}'s question. Never throws.
+     *
+     * @param request     the request, from a user, a role session or an OIDC provider
+     * @param trustPolicy the target role's trust policy ({@link PolicyKind#TRUST})
+     * @return the decision, never null
+     */
+    public Decision evaluateTagSession(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        return run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.TAG_SESSION, null);
+    }
+
+    /**
+     * The same evaluation as {@link #evaluateTagSession}, with the part each trust policy statement took.
+     *
+     * @param request     the request
+     * @param trustPolicy the role's trust policy ({@link PolicyKind#TRUST})
+     * @return the explanation (trust policy statements only), never null
+     */
+    public Explanation explainTagSession(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.TAG_SESSION, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -102,7 +135,7 @@ public final class AssumeRoleEvaluator {
      */
     public Explanation explainSource(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, sourceIdentityPolicies, null, Scope.SOURCE, statements);
+        Decision decision = run(request, sourceIdentityPolicies, null, Scope.SOURCE, StsAction.ASSUME_ROLE, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -115,9 +148,12 @@ public final class AssumeRoleEvaluator {
         BOTH, TRUST, SOURCE
     }
 
-    /** The one evaluation behind {@link #evaluate} and the explanations ({@code explained} null: no explanation). */
+    /**
+     * The one evaluation behind {@link #evaluate}, {@link #evaluateTagSession} and the explanations ({@code explained}
+     * null: no explanation), for one action: statements not naming it are skipped.
+     */
     private Decision run(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies, PolicyDocument trustPolicy,
-                         Scope scope, List<StatementExplanation> explained) {
+                         Scope scope, StsAction action, List<StatementExplanation> explained) {
         DecisionSide stage = DecisionSide.NONE;
         try {
             Objects.requireNonNull(request, "request is null");
@@ -134,7 +170,11 @@ public final class AssumeRoleEvaluator {
                     List<Statement> statements = doc.statements();
                     for (int j = 0; j < statements.size(); j++) {
                         Statement s = statements.get(j);
-                        if (s.matchesResource(resource)) {
+                        if (!s.covers(action)) {
+                            if (explained != null) {
+                                source.explainAction(s, i, j, action);
+                            }
+                        } else if (s.matchesResource(resource)) {
                             source.consider(s, i, j, ctx);
                         } else if (explained != null) {
                             source.explain(s, i, j, StatementExplanation.FailureKind.RESOURCE, "Statement[" + j + "].Resource",
@@ -152,7 +192,11 @@ public final class AssumeRoleEvaluator {
                 List<Statement> statements = trustPolicy.statements();
                 for (int j = 0; j < statements.size(); j++) {
                     Statement s = statements.get(j);
-                    if (s.matchesPrincipal(request.principalKey())) {
+                    if (!s.covers(action)) {
+                        if (explained != null) {
+                            trust.explainAction(s, 0, j, action);
+                        }
+                    } else if (s.matchesPrincipal(request.principalKey())) {
                         trust.consider(s, 0, j, ctx);
                     } else if (explained != null) {
                         trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal."
@@ -165,7 +209,7 @@ public final class AssumeRoleEvaluator {
             }
 
             stage = DecisionSide.NONE;
-            return decide(request, source, trust, scope);
+            return decide(request, trustPolicy, source, trust, scope, action);
         } catch (RuntimeException | StackOverflowError e) {
             return Decision.error(stage, e);
         }
@@ -196,7 +240,7 @@ public final class AssumeRoleEvaluator {
             List<Statement> statements = trustPolicy.statements();
             for (int j = 0; j < statements.size(); j++) {
                 Statement s = statements.get(j);
-                if (s.matchesPrincipal(request.principalKey())) {
+                if (s.covers(StsAction.ASSUME_ROLE) && s.matchesPrincipal(request.principalKey())) {
                     trust.consider(s, 0, j, request.context());
                 }
             }
@@ -211,7 +255,7 @@ public final class AssumeRoleEvaluator {
             if (trust.allows == null) {
                 return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
                         "trust policy of " + request.role() + " does not trust " + request.source()
-                                + " (" + trust.why("no statement matched principal") + ")");
+                                + " (" + trust.why(nothingMatched(trustPolicy, StsAction.ASSUME_ROLE)) + ")");
             }
             return new Decision(Outcome.ALLOW, DecisionSide.NONE, trust.allows,
                     "allowed: " + trust.allows.get(0) + " trusts " + request.source());
@@ -220,13 +264,24 @@ public final class AssumeRoleEvaluator {
         }
     }
 
+    /** Why no trust policy statement applied, when none had an unmet condition (a deny: off the hot path). */
+    private static String nothingMatched(PolicyDocument trustPolicy, StsAction action) {
+        for (Statement s : trustPolicy.statements()) {
+            if (s.covers(action)) {
+                return "no statement matched principal";
+            }
+        }
+        return "no statement names " + action;
+    }
+
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
         if (doc.kind() != kind) {
             throw new IllegalArgumentException(what + " is a " + doc.kind().label() + ", expected a " + kind.label());
         }
     }
 
-    private static Decision decide(AssumeRoleRequest request, SideResult source, SideResult trust, Scope scope) {
+    private static Decision decide(AssumeRoleRequest request, PolicyDocument trustPolicy, SideResult source, SideResult trust,
+                                   Scope scope, StsAction action) {
         if (source.denies != null || trust.denies != null) {
             List<StatementRef> refs = new ArrayList<>();
             if (source.denies != null) {
@@ -248,9 +303,9 @@ public final class AssumeRoleEvaluator {
                             + " (" + source.why("no statement matched resource") + ")");
         }
         if (trust.allows == null && scope != Scope.SOURCE) {
-            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
-                    "trust policy of " + request.role() + " does not trust " + request.source()
-                            + " (" + trust.why("no statement matched principal") + ")");
+            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(), "trust policy of " + request.role()
+                    + (action == StsAction.ASSUME_ROLE ? " does not trust " : " does not allow " + action + " for ")
+                    + request.source() + " (" + trust.why(nothingMatched(trustPolicy, action)) + ")");
         }
         List<StatementRef> refs = new ArrayList<>();
         if (source.allows != null) {
@@ -260,8 +315,8 @@ public final class AssumeRoleEvaluator {
             refs.addAll(trust.allows);
         }
         if (scope == Scope.TRUST) {
-            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
-                    "allowed: " + trust.allows.get(0) + " trusts " + request.source());
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs, "allowed: " + trust.allows.get(0)
+                    + (action == StsAction.ASSUME_ROLE ? " trusts " : " allows " + action + " for ") + request.source());
         }
         if (scope == Scope.SOURCE) {
             return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
@@ -289,6 +344,12 @@ public final class AssumeRoleEvaluator {
                      String detail) {
             explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
                     s.effect(), new StatementExplanation.Failure(kind, path, detail)));
+        }
+
+        /** Statement s does not name the action (explanations only). */
+        void explainAction(Statement s, int policyIndex, int statementIndex, StsAction action) {
+            explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.ACTION,
+                    "Statement[" + statementIndex + "].Action", "does not name " + action);
         }
 
         /** Statement s matched the request's principal or resource: check its conditions. */

@@ -64,12 +64,12 @@ class PolicyWriterTest {
     @Test
     void tagKeysKeepTheirSpellingAndSortIgnoringCase() throws Exception {
         PolicyDocument doc = READER.readTrustPolicy("""
-                {"Version":"1","Statement":{"Effect":"Allow","Action":"sts:AssumeRole",
+                {"Version":"1","Statement":{"Effect":"Allow","Action":["sts:AssumeRole","STS:tagsession"],
                  "Principal":{"RAM":"12345678"},"Condition":{"StringEquals":{"acs:requesttag/stage":"prod",
                  "ACS:PRINCIPALTAG/Dept":"ops","acs:RequestTag/Project":["apollo"],"sts:sourceidentity":"x",
                  "acs:tagkeys":"Project"}}}}""");
         String canonical = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
-                + "\"Action\":[\"sts:AssumeRole\"],\"Principal\":{\"RAM\":[\"acs:ram::12345678:root\"]},"
+                + "\"Action\":[\"sts:AssumeRole\",\"STS:tagsession\"],\"Principal\":{\"RAM\":[\"acs:ram::12345678:root\"]},"
                 + "\"Condition\":{\"StringEquals\":{\"sts:SourceIdentity\":[\"x\"],\"acs:RequestTag/Project\":[\"apollo\"],"
                 + "\"acs:RequestTag/stage\":[\"prod\"],\"acs:PrincipalTag/Dept\":[\"ops\"],\"acs:TagKeys\":[\"Project\"]}}}]}";
         assertThat(PolicyWriter.toJson(doc)).isEqualTo(canonical);
