@@ -264,14 +264,18 @@ public final class AssumeRoleEvaluator {
         }
     }
 
-    /** Why no trust policy statement applied, when none had an unmet condition (a deny: off the hot path). */
+    /**
+     * Why no trust policy statement applied, when none had an unmet condition (a deny: off the hot path). An empty
+     * policy, like one whose statements all name the action, matched no principal.
+     */
     private static String nothingMatched(PolicyDocument trustPolicy, StsAction action) {
-        for (Statement s : trustPolicy.statements()) {
+        List<Statement> statements = trustPolicy.statements();
+        for (Statement s : statements) {
             if (s.covers(action)) {
                 return "no statement matched principal";
             }
         }
-        return "no statement names " + action;
+        return statements.isEmpty() ? "no statement matched principal" : "no statement names " + action;
     }
 
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
