@@ -58,7 +58,10 @@ public final class RequestContext {
         return new Builder();
     }
 
-    /** @return whether the key has a value */
+    /**
+     * @return whether the key has a value; for a key that {@linkplain ConditionKey#hasTagKey() takes a tag key},
+     *         whether there is any such tag (one tag's presence: {@link Condition#keyPresent})
+     */
     public boolean has(ConditionKey key) {
         return values.containsKey(key);
     }

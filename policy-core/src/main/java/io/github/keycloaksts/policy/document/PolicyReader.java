@@ -61,7 +61,9 @@ import io.github.keycloaksts.policy.tags.SessionTags;
  * account/user/role ARNs; Federated: OIDC provider ARNs, and the statement must have a condition on
  * {@code oidc:sub}; the wildcard {@code *} is refused), {@code Resource} in permission policies (role ARN patterns) and
  * session policies (attached policy name patterns), and an optional
- * {@code Condition: {operator: {key: value or values}}}.
+ * {@code Condition: {operator: {key: value or values}}} (keys: {@link ConditionKey}; a tag key such as
+ * {@code acs:RequestTag/Project} needs a valid tag key after the slash, and one operator may not name
+ * the same key twice, ignoring case in the key and in the tag key).
  */
 public final class PolicyReader {
 

@@ -12,6 +12,7 @@ import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
+import io.github.keycloaksts.policy.document.PrincipalKey;
 import io.github.keycloaksts.policy.document.Statement;
 import io.github.keycloaksts.policy.document.StsAction;
 
@@ -45,7 +46,9 @@ import io.github.keycloaksts.policy.document.StsAction;
  */
 public final class AssumeRoleEvaluator {
 
-    private static final String ACTION = StsAction.ASSUME_ROLE.actionName();
+    /** {@link StsAction#ASSUME_ROLE}'s name as a constant: reasons concatenate it on the hot path. */
+    private static final String ACTION = "sts:AssumeRole";
+    private static final String TAG_SESSION = "sts:TagSession";
 
     /** Creates an evaluator; it holds no state. */
     public AssumeRoleEvaluator() {
@@ -168,17 +171,15 @@ public final class AssumeRoleEvaluator {
                     PolicyDocument doc = Objects.requireNonNull(sourceIdentityPolicies.get(i), "source grant is null");
                     requireKind(doc, PolicyKind.PERMISSION, "source grant #" + i);
                     List<Statement> statements = doc.statements();
+                    // the hot path asks no statement for its action when all name it (documents without tagging
+                    // statements), and otherwise only those that match; an explanation still names the action first
+                    boolean every = doc.everyStatementCovers(action);
                     for (int j = 0; j < statements.size(); j++) {
                         Statement s = statements.get(j);
-                        if (!s.covers(action)) {
-                            if (explained != null) {
-                                source.explainAction(s, i, j, action);
-                            }
-                        } else if (s.matchesResource(resource)) {
+                        if (s.matchesResource(resource) && (every || s.covers(action))) {
                             source.consider(s, i, j, ctx);
                         } else if (explained != null) {
-                            source.explain(s, i, j, StatementExplanation.FailureKind.RESOURCE, "Statement[" + j + "].Resource",
-                                    "no pattern matches " + resource);
+                            source.explainMismatch(s, i, j, action, request);
                         }
                     }
                 }
@@ -190,20 +191,14 @@ public final class AssumeRoleEvaluator {
                 Objects.requireNonNull(trustPolicy, "trust policy is null");
                 requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
                 List<Statement> statements = trustPolicy.statements();
+                PrincipalKey principal = request.principalKey();
+                boolean every = trustPolicy.everyStatementCovers(action);
                 for (int j = 0; j < statements.size(); j++) {
                     Statement s = statements.get(j);
-                    if (!s.covers(action)) {
-                        if (explained != null) {
-                            trust.explainAction(s, 0, j, action);
-                        }
-                    } else if (s.matchesPrincipal(request.principalKey())) {
+                    if (s.matchesPrincipal(principal) && (every || s.covers(action))) {
                         trust.consider(s, 0, j, ctx);
                     } else if (explained != null) {
-                        trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal."
-                                        + (request.principalKey().federated() != null ? "Federated" : "RAM"),
-                                request.principalKey().federated() != null ? "does not name " + request.source()
-                                        : "names neither " + request.source() + (request.source() instanceof AccountArn
-                                        ? "" : " nor its account " + request.source().accountId()));
+                        trust.explainMismatch(s, 0, j, action, request);
                     }
                 }
             }
@@ -240,7 +235,7 @@ public final class AssumeRoleEvaluator {
             List<Statement> statements = trustPolicy.statements();
             for (int j = 0; j < statements.size(); j++) {
                 Statement s = statements.get(j);
-                if (s.covers(StsAction.ASSUME_ROLE) && s.matchesPrincipal(request.principalKey())) {
+                if (s.matchesPrincipal(request.principalKey()) && s.covers(StsAction.ASSUME_ROLE)) {
                     trust.consider(s, 0, j, request.context());
                 }
             }
@@ -264,18 +259,18 @@ public final class AssumeRoleEvaluator {
         }
     }
 
-    /**
-     * Why no trust policy statement applied, when none had an unmet condition (a deny: off the hot path). An empty
-     * policy, like one whose statements all name the action, matched no principal.
-     */
+    /** Why no trust policy statement applied, when none had an unmet condition. */
     private static String nothingMatched(PolicyDocument trustPolicy, StsAction action) {
-        List<Statement> statements = trustPolicy.statements();
-        for (Statement s : statements) {
+        // an empty policy, like one whose statements all name the action, matched no principal
+        if (trustPolicy.everyStatementCovers(action)) {
+            return "no statement matched principal";
+        }
+        for (Statement s : trustPolicy.statements()) {
             if (s.covers(action)) {
                 return "no statement matched principal";
             }
         }
-        return statements.isEmpty() ? "no statement matched principal" : "no statement names " + action;
+        return "no statement names " + action;
     }
 
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
@@ -307,9 +302,12 @@ public final class AssumeRoleEvaluator {
                             + " (" + source.why("no statement matched resource") + ")");
         }
         if (trust.allows == null && scope != Scope.SOURCE) {
-            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(), "trust policy of " + request.role()
-                    + (action == StsAction.ASSUME_ROLE ? " does not trust " : " does not allow " + action + " for ")
-                    + request.source() + " (" + trust.why(nothingMatched(trustPolicy, action)) + ")");
+            // one concatenation per action, each of constants and the request's parts (the AssumeRole one is hot)
+            String why = trust.why(nothingMatched(trustPolicy, action));
+            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(), action == StsAction.ASSUME_ROLE
+                    ? "trust policy of " + request.role() + " does not trust " + request.source() + " (" + why + ")"
+                    : "trust policy of " + request.role() + " does not allow " + TAG_SESSION + " for " + request.source()
+                            + " (" + why + ")");
         }
         List<StatementRef> refs = new ArrayList<>();
         if (source.allows != null) {
@@ -319,8 +317,9 @@ public final class AssumeRoleEvaluator {
             refs.addAll(trust.allows);
         }
         if (scope == Scope.TRUST) {
-            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs, "allowed: " + trust.allows.get(0)
-                    + (action == StsAction.ASSUME_ROLE ? " trusts " : " allows " + action + " for ") + request.source());
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs, action == StsAction.ASSUME_ROLE
+                    ? "allowed: " + trust.allows.get(0) + " trusts " + request.source()
+                    : "allowed: " + trust.allows.get(0) + " allows " + TAG_SESSION + " for " + request.source());
         }
         if (scope == Scope.SOURCE) {
             return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
@@ -350,10 +349,26 @@ public final class AssumeRoleEvaluator {
                     s.effect(), new StatementExplanation.Failure(kind, path, detail)));
         }
 
-        /** Statement s does not name the action (explanations only). */
-        void explainAction(Statement s, int policyIndex, int statementIndex, StsAction action) {
-            explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.ACTION,
-                    "Statement[" + statementIndex + "].Action", "does not name " + action);
+        /**
+         * Statement s did not apply (explanations only; kept out of the evaluation loop): the first part that failed,
+         * its action, then its resource (source grants) or principal (trust policy).
+         */
+        void explainMismatch(Statement s, int policyIndex, int statementIndex, StsAction action, AssumeRoleRequest request) {
+            String at = "Statement[" + statementIndex + "].";
+            if (!s.covers(action)) {
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.ACTION, at + "Action",
+                        "does not name " + action);
+            } else if (side == DecisionSide.SOURCE_GRANT) {
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.RESOURCE, at + "Resource",
+                        "no pattern matches " + request.roleString());
+            } else {
+                boolean federated = request.principalKey().federated() != null;
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.PRINCIPAL,
+                        at + "Principal." + (federated ? "Federated" : "RAM"),
+                        federated ? "does not name " + request.source()
+                                : "names neither " + request.source() + (request.source() instanceof AccountArn
+                                ? "" : " nor its account " + request.source().accountId()));
+            }
         }
 
         /** Statement s matched the request's principal or resource: check its conditions. */

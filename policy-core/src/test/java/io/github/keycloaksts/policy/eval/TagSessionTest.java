@@ -193,6 +193,21 @@ class TagSessionTest {
     }
 
     @Test
+    void aDocumentKnowsWhetherEveryStatementNamesAnAction() {
+        PolicyDocument assumeOnly = trust("""
+                {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":"12345678"}},
+                {"Effect":"Deny","Action":"*","Principal":{"RAM":"87654321"}}""");
+        assertThat(assumeOnly.everyStatementCovers(StsAction.ASSUME_ROLE)).isTrue();
+        assertThat(assumeOnly.everyStatementCovers(StsAction.TAG_SESSION)).isFalse();
+        assertThat(TAGGING.everyStatementCovers(StsAction.ASSUME_ROLE)).isFalse();
+        assertThat(TAGGING.everyStatementCovers(StsAction.TAG_SESSION)).isFalse();
+        assertThat(trust("").everyStatementCovers(StsAction.TAG_SESSION)).isTrue();
+        assertThat(GRANT.everyStatementCovers(StsAction.ASSUME_ROLE)).isTrue();
+        assertThat(EVALUATOR.evaluate(bob(RequestContext.empty()), List.of(GRANT), trust("")).reason())
+                .endsWith("(no statement matched principal)");
+    }
+
+    @Test
     void failsClosed() {
         assertThat(EVALUATOR.evaluateTagSession(null, TAGGING).reason())
                 .isEqualTo("evaluation error: NullPointerException: request is null");
