@@ -47,11 +47,11 @@ class PolicyPropertiesTest {
     private static final PolicyReader READER = PolicyReader.defaults();
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
 
-    private static final List<String> ACCOUNTS = List.of("11111111", "22222222", "33333333");
-    private static final List<String> USERS = List.of("alice", "bob");
-    private static final List<String> ROLES = List.of("ops", "dev");
-    private static final List<String> TARGETS = List.of("acs:ram::11223344:role/ecs-admin", "acs:ram::11223344:role/rds-admin");
-    private static final List<String> CONDITIONS = List.of(
+    static final List<String> ACCOUNTS = List.of("11111111", "22222222", "33333333");
+    static final List<String> USERS = List.of("alice", "bob");
+    static final List<String> ROLES = List.of("ops", "dev");
+    static final List<String> TARGETS = List.of("acs:ram::11223344:role/ecs-admin", "acs:ram::11223344:role/rds-admin");
+    static final List<String> CONDITIONS = List.of(
             "\"StringEquals\":{\"sts:ExternalId\":[\"x\"]}",
             "\"StringNotEquals\":{\"sts:ExternalId\":\"x\"}",
             "\"StringLike\":{\"sts:RoleSessionName\":\"b*\"}",
@@ -64,7 +64,7 @@ class PolicyPropertiesTest {
 
     // ---------------------------------------------------------------- generators
 
-    private static Arbitrary<String> principal() {
+    static Arbitrary<String> principal() {
         Arbitrary<String> account = Arbitraries.of(ACCOUNTS);
         return Arbitraries.oneOf(
                 account,
@@ -73,26 +73,26 @@ class PolicyPropertiesTest {
                 Combinators.combine(account, Arbitraries.of(ROLES)).as((a, r) -> "acs:ram::" + a + ":role/" + r));
     }
 
-    private static Arbitrary<String> resourcePattern() {
+    static Arbitrary<String> resourcePattern() {
         return Arbitraries.of("*", "acs:ram::11223344:role/*", "acs:ram::11223344:role/ecs-admin",
                 "acs:ram:*:11223344:role/ecs-*", "acs:ram::11223344:role/???-admin", "acs:ram::99999999:role/*");
     }
 
-    private static Arbitrary<String> action() {
+    static Arbitrary<String> action() {
         return Arbitraries.of("\"sts:AssumeRole\"", "\"sts:*\"", "\"*\"", "[\"sts:AssumeRole\",\"sts:Assume*\"]");
     }
 
-    private static Arbitrary<String> condition() {
+    static Arbitrary<String> condition() {
         Arbitrary<String> some = Arbitraries.of(CONDITIONS).set().ofMinSize(1).ofMaxSize(2)
                 .map(set -> ",\"Condition\":{" + String.join(",", set) + "}");
         return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just("")), Tuple.of(2, some));
     }
 
-    private static Arbitrary<String> effect() {
+    static Arbitrary<String> effect() {
         return Arbitraries.of("Allow", "Allow", "Allow", "Deny");
     }
 
-    private static Arbitrary<String> trustStatement(Arbitrary<String> effect) {
+    static Arbitrary<String> trustStatement(Arbitrary<String> effect) {
         return Combinators.combine(effect, action(), principal().list().ofMinSize(1).ofMaxSize(4), condition())
                 .as((e, a, p, c) -> "{\"Effect\":\"" + e + "\",\"Action\":" + a + ",\"Principal\":{\"RAM\":"
                         + p.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "[", "]")) + "}" + c + "}");
@@ -104,7 +104,7 @@ class PolicyPropertiesTest {
                         + r.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "[", "]")) + c + "}");
     }
 
-    private static String document(List<String> statements, boolean sids) {
+    static String document(List<String> statements, boolean sids) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < statements.size(); i++) {
             out.add(sids ? "{\"Sid\":\"S" + i + "\"," + statements.get(i).substring(1) : statements.get(i));
@@ -349,7 +349,7 @@ class PolicyPropertiesTest {
      * Every statement is explained once; a statement matched iff it has no failure; the deciding statements matched;
      * an explicit deny iff a Deny matched; each failure's path points into its own statement.
      */
-    private static void assertConsistent(Explanation explanation, int statementCount) {
+    static void assertConsistent(Explanation explanation, int statementCount) {
         assertThat(explanation.statements()).hasSize(statementCount);
         assertThat(explanation.statements().stream().map(StatementExplanation::ref).distinct().count()).isEqualTo(statementCount);
         List<StatementRef> matched = explanation.matched().stream().map(StatementExplanation::ref).toList();
@@ -360,6 +360,7 @@ class PolicyPropertiesTest {
             StatementExplanation.Failure failure = s.failure().orElseThrow();
             assertThat(failure.path()).startsWith("Statement[" + s.ref().statementIndex() + "].");
             switch (failure.kind()) {
+                case ACTION -> assertThat(failure.path()).endsWith(".Action");
                 case PRINCIPAL -> assertThat(failure.path()).endsWith(".Principal.RAM");
                 case RESOURCE -> assertThat(failure.path()).endsWith(".Resource");
                 case CONDITION -> assertThat(failure.path()).contains(".Condition.");
@@ -368,13 +369,13 @@ class PolicyPropertiesTest {
         }
     }
 
-    private static PolicyDocument shuffle(PolicyDocument doc, Random random) {
+    static PolicyDocument shuffle(PolicyDocument doc, Random random) {
         List<Statement> s = new ArrayList<>(doc.statements());
         Collections.shuffle(s, random);
         return PolicyDocument.of(doc.kind(), s);
     }
 
-    private static void assertNoErrors(Decision... decisions) {
+    static void assertNoErrors(Decision... decisions) {
         for (Decision d : decisions) {
             assertThat(d.reason()).doesNotStartWith("evaluation error");
         }

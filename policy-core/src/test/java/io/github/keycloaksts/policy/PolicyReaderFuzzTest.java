@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
+import io.github.keycloaksts.policy.tags.SessionTags;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 
 /**
  * Coverage-guided fuzz test (Jazzer) of every parser entry point: the only exception they may
@@ -38,8 +41,9 @@ import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
  * replays the seeds. Skip the fuzz run with {@code -Djazzer.skip=true}.
  *
  * <p>Input layout: the first byte chooses the entry point (policy kind, text vs. Jackson tree,
- * ARN/pattern parsers) and how the remaining bytes become a Java string (UTF-8, Latin-1, or raw
- * UTF-16 so that unpaired surrogates occur).
+ * ARN/pattern parsers, or with bit 3 set the session tag parameters, which may throw only
+ * {@link TagValidationException}) and how the remaining bytes become a Java string (UTF-8,
+ * Latin-1, or raw UTF-16 so that unpaired surrogates occur).
  */
 class PolicyReaderFuzzTest {
 
@@ -49,7 +53,8 @@ class PolicyReaderFuzzTest {
     private static final PolicyDocument ANY_SOURCE = PolicyDocument.allowAssumeRole(List.of("*"));
     private static final RequestContext CONTEXT = RequestContext.builder()
             .externalId("a1b2c3").roleSessionName("bob").sourceIp("10.1.2.3").currentTime(Instant.EPOCH)
-            .mfaPresent(true).sourceClientId("app").durationSeconds(3600L).build();
+            .mfaPresent(true).sourceClientId("app").durationSeconds(3600L).sourceIdentity("acs:ram::12345678:user/bob")
+            .requestTags(Map.of("Project", "apollo", "Cost Center", "12")).principalTags(Map.of("Dept", "ops")).build();
     private static final RoleArn ROLE = RoleArn.parse("acs:ram::11223344:role/ecs-admin");
     private static final List<AssumeRoleRequest> REQUESTS = List.of(
             AssumeRoleRequest.forUser("12345678", "bob", ROLE, CONTEXT),
@@ -78,6 +83,10 @@ class PolicyReaderFuzzTest {
                 }
                 case 6 -> PolicyDocument.allowAssumeRole(Arrays.asList(text.split("\n", -1)));
                 default -> {
+                    if ((mode & 0x08) != 0) {
+                        parseTags(text);
+                        return;
+                    }
                     try {
                         Arn.parsePrincipal(text);
                     } finally {
@@ -89,6 +98,20 @@ class PolicyReaderFuzzTest {
             if (e.detail().startsWith("internal error")) {
                 throw new AssertionError("safety net hit: " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static void parseTags(String text) {
+        try {
+            Map<String, String> tags = SessionTags.parseRequestTags(text);
+            SessionTags.next(SessionTags.none(), Map.of("Dept", "ops"), tags, List.copyOf(tags.keySet()));
+        } catch (TagValidationException expected) {
+            // the documented refusal
+        }
+        try {
+            SessionTags.parseTransitiveKeys(text);
+        } catch (TagValidationException expected) {
+            // the documented refusal
         }
     }
 
@@ -106,6 +129,9 @@ class PolicyReaderFuzzTest {
             };
             if (d != null && d.reason().startsWith("evaluation error")) {
                 throw new AssertionError("evaluation error for " + json + ": " + d.reason());
+            }
+            if (doc.kind() == PolicyKind.TRUST && EVALUATOR.evaluateTagSession(request, doc).reason().startsWith("evaluation error")) {
+                throw new AssertionError("evaluation error (sts:TagSession) for " + json);
             }
         }
         if (doc.kind() == PolicyKind.SESSION) {

@@ -38,6 +38,11 @@ class PolicyReaderMutationTest {
                     + "{\"Sid\":\"B\",\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":\"acs:ram::12345678:user/eve\"}}]}",
             "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Resource\":[\"acs:ram::11223344:role/ecs-admin\","
                     + "\"acs:ram:*:11223344:role/ecs-*\",\"*\"],\"Condition\":{\"StringLike\":{\"sts:SourceClientId\":\"ops-*\"}}}]}",
+            "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"],"
+                    + "\"Principal\":{\"RAM\":\"12345678\"},\"Condition\":{\"StringEquals\":{\"acs:RequestTag/Project\":[\"apollo\"],"
+                    + "\"acs:PrincipalTag/Cost Center\":\"12\",\"sts:SourceIdentity\":\"acs:ram::12345678:user/bob\"},"
+                    + "\"StringNotEqualsIgnoreCase\":{\"acs:TagKeys\":\"Admin\"}}},"
+                    + "{\"Effect\":\"Deny\",\"Action\":\"sts:Tag*\",\"Principal\":{\"RAM\":\"acs:ram::12345678:role/ops\"}}]}",
             "{\"Version\":\"1\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":[\"AliyunECS*\",\"app/??\"],"
                     + "\"Condition\":{\"NotIpAddress\":{\"acs:SourceIp\":\"::ffff:10.0.0.1\"},\"DateGreaterThanEquals\":{\"acs:CurrentTime\":\"2019-08-12T17:00:00+08:00\"}}}}");
 
@@ -46,7 +51,8 @@ class PolicyReaderMutationTest {
             "\"*\"", "\"acs:ram::12345678:root\"", "\"acs:ram::12345678:role/x/y\"", "\"acs:ram:*:*:*\"",
             "\\u0000", "\\ud800", "\\udfff", "\u00e9", "\ud83d\ude00", "\u0000", "\ud800", "9".repeat(300), "1e999999999",
             "[".repeat(40), "{\"a\":".repeat(30), "\"" + "x".repeat(2_000) + "\"", "\"StringEquals\"", "\"IpAddress\"",
-            "\"10.0.0.0/99\"", "\"2025-02-30T00:00:00Z\"", "\"*a*a*a*a*a*a*b\"", "\"Deny\"", "\"Allow\"");
+            "\"10.0.0.0/99\"", "\"2025-02-30T00:00:00Z\"", "\"*a*a*a*a*a*a*b\"", "\"Deny\"", "\"Allow\"",
+            "\"acs:RequestTag/\"", "\"acs:PrincipalTag/x\"", "\"acs:TagKeys\"", "\"sts:TagSession\"", "/", "acs:", "#");
 
     @Provide
     Arbitrary<String> mutants() {

@@ -8,22 +8,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.WildcardPattern;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * One operator applied to one key with one or more values, e.g.
  * {@code "StringEquals": {"sts:ExternalId": ["a1", "b2"]}}. Values are alternatives (see
  * {@link ConditionOperator} for the positive/negated semantics and absent keys). Values are
  * validated and pre-compiled when the condition is created; evaluation allocates nothing.
- * Immutable and thread-safe.
+ * For a key that {@linkplain ConditionKey#hasTagKey() takes a tag key} ({@code acs:RequestTag/Project}) the
+ * condition holds the tag key ({@link #tagKey()}), looked up ignoring case. Immutable and thread-safe.
  */
 public final class Condition {
 
     private final ConditionOperator operator;
     private final ConditionKey key;
+    private final String tagKey;
+    private final String foldedTagKey;
     private final List<String> values;
 
     // compiled forms; only the one for the operator's type is set
@@ -34,9 +39,11 @@ public final class Condition {
     private final IpRange[] ranges;
     private final boolean[] bools;
 
-    private Condition(ConditionOperator operator, ConditionKey key, List<String> values) {
+    private Condition(ConditionOperator operator, ConditionKey key, String tagKey, List<String> values) {
         this.operator = operator;
         this.key = key;
+        this.tagKey = tagKey;
+        this.foldedTagKey = tagKey == null ? null : SessionTags.foldKey(tagKey);
         this.values = values;
         Set<String> s = null;
         WildcardPattern[] g = null;
@@ -102,16 +109,36 @@ public final class Condition {
      * the operator.
      *
      * @param operator the operator
-     * @param key      the key
+     * @param key      the key (one that takes no tag key)
      * @param values   one or more values, as strings (see {@link ConditionOperator#valueProblem(String)})
      * @return the condition
      * @throws PolicyValidationException (with an empty path; {@code [i]} for a bad value) if invalid
      */
     public static Condition of(ConditionOperator operator, ConditionKey key, List<String> values) {
+        return of(operator, key, null, values);
+    }
+
+    /**
+     * Creates a condition on a key that may {@linkplain ConditionKey#hasTagKey() take a tag key}, after the same
+     * checks as {@link #of(ConditionOperator, ConditionKey, List)} and that the tag key is valid
+     * ({@link SessionTags#keyProblem(String)}).
+     *
+     * @param operator the operator
+     * @param key      the key
+     * @param tagKey   the tag key, e.g. {@code Project} for {@code acs:RequestTag/Project}; null for other keys
+     * @param values   one or more values
+     * @return the condition
+     * @throws PolicyValidationException (with an empty path; {@code [i]} for a bad value) if invalid
+     */
+    public static Condition of(ConditionOperator operator, ConditionKey key, String tagKey, List<String> values) {
         Objects.requireNonNull(operator, "operator");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(values, "values");
-        String problem = compatibilityProblem(operator, key);
+        String problem = tagKeyProblem(key, tagKey);
+        if (problem != null) {
+            throw new PolicyValidationException("", "key " + quote(keyName(key, tagKey)) + " " + problem);
+        }
+        problem = compatibilityProblem(operator, key, tagKey);
         if (problem != null) {
             throw new PolicyValidationException("", problem);
         }
@@ -125,7 +152,28 @@ public final class Condition {
                 throw new PolicyValidationException("[" + i + "]", p);
             }
         }
-        return new Condition(operator, key, copy);
+        return new Condition(operator, key, tagKey, copy);
+    }
+
+    /**
+     * @param key    the key
+     * @param tagKey its tag key as written ({@code ""} for none after the slash), or null for none at all
+     * @return null if the key has a valid tag key or takes none and has none, else the error detail, e.g.
+     *         {@code needs a tag key (acs:RequestTag/<tag key>)} or {@code tag key is empty}
+     */
+    public static String tagKeyProblem(ConditionKey key, String tagKey) {
+        if (!key.hasTagKey()) {
+            return tagKey == null ? null : "takes no tag key";
+        }
+        if (tagKey == null || tagKey.isEmpty()) {
+            return "needs a tag key (" + key.keyName() + "/<tag key>)";
+        }
+        String problem = SessionTags.keyProblem(tagKey);
+        return problem == null ? null : "tag key " + problem;
+    }
+
+    private static String keyName(ConditionKey key, String tagKey) {
+        return key.hasTagKey() ? key.keyName() + "/" + (tagKey == null ? "" : tagKey) : key.keyName();
     }
 
     /**
@@ -133,10 +181,19 @@ public final class Condition {
      *         {@code operator IpAddress cannot be used with key "sts:ExternalId" (a string key)}
      */
     public static String compatibilityProblem(ConditionOperator operator, ConditionKey key) {
+        return compatibilityProblem(operator, key, null);
+    }
+
+    /**
+     * @param tagKey the tag key of a key that takes one, for the message; null for other keys
+     * @return as {@link #compatibilityProblem(ConditionOperator, ConditionKey)}, naming e.g.
+     *         {@code "acs:RequestTag/Project"}
+     */
+    public static String compatibilityProblem(ConditionOperator operator, ConditionKey key, String tagKey) {
         if (operator.valueType() == key.type()) {
             return null;
         }
-        return "operator " + operator.operatorName() + " cannot be used with key " + quote(key.keyName())
+        return "operator " + operator.operatorName() + " cannot be used with key " + quote(keyName(key, tagKey))
                 + " (" + (key.type() == ValueType.IP ? "an " : "a ") + key.type().label() + " key)";
     }
 
@@ -150,6 +207,28 @@ public final class Condition {
         return key;
     }
 
+    /** @return the tag key, as written, of a key that takes one ({@code Project} in {@code acs:RequestTag/Project}) */
+    public Optional<String> tagKey() {
+        return Optional.ofNullable(tagKey);
+    }
+
+    /** @return the key's canonical name, with its tag key: {@code sts:ExternalId}, {@code acs:RequestTag/Project} */
+    public String keyName() {
+        return keyName(key, tagKey);
+    }
+
+    /**
+     * @param context the request's key values
+     * @return whether the request has a value for this condition's key (for a tag key: has that tag)
+     */
+    public boolean keyPresent(RequestContext context) {
+        return actual(context) != null;
+    }
+
+    private Object actual(RequestContext context) {
+        return foldedTagKey == null ? context.value(key) : context.tagValue(key, foldedTagKey);
+    }
+
     /** @return the values as written (canonical strings), in order */
     public List<String> values() {
         return values;
@@ -160,13 +239,13 @@ public final class Condition {
      * @return whether the condition holds
      */
     public boolean test(RequestContext context) {
-        Object actual = context.value(key);
+        Object actual = actual(context);
         if (actual == null) {
             return operator.isNegated();
         }
         boolean any;
         if (actual instanceof List<?> several) {
-            // a multi-valued key (oidc:aud): positive operators hold when any value matches, negated when none does
+            // a multi-valued key (oidc:aud, acs:TagKeys): positive operators hold when any value matches, negated when none does
             any = false;
             for (Object one : several) {
                 if (anyMatches(one)) {
@@ -242,17 +321,18 @@ public final class Condition {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Condition c && c.operator == operator && c.key == key && c.values.equals(values);
+        return o instanceof Condition c && c.operator == operator && c.key == key && Objects.equals(c.tagKey, tagKey)
+                && c.values.equals(values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(operator, key, values);
+        return Objects.hash(operator, key, tagKey, values);
     }
 
     /** @return e.g. {@code StringEquals sts:ExternalId} (values omitted: they may be secrets) */
     @Override
     public String toString() {
-        return operator.operatorName() + " " + key.keyName();
+        return operator.operatorName() + " " + keyName();
     }
 }

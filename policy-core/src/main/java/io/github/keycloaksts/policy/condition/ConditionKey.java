@@ -10,6 +10,10 @@ import java.util.stream.Stream;
 /**
  * The condition keys a policy may test. Key names are matched case-insensitively when read
  * (like AWS and Alibaba RAM) and written in the spelling shown here.
+ *
+ * <p>Two keys {@linkplain #hasTagKey() take a tag key}: a policy writes them {@code acs:RequestTag/<tag key>} and
+ * {@code acs:PrincipalTag/<tag key>}, one key per tag, and the {@link Condition} holds the tag key. The tag-key part
+ * is matched case-insensitively too (session tag keys are unique ignoring case) and written as given.
  */
 public enum ConditionKey {
     /** {@code sts:ExternalId}: the {@code external_id} parameter of the request. */
@@ -18,6 +22,12 @@ public enum ConditionKey {
     ROLE_SESSION_NAME("sts:RoleSessionName", ValueType.STRING),
     /** {@code sts:SourceClientId}: the client the subject token was issued to (its {@code azp}). */
     SOURCE_CLIENT_ID("sts:SourceClientId", ValueType.STRING),
+    /**
+     * {@code sts:SourceIdentity}: who started the chain of role sessions (an ARN such as
+     * {@code acs:ram::12345678:user/bob}): set at the first hop and carried unchanged through every later one, so a
+     * trust policy can name the person behind a role session however many roles lie between.
+     */
+    SOURCE_IDENTITY("sts:SourceIdentity", ValueType.STRING),
     /** {@code sts:DurationSeconds}: the requested session duration in seconds. */
     DURATION_SECONDS("sts:DurationSeconds", ValueType.NUMBER),
     /** {@code acs:SourceIp}: the caller's IP address. */
@@ -34,22 +44,53 @@ public enum ConditionKey {
      */
     OIDC_AUD("oidc:aud", ValueType.STRING),
     /** {@code oidc:sub}: the subject of a federated subject's external token. */
-    OIDC_SUB("oidc:sub", ValueType.STRING);
+    OIDC_SUB("oidc:sub", ValueType.STRING),
+    /**
+     * {@code acs:RequestTag/<tag key>}: the value of that tag among the session tags the request asks for (the
+     * {@code tags} parameter); absent when the request does not pass it.
+     */
+    REQUEST_TAG("acs:RequestTag", ValueType.STRING, true),
+    /**
+     * {@code acs:PrincipalTag/<tag key>}: the value of that tag of the requester, as its account's administrators
+     * set it; absent when the requester has no such tag.
+     */
+    PRINCIPAL_TAG("acs:PrincipalTag", ValueType.STRING, true),
+    /**
+     * {@code acs:TagKeys}: the keys of the request's session tags, as the request spells them. Multi-valued like
+     * {@code oidc:aud}: a positive operator holds when any key matches, a negated one when none does. Keys are unique
+     * ignoring case, so compare them with {@code StringEqualsIgnoreCase} (or its negation) unless their spelling
+     * matters: a Deny on {@code StringEquals "Admin"} lets {@code admin} through.
+     */
+    TAG_KEYS("acs:TagKeys", ValueType.STRING);
 
     private static final Map<String, ConditionKey> BY_LOWER_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(k -> k.keyName.toLowerCase(Locale.ROOT), Function.identity()));
 
     private final String keyName;
     private final ValueType type;
+    private final boolean hasTagKey;
 
     ConditionKey(String keyName, ValueType type) {
-        this.keyName = keyName;
-        this.type = type;
+        this(keyName, type, false);
     }
 
-    /** @return the canonical spelling, e.g. {@code sts:ExternalId} */
+    ConditionKey(String keyName, ValueType type, boolean hasTagKey) {
+        this.keyName = keyName;
+        this.type = type;
+        this.hasTagKey = hasTagKey;
+    }
+
+    /**
+     * @return the canonical spelling, e.g. {@code sts:ExternalId}; for a key that {@linkplain #hasTagKey() takes a
+     *         tag key}, the part before the slash, e.g. {@code acs:RequestTag}
+     */
     public String keyName() {
         return keyName;
+    }
+
+    /** @return whether the key is written with a tag key, {@code <keyName>/<tag key>} (one key per tag) */
+    public boolean hasTagKey() {
+        return hasTagKey;
     }
 
     /** @return the value type of the key */
@@ -58,11 +99,35 @@ public enum ConditionKey {
     }
 
     /**
-     * @param name a key name in any case, may be null
+     * @param name a key name in any case, may be null; for a key that {@linkplain #hasTagKey() takes a tag key},
+     *             {@code <keyName>/<anything>} or the bare {@code <keyName>} (see {@link #tagKeyOf(String)}; the
+     *             tag-key part is not checked here)
      * @return the key, or empty if unknown
      */
     public static Optional<ConditionKey> fromName(String name) {
-        return name == null ? Optional.empty() : Optional.ofNullable(BY_LOWER_NAME.get(name.toLowerCase(Locale.ROOT)));
+        if (name == null) {
+            return Optional.empty();
+        }
+        ConditionKey key = BY_LOWER_NAME.get(name.toLowerCase(Locale.ROOT));
+        if (key == null) {
+            int slash = name.indexOf('/');
+            if (slash > 0) {
+                key = BY_LOWER_NAME.get(name.substring(0, slash).toLowerCase(Locale.ROOT));
+                if (key != null && !key.hasTagKey) {
+                    key = null;
+                }
+            }
+        }
+        return Optional.ofNullable(key);
+    }
+
+    /**
+     * @param name a key name such as {@code acs:RequestTag/Project}
+     * @return the tag-key part, after the first slash ({@code Project}); empty when there is none
+     */
+    public static String tagKeyOf(String name) {
+        int slash = name.indexOf('/');
+        return slash < 0 ? "" : name.substring(slash + 1);
     }
 
     @Override

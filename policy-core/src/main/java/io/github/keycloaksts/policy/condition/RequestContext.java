@@ -8,11 +8,16 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * The values of the condition keys for one request. Every key may be absent; an absent key never
@@ -28,6 +33,8 @@ import java.util.Optional;
  *         .mfaPresent(false)
  *         .sourceClientId("my-app")
  *         .durationSeconds(3600)
+ *         .requestTags(Map.of("Project", "apollo"))   // acs:RequestTag/Project, acs:TagKeys
+ *         .principalTags(Map.of("Dept", "ops"))      // acs:PrincipalTag/Dept
  *         .build();
  * }</pre>
  */
@@ -51,7 +58,10 @@ public final class RequestContext {
         return new Builder();
     }
 
-    /** @return whether the key has a value */
+    /**
+     * @return whether the key has a value; for a key that {@linkplain ConditionKey#hasTagKey() takes a tag key},
+     *         whether there is any such tag (one tag's presence: {@link Condition#keyPresent})
+     */
     public boolean has(ConditionKey key) {
         return values.containsKey(key);
     }
@@ -69,6 +79,11 @@ public final class RequestContext {
     /** @return {@code sts:SourceClientId} */
     public Optional<String> sourceClientId() {
         return Optional.ofNullable((String) values.get(ConditionKey.SOURCE_CLIENT_ID));
+    }
+
+    /** @return {@code sts:SourceIdentity} */
+    public Optional<String> sourceIdentity() {
+        return Optional.ofNullable((String) values.get(ConditionKey.SOURCE_IDENTITY));
     }
 
     /** @return {@code sts:DurationSeconds} */
@@ -117,12 +132,64 @@ public final class RequestContext {
         return Optional.ofNullable((String) values.get(ConditionKey.OIDC_SUB));
     }
 
+    /** @return {@code acs:RequestTag/*}: the request's session tags, keys as spelled, in order (empty when none) */
+    public Map<String, String> requestTags() {
+        return spelled(ConditionKey.REQUEST_TAG);
+    }
+
     /**
-     * Internal typed value: String, BigDecimal, Instant, Boolean, byte[] (normalised address) or an
-     * immutable non-empty List of String (multi-valued keys).
+     * @param key a tag key in any case
+     * @return {@code acs:RequestTag/<key>}
+     */
+    public Optional<String> requestTag(String key) {
+        return Optional.ofNullable(key == null ? null : (String) tagValue(ConditionKey.REQUEST_TAG, SessionTags.foldKey(key)));
+    }
+
+    /** @return {@code acs:TagKeys}: the keys of the request's session tags, as spelled (empty when none) */
+    @SuppressWarnings("unchecked")
+    public List<String> tagKeys() {
+        Object v = values.get(ConditionKey.TAG_KEYS);
+        return v == null ? List.of() : (List<String>) v;
+    }
+
+    /** @return {@code acs:PrincipalTag/*}: the requester's tags, keys as spelled, in order (empty when none) */
+    public Map<String, String> principalTags() {
+        return spelled(ConditionKey.PRINCIPAL_TAG);
+    }
+
+    /**
+     * @param key a tag key in any case
+     * @return {@code acs:PrincipalTag/<key>}
+     */
+    public Optional<String> principalTag(String key) {
+        return Optional.ofNullable(key == null ? null : (String) tagValue(ConditionKey.PRINCIPAL_TAG, SessionTags.foldKey(key)));
+    }
+
+    private Map<String, String> spelled(ConditionKey key) {
+        Tags t = (Tags) values.get(key);
+        return t == null ? Map.of() : t.spelled();
+    }
+
+    /**
+     * Internal typed value: String, BigDecimal, Instant, Boolean, byte[] (normalised address),
+     * an immutable non-empty List of String (multi-valued keys) or {@link Tags} (keys that take a tag key).
      */
     Object value(ConditionKey key) {
         return values.get(key);
+    }
+
+    /** Internal: the value of one tag of a key that takes a tag key, by the tag key's folded form; no allocation. */
+    Object tagValue(ConditionKey key, String foldedTagKey) {
+        Tags t = (Tags) values.get(key);
+        return t == null ? null : t.byFolded().get(foldedTagKey);
+    }
+
+    /** The tags behind a key that takes a tag key: as spelled (for callers), and by folded key (for conditions). */
+    private record Tags(Map<String, String> spelled, Map<String, String> byFolded) {
+        @Override
+        public String toString() {
+            return spelled.toString();
+        }
     }
 
     @Override
@@ -130,6 +197,9 @@ public final class RequestContext {
         StringBuilder sb = new StringBuilder("RequestContext{");
         boolean first = true;
         for (Map.Entry<ConditionKey, Object> e : values.entrySet()) {
+            if (e.getKey() == ConditionKey.TAG_KEYS) {
+                continue; // the request tags' keys, shown with them
+            }
             if (!first) {
                 sb.append(", ");
             }
@@ -177,6 +247,11 @@ public final class RequestContext {
         /** @param clientId the {@code azp} of the subject token, or null */
         public Builder sourceClientId(String clientId) {
             return put(ConditionKey.SOURCE_CLIENT_ID, clientId);
+        }
+
+        /** @param sourceIdentity the source identity of the session chain (an ARN string), or null */
+        public Builder sourceIdentity(String sourceIdentity) {
+            return put(ConditionKey.SOURCE_IDENTITY, sourceIdentity);
         }
 
         /** @param seconds the requested session duration */
@@ -239,6 +314,48 @@ public final class RequestContext {
         /** @param subject the external token's {@code sub}, or null */
         public Builder oidcSubject(String subject) {
             return put(ConditionKey.OIDC_SUB, subject);
+        }
+
+        /**
+         * @param tags the session tags the request asks for (its {@code tags} parameter), key to value; null or empty
+         *             makes {@code acs:RequestTag/*} and {@code acs:TagKeys} absent
+         * @throws IllegalArgumentException if two keys differ only in case (a look-up would be ambiguous)
+         */
+        public Builder requestTags(Map<String, String> tags) {
+            Tags t = tags(tags, "request");
+            put(ConditionKey.TAG_KEYS, t == null ? null : List.copyOf(t.spelled().keySet()));
+            return put(ConditionKey.REQUEST_TAG, t);
+        }
+
+        /**
+         * @param tags the requester's tags (set by its account's administrators), key to value; null or empty makes
+         *             {@code acs:PrincipalTag/*} absent
+         * @throws IllegalArgumentException if two keys differ only in case (a look-up would be ambiguous)
+         */
+        public Builder principalTags(Map<String, String> tags) {
+            return put(ConditionKey.PRINCIPAL_TAG, tags(tags, "principal"));
+        }
+
+        private static Tags tags(Map<String, String> tags, String what) {
+            if (tags == null || tags.isEmpty()) {
+                return null;
+            }
+            Map<String, String> spelled = new LinkedHashMap<>();
+            Map<String, String> byFolded = new HashMap<>();
+            Map<String, String> spellingByFolded = new HashMap<>();
+            for (Map.Entry<String, String> e : tags.entrySet()) {
+                String key = Objects.requireNonNull(e.getKey(), what + " tag key");
+                String value = Objects.requireNonNull(e.getValue(), what + " tag value");
+                String folded = SessionTags.foldKey(key);
+                String other = spellingByFolded.put(folded, key);
+                if (other != null) {
+                    throw new IllegalArgumentException(what + " tags " + quote(other) + " and " + quote(key)
+                            + " differ only in case");
+                }
+                spelled.put(key, value);
+                byFolded.put(folded, value);
+            }
+            return new Tags(Collections.unmodifiableMap(spelled), byFolded);
         }
 
         /** @return the immutable context */

@@ -26,10 +26,21 @@ public final class PolicyDocument {
 
     private final PolicyKind kind;
     private final List<Statement> statements;
+    /** The actions every statement names (bits of {@link StsAction}): evaluation then asks no statement. */
+    private final int everyStatementCovers;
 
     PolicyDocument(PolicyKind kind, List<Statement> statements) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.statements = List.copyOf(statements);
+        int every = ~0;
+        for (Statement s : this.statements) {
+            for (StsAction a : StsAction.values()) {
+                if (!s.covers(a)) {
+                    every &= ~a.bit();
+                }
+            }
+        }
+        this.everyStatementCovers = every;
     }
 
     /**
@@ -109,6 +120,15 @@ public final class PolicyDocument {
     /** @return the statements in document order */
     public List<Statement> statements() {
         return statements;
+    }
+
+    /**
+     * @param action an action
+     * @return whether every statement names it ({@link Statement#covers}; true without statements), decided once:
+     *         then an evaluation of that action need not ask each statement
+     */
+    public boolean everyStatementCovers(StsAction action) {
+        return (everyStatementCovers & action.bit()) != 0;
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.github.keycloaksts.policy.document;
 
+import static io.github.keycloaksts.policy.internal.Texts.clip;
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +39,7 @@ import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.ConditionOperator;
 import io.github.keycloaksts.policy.condition.ValueType;
 import io.github.keycloaksts.policy.internal.Texts;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * Reads policy documents (Alibaba RAM syntax) strictly. Thread-safe; create one per set of
@@ -53,13 +54,16 @@ import io.github.keycloaksts.policy.internal.Texts;
  *
  * <p>Syntax: {@code {"Version": "1", "Statement": [ ... ]}} (a single statement object is
  * accepted); each statement has an optional {@code Sid} (unique), {@code Effect}
- * ({@code Allow}/{@code Deny}), {@code Action} (string or list naming {@code sts:AssumeRole}:
- * {@code sts:AssumeRole}, {@code sts:*}, {@code *}, case-insensitive), then per {@link PolicyKind}:
+ * ({@code Allow}/{@code Deny}), {@code Action} (string or list of patterns, case-insensitive, each naming
+ * {@code sts:AssumeRole} or, in trust policies, {@code sts:TagSession}: {@code sts:AssumeRole},
+ * {@code sts:TagSession}, {@code sts:*}, {@code *}), then per {@link PolicyKind}:
  * {@code Principal: {"RAM": ..., "Federated": ...}} in trust policies (RAM: account IDs,
  * account/user/role ARNs; Federated: OIDC provider ARNs, and the statement must have a condition on
  * {@code oidc:sub}; the wildcard {@code *} is refused), {@code Resource} in permission policies (role ARN patterns) and
  * session policies (attached policy name patterns), and an optional
- * {@code Condition: {operator: {key: value or values}}}.
+ * {@code Condition: {operator: {key: value or values}}} (keys: {@link ConditionKey}; a tag key such as
+ * {@code acs:RequestTag/Project} needs a valid tag key after the slash, and one operator may not name
+ * the same key twice, ignoring case in the key and in the tag key).
  */
 public final class PolicyReader {
 
@@ -283,19 +287,6 @@ public final class PolicyReader {
         }
     }
 
-    private static String clip(String msg) {
-        if (msg == null) {
-            return "";
-        }
-        String s = msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
-        }
-        return sb.toString();
-    }
-
     private static String typeName(JsonNode n) {
         return switch (n.getNodeType()) {
             case ARRAY -> "a list";
@@ -403,7 +394,7 @@ public final class PolicyReader {
             List<String> actions = stringOrList(required(node, "Action", path), path + ".Action",
                     limits.maxValuesPerList(), "values");
             for (int i = 0; i < actions.size(); i++) {
-                String problem = Actions.problem(actions.get(i));
+                String problem = Actions.problem(kind, actions.get(i));
                 if (problem != null) {
                     throw new PolicyValidationException(elementPath(node.get("Action"), path + ".Action", i), problem);
                 }
@@ -583,27 +574,34 @@ public final class PolicyReader {
                 if (keys.isEmpty()) {
                     throw new PolicyValidationException(opPath, "must not be empty");
                 }
-                Map<ConditionKey, Boolean> seen = new EnumMap<>(ConditionKey.class);
+                Set<String> seen = new HashSet<>();
                 Iterator<Map.Entry<String, JsonNode>> entries = keys.fields();
                 while (entries.hasNext()) {
                     Map.Entry<String, JsonNode> e = entries.next();
                     ConditionKey key = ConditionKey.fromName(e.getKey()).orElseThrow(() ->
                             new PolicyValidationException(opPath, "unknown key " + quote(e.getKey())));
-                    if (seen.put(key, Boolean.TRUE) != null) {
+                    String tagKey = key.hasTagKey() ? ConditionKey.tagKeyOf(e.getKey()) : null;
+                    String problem = Condition.tagKeyProblem(key, tagKey);
+                    if (problem != null) {
+                        throw new PolicyValidationException(opPath, "key " + quote(e.getKey()) + " " + problem);
+                    }
+                    // one condition per key: names differing only in case (key or tag key) are the same key
+                    if (!seen.add(tagKey == null ? key.name() : key.name() + "/" + SessionTags.foldKey(tagKey))) {
                         throw new PolicyValidationException(opPath, "duplicate key " + quote(e.getKey()));
                     }
-                    String problem = Condition.compatibilityProblem(operator, key);
+                    problem = Condition.compatibilityProblem(operator, key, tagKey);
                     if (problem != null) {
                         throw new PolicyValidationException(opPath, problem);
                     }
                     String keyPath = opPath + "." + e.getKey();
-                    out.add(condition(operator, key, e.getValue(), keyPath));
+                    out.add(condition(operator, key, tagKey, e.getValue(), keyPath));
                 }
             }
             return out;
         }
 
-        private Condition condition(ConditionOperator operator, ConditionKey key, JsonNode node, String path) {
+        private Condition condition(ConditionOperator operator, ConditionKey key, String tagKey, JsonNode node,
+                                    String path) {
             List<String> values = new ArrayList<>();
             if (node.isArray()) {
                 if (node.isEmpty()) {
@@ -620,7 +618,7 @@ public final class PolicyReader {
                 values.add(conditionValue(operator, node, path));
             }
             try {
-                return Condition.of(operator, key, values);
+                return Condition.of(operator, key, tagKey, values);
             } catch (PolicyValidationException e) {
                 // values were checked one by one above; keep the exact location anyway
                 throw new PolicyValidationException(node.isArray() ? path + e.path() : path, e.detail());

@@ -14,7 +14,7 @@ import io.github.keycloaksts.policy.condition.Condition;
  * {@code Sid, Effect, Action, Principal, Resource, Condition}; {@code Action}, {@code RAM},
  * {@code Resource} and condition values always as lists; principals in canonical ARN form
  * (a bare account ID becomes {@code acs:ram::<id>:root}, user names lowercase); conditions
- * sorted by operator then key; no whitespace. Reading the output gives an equal document, and
+ * sorted by operator then key (tag keys, as in {@code acs:RequestTag/Project}, keep their spelling); no whitespace. Reading the output gives an equal document, and
  * writing that again gives the same text.
  */
 public final class PolicyWriter {
@@ -70,7 +70,7 @@ public final class PolicyWriter {
                     ObjectNode op = cond.has(c.operator().operatorName())
                             ? (ObjectNode) cond.get(c.operator().operatorName())
                             : cond.putObject(c.operator().operatorName());
-                    strings(op.putArray(c.key().keyName()), c.values());
+                    strings(op.putArray(c.keyName()), c.values());
                 }
             }
         }

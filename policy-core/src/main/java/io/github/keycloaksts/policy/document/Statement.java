@@ -8,18 +8,21 @@ import java.util.Optional;
 
 import io.github.keycloaksts.policy.condition.Condition;
 import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * One statement of a policy document. Created by {@link PolicyReader}; immutable and
- * thread-safe. Every action of a valid statement names {@code sts:AssumeRole} (directly or by
- * wildcard), so a statement applies to a request when its principal (trust policies) or resource
- * (permission and session policies) matches and all its conditions hold.
+ * thread-safe. A statement applies to a request for an action when one of its action patterns
+ * names the action ({@link #covers(StsAction)}: {@code sts:AssumeRole} or, in trust policies,
+ * {@code sts:TagSession}), its principal (trust policies) or resource (permission and session
+ * policies) matches, and all its conditions hold.
  */
 public final class Statement {
 
     private final String sid;
     private final Effect effect;
     private final List<String> actions;
+    private final int actionMask;
     private final Principals principals;
     private final Resources resources;
     private final List<Condition> conditions;
@@ -29,11 +32,20 @@ public final class Statement {
         this.sid = sid;
         this.effect = Objects.requireNonNull(effect, "effect");
         this.actions = List.copyOf(new LinkedHashSet<>(actions));
+        // once here, so that evaluation asks a bit and not the patterns
+        int mask = 0;
+        for (String a : this.actions) {
+            mask |= Actions.mask(a);
+        }
+        this.actionMask = mask;
         this.principals = Objects.requireNonNull(principals, "principals");
         this.resources = Objects.requireNonNull(resources, "resources");
-        // canonical order: by operator, then key (at most one condition per operator and key)
+        // canonical order: by operator, then key, then tag key ignoring case (at most one condition per operator and
+        // key, tag keys compared ignoring case)
         this.conditions = conditions.stream()
-                .sorted(Comparator.comparing(Condition::operator).thenComparing(Condition::key))
+                .sorted(Comparator.comparing(Condition::operator).thenComparing(Condition::key)
+                        .thenComparing(c -> c.tagKey().map(SessionTags::foldKey).orElse(""))
+                        .thenComparing(Condition::keyName))
                 .toList();
     }
 
@@ -52,6 +64,14 @@ public final class Statement {
         return actions;
     }
 
+    /**
+     * @param action an action
+     * @return whether one of the statement's action patterns names it (O(1))
+     */
+    public boolean covers(StsAction action) {
+        return (actionMask & action.bit()) != 0;
+    }
+
     /** @return the principals (empty outside trust policies) */
     public Principals principals() {
         return principals;
@@ -62,7 +82,7 @@ public final class Statement {
         return resources.patterns();
     }
 
-    /** @return the conditions, sorted by operator then key */
+    /** @return the conditions, sorted by operator, then key, then tag key */
     public List<Condition> conditions() {
         return conditions;
     }

@@ -12,7 +12,9 @@ import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
+import io.github.keycloaksts.policy.document.PrincipalKey;
 import io.github.keycloaksts.policy.document.Statement;
+import io.github.keycloaksts.policy.document.StsAction;
 
 /**
  * Decides whether a principal may assume a role (the Alibaba RAM / AWS IAM pipeline). Both sides
@@ -20,6 +22,8 @@ import io.github.keycloaksts.policy.document.Statement;
  * role ARN, <em>and</em> the role's trust policy must trust the principal.
  *
  * <ol>
+ *   <li>Only statements whose {@code Action} names {@code sts:AssumeRole} take part (a trust
+ *       policy statement may be about {@code sts:TagSession} alone, see {@link #evaluateTagSession}).</li>
  *   <li>Every statement of both sides is matched against the request: on the source side by
  *       resource (the role ARN against the {@code Resource} patterns), on the trust side by
  *       principal (hash lookup: the requester's account, user, or role for a role session);
@@ -42,7 +46,9 @@ import io.github.keycloaksts.policy.document.Statement;
  */
 public final class AssumeRoleEvaluator {
 
+    /** {@link StsAction#ASSUME_ROLE}'s name as a constant: reasons concatenate it on the hot path. */
     private static final String ACTION = "sts:AssumeRole";
+    private static final String TAG_SESSION = "sts:TagSession";
 
     /** Creates an evaluator; it holds no state. */
     public AssumeRoleEvaluator() {
@@ -58,7 +64,7 @@ public final class AssumeRoleEvaluator {
      */
     public Decision evaluate(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
                              PolicyDocument trustPolicy) {
-        return run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, null);
+        return run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, StsAction.ASSUME_ROLE, null);
     }
 
     /**
@@ -73,7 +79,7 @@ public final class AssumeRoleEvaluator {
     public Explanation explain(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies,
                                PolicyDocument trustPolicy) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, statements);
+        Decision decision = run(request, sourceIdentityPolicies, trustPolicy, Scope.BOTH, StsAction.ASSUME_ROLE, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -88,7 +94,37 @@ public final class AssumeRoleEvaluator {
      */
     public Explanation explainTrust(AssumeRoleRequest request, PolicyDocument trustPolicy) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, statements);
+        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.ASSUME_ROLE, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    /**
+     * Decides whether the request may put session tags on the role session ({@code sts:TagSession}, as in AWS): the
+     * role's trust policy alone decides, by its statements whose {@code Action} names {@code sts:TagSession}, matched
+     * by principal ({@code RAM} or, for a federated request, {@code Federated}) and conditions against the request's
+     * context (tag conditions such as {@code acs:RequestTag/Project} included). A matching Deny wins, then an Allow is
+     * needed; a trust policy without such a statement refuses every tag. Ask it only when the request carries tags
+     * (or transitive tag keys); whether the role may be assumed at all is {@link #evaluate}'s or
+     * {@link #evaluateFederated}'s question. Never throws.
+     *
+     * @param request     the request, from a user, a role session or an OIDC provider
+     * @param trustPolicy the target role's trust policy ({@link PolicyKind#TRUST})
+     * @return the decision, never null
+     */
+    public Decision evaluateTagSession(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        return run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.TAG_SESSION, null);
+    }
+
+    /**
+     * The same evaluation as {@link #evaluateTagSession}, with the part each trust policy statement took.
+     *
+     * @param request     the request
+     * @param trustPolicy the role's trust policy ({@link PolicyKind#TRUST})
+     * @return the explanation (trust policy statements only), never null
+     */
+    public Explanation explainTagSession(AssumeRoleRequest request, PolicyDocument trustPolicy) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = run(request, List.of(), trustPolicy, Scope.TRUST, StsAction.TAG_SESSION, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -102,7 +138,7 @@ public final class AssumeRoleEvaluator {
      */
     public Explanation explainSource(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = run(request, sourceIdentityPolicies, null, Scope.SOURCE, statements);
+        Decision decision = run(request, sourceIdentityPolicies, null, Scope.SOURCE, StsAction.ASSUME_ROLE, statements);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
@@ -115,9 +151,12 @@ public final class AssumeRoleEvaluator {
         BOTH, TRUST, SOURCE
     }
 
-    /** The one evaluation behind {@link #evaluate} and the explanations ({@code explained} null: no explanation). */
+    /**
+     * The one evaluation behind {@link #evaluate}, {@link #evaluateTagSession} and the explanations ({@code explained}
+     * null: no explanation), for one action: statements not naming it are skipped.
+     */
     private Decision run(AssumeRoleRequest request, List<PolicyDocument> sourceIdentityPolicies, PolicyDocument trustPolicy,
-                         Scope scope, List<StatementExplanation> explained) {
+                         Scope scope, StsAction action, List<StatementExplanation> explained) {
         DecisionSide stage = DecisionSide.NONE;
         try {
             Objects.requireNonNull(request, "request is null");
@@ -132,13 +171,15 @@ public final class AssumeRoleEvaluator {
                     PolicyDocument doc = Objects.requireNonNull(sourceIdentityPolicies.get(i), "source grant is null");
                     requireKind(doc, PolicyKind.PERMISSION, "source grant #" + i);
                     List<Statement> statements = doc.statements();
+                    // the hot path asks no statement for its action when all name it (documents without tagging
+                    // statements), and otherwise only those that match; an explanation still names the action first
+                    boolean every = doc.everyStatementCovers(action);
                     for (int j = 0; j < statements.size(); j++) {
                         Statement s = statements.get(j);
-                        if (s.matchesResource(resource)) {
+                        if (s.matchesResource(resource) && (every || s.covers(action))) {
                             source.consider(s, i, j, ctx);
                         } else if (explained != null) {
-                            source.explain(s, i, j, StatementExplanation.FailureKind.RESOURCE, "Statement[" + j + "].Resource",
-                                    "no pattern matches " + resource);
+                            source.explainMismatch(s, i, j, action, request);
                         }
                     }
                 }
@@ -150,22 +191,20 @@ public final class AssumeRoleEvaluator {
                 Objects.requireNonNull(trustPolicy, "trust policy is null");
                 requireKind(trustPolicy, PolicyKind.TRUST, "trust policy");
                 List<Statement> statements = trustPolicy.statements();
+                PrincipalKey principal = request.principalKey();
+                boolean every = trustPolicy.everyStatementCovers(action);
                 for (int j = 0; j < statements.size(); j++) {
                     Statement s = statements.get(j);
-                    if (s.matchesPrincipal(request.principalKey())) {
+                    if (s.matchesPrincipal(principal) && (every || s.covers(action))) {
                         trust.consider(s, 0, j, ctx);
                     } else if (explained != null) {
-                        trust.explain(s, 0, j, StatementExplanation.FailureKind.PRINCIPAL, "Statement[" + j + "].Principal."
-                                        + (request.principalKey().federated() != null ? "Federated" : "RAM"),
-                                request.principalKey().federated() != null ? "does not name " + request.source()
-                                        : "names neither " + request.source() + (request.source() instanceof AccountArn
-                                        ? "" : " nor its account " + request.source().accountId()));
+                        trust.explainMismatch(s, 0, j, action, request);
                     }
                 }
             }
 
             stage = DecisionSide.NONE;
-            return decide(request, source, trust, scope);
+            return decide(request, trustPolicy, source, trust, scope, action);
         } catch (RuntimeException | StackOverflowError e) {
             return Decision.error(stage, e);
         }
@@ -196,7 +235,7 @@ public final class AssumeRoleEvaluator {
             List<Statement> statements = trustPolicy.statements();
             for (int j = 0; j < statements.size(); j++) {
                 Statement s = statements.get(j);
-                if (s.matchesPrincipal(request.principalKey())) {
+                if (s.matchesPrincipal(request.principalKey()) && s.covers(StsAction.ASSUME_ROLE)) {
                     trust.consider(s, 0, j, request.context());
                 }
             }
@@ -211,7 +250,7 @@ public final class AssumeRoleEvaluator {
             if (trust.allows == null) {
                 return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
                         "trust policy of " + request.role() + " does not trust " + request.source()
-                                + " (" + trust.why("no statement matched principal") + ")");
+                                + " (" + trust.why(nothingMatched(trustPolicy, StsAction.ASSUME_ROLE)) + ")");
             }
             return new Decision(Outcome.ALLOW, DecisionSide.NONE, trust.allows,
                     "allowed: " + trust.allows.get(0) + " trusts " + request.source());
@@ -220,13 +259,28 @@ public final class AssumeRoleEvaluator {
         }
     }
 
+    /** Why no trust policy statement applied, when none had an unmet condition. */
+    private static String nothingMatched(PolicyDocument trustPolicy, StsAction action) {
+        // an empty policy, like one whose statements all name the action, matched no principal
+        if (trustPolicy.everyStatementCovers(action)) {
+            return "no statement matched principal";
+        }
+        for (Statement s : trustPolicy.statements()) {
+            if (s.covers(action)) {
+                return "no statement matched principal";
+            }
+        }
+        return "no statement names " + action;
+    }
+
     private static void requireKind(PolicyDocument doc, PolicyKind kind, String what) {
         if (doc.kind() != kind) {
             throw new IllegalArgumentException(what + " is a " + doc.kind().label() + ", expected a " + kind.label());
         }
     }
 
-    private static Decision decide(AssumeRoleRequest request, SideResult source, SideResult trust, Scope scope) {
+    private static Decision decide(AssumeRoleRequest request, PolicyDocument trustPolicy, SideResult source, SideResult trust,
+                                   Scope scope, StsAction action) {
         if (source.denies != null || trust.denies != null) {
             List<StatementRef> refs = new ArrayList<>();
             if (source.denies != null) {
@@ -248,9 +302,12 @@ public final class AssumeRoleEvaluator {
                             + " (" + source.why("no statement matched resource") + ")");
         }
         if (trust.allows == null && scope != Scope.SOURCE) {
-            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(),
-                    "trust policy of " + request.role() + " does not trust " + request.source()
-                            + " (" + trust.why("no statement matched principal") + ")");
+            // one concatenation per action, each of constants and the request's parts (the AssumeRole one is hot)
+            String why = trust.why(nothingMatched(trustPolicy, action));
+            return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.TRUST_POLICY, List.of(), action == StsAction.ASSUME_ROLE
+                    ? "trust policy of " + request.role() + " does not trust " + request.source() + " (" + why + ")"
+                    : "trust policy of " + request.role() + " does not allow " + TAG_SESSION + " for " + request.source()
+                            + " (" + why + ")");
         }
         List<StatementRef> refs = new ArrayList<>();
         if (source.allows != null) {
@@ -260,8 +317,9 @@ public final class AssumeRoleEvaluator {
             refs.addAll(trust.allows);
         }
         if (scope == Scope.TRUST) {
-            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
-                    "allowed: " + trust.allows.get(0) + " trusts " + request.source());
+            return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs, action == StsAction.ASSUME_ROLE
+                    ? "allowed: " + trust.allows.get(0) + " trusts " + request.source()
+                    : "allowed: " + trust.allows.get(0) + " allows " + TAG_SESSION + " for " + request.source());
         }
         if (scope == Scope.SOURCE) {
             return new Decision(Outcome.ALLOW, DecisionSide.NONE, refs,
@@ -291,6 +349,28 @@ public final class AssumeRoleEvaluator {
                     s.effect(), new StatementExplanation.Failure(kind, path, detail)));
         }
 
+        /**
+         * Statement s did not apply (explanations only; kept out of the evaluation loop): the first part that failed,
+         * its action, then its resource (source grants) or principal (trust policy).
+         */
+        void explainMismatch(Statement s, int policyIndex, int statementIndex, StsAction action, AssumeRoleRequest request) {
+            String at = "Statement[" + statementIndex + "].";
+            if (!s.covers(action)) {
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.ACTION, at + "Action",
+                        "does not name " + action);
+            } else if (side == DecisionSide.SOURCE_GRANT) {
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.RESOURCE, at + "Resource",
+                        "no pattern matches " + request.roleString());
+            } else {
+                boolean federated = request.principalKey().federated() != null;
+                explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.PRINCIPAL,
+                        at + "Principal." + (federated ? "Federated" : "RAM"),
+                        federated ? "does not name " + request.source()
+                                : "names neither " + request.source() + (request.source() instanceof AccountArn
+                                ? "" : " nor its account " + request.source().accountId()));
+            }
+        }
+
         /** Statement s matched the request's principal or resource: check its conditions. */
         void consider(Statement s, int policyIndex, int statementIndex, RequestContext ctx) {
             Optional<Condition> unmet = s.firstUnmetCondition(ctx);
@@ -298,7 +378,7 @@ public final class AssumeRoleEvaluator {
                 if (unmet.isPresent()) {
                     Condition c = unmet.get();
                     explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.CONDITION,
-                            "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.key().keyName(),
+                            "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.keyName(),
                             unmetText(c, ctx));
                 } else {
                     explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
@@ -332,6 +412,6 @@ public final class AssumeRoleEvaluator {
     }
 
     static String unmetText(Condition c, RequestContext ctx) {
-        return "condition " + c + " not met" + (ctx.has(c.key()) ? "" : " (" + c.key().keyName() + " absent)");
+        return "condition " + c + " not met" + (c.keyPresent(ctx) ? "" : " (" + c.keyName() + " absent)");
     }
 }

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * A {@link Decision} with the part every statement took in it: the answer of the policy simulators. Made by
  * {@link AssumeRoleEvaluator#explain}, {@link AssumeRoleEvaluator#explainTrust} and
- * {@link AssumeRoleEvaluator#explainSource}, which run the same code as {@link AssumeRoleEvaluator#evaluate}: the
- * decision here is the decision the exchange takes for the same request and documents. Immutable.
+ * {@link AssumeRoleEvaluator#explainSource}, which run the same code as {@link AssumeRoleEvaluator#evaluate}, and
+ * {@link AssumeRoleEvaluator#explainTagSession}, which runs that of {@link AssumeRoleEvaluator#evaluateTagSession}:
+ * the decision here is the decision the exchange takes for the same request and documents. Immutable.
  */
 public final class Explanation {
 

@@ -17,6 +17,7 @@ import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyKind;
 import io.github.keycloaksts.policy.document.Statement;
+import io.github.keycloaksts.policy.document.StsAction;
 
 /**
  * Applies a session policy to a role's attached policies. A session policy can only narrow: the
@@ -71,7 +72,7 @@ public final class SessionPolicyNarrowing {
         List<Statement> statements = policy.statements();
         for (int j = 0; j < statements.size(); j++) {
             Statement s = statements.get(j);
-            if (!s.matchesResource(name)) {
+            if (!s.covers(StsAction.ASSUME_ROLE) || !s.matchesResource(name)) {
                 continue;
             }
             StatementRef ref = new StatementRef(DecisionSide.SESSION_POLICY, 0, j, s.sid().orElse(null));

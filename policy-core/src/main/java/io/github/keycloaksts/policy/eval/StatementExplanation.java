@@ -6,14 +6,16 @@ import java.util.Optional;
 import io.github.keycloaksts.policy.document.Effect;
 
 /**
- * How one statement took part in an evaluation: it {@linkplain #matched() matched} (its principal or resource named
- * the request and every condition held), or it did not, and then {@link #failure()} says the first thing that failed,
- * with the JSON path of that part of the document. Immutable.
+ * How one statement took part in an evaluation: it {@linkplain #matched() matched} (its action named the action
+ * evaluated, its principal or resource named the request and every condition held), or it did not, and then
+ * {@link #failure()} says the first thing that failed, with the JSON path of that part of the document. Immutable.
  */
 public final class StatementExplanation {
 
     /** What part of a statement failed to match. */
     public enum FailureKind {
+        /** No {@code Action} pattern names the action evaluated (e.g. a {@code sts:TagSession}-only statement). */
+        ACTION,
         /** {@code Principal.RAM} names neither the requester, its account nor (for a role session) its role. */
         PRINCIPAL,
         /** No {@code Resource} pattern matches the role ARN. */
@@ -25,7 +27,7 @@ public final class StatementExplanation {
     /**
      * The first failing part of a statement.
      *
-     * @param kind   principal, resource or condition
+     * @param kind   action, principal, resource or condition
      * @param path   the JSON path in its document, e.g. {@code Statement[1].Condition.StringEquals.sts:ExternalId}
      * @param detail what failed, e.g. {@code StringEquals sts:ExternalId not met (sts:ExternalId absent)}; never
      *               a condition's values (they may be secrets such as an external ID)
@@ -58,7 +60,7 @@ public final class StatementExplanation {
         return effect;
     }
 
-    /** @return whether the statement applied to the request (principal or resource, and every condition) */
+    /** @return whether the statement applied to the request (action, principal or resource, and every condition) */
     public boolean matched() {
         return failure == null;
     }

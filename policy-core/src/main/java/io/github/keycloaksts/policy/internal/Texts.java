@@ -35,6 +35,23 @@ public final class Texts {
     }
 
     /**
+     * Shortens a parser's message for an error message: at most 200 characters, control characters and surrogates
+     * replaced by {@code ?} (the message may quote the input).
+     */
+    public static String clip(String msg) {
+        if (msg == null) {
+            return "";
+        }
+        String s = msg.length() > 200 ? msg.substring(0, 200) + "..." : msg;
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return sb.toString();
+    }
+
+    /**
      * @return null if the text has no ISO control characters and no unpaired surrogates, else a
      *         description of the first problem
      */

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.keycloaksts.policy.PolicyValidationException;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every operator with every key it accepts, read from a real trust policy and evaluated against
  * a request context; absent keys included. Rows: operator | key | JSON value(s) | request value
- * ({@code <absent>} = key not in the request) | expected.
+ * ({@code <absent>} = key not in the request; tags as {@code key=value,...}; {@code acs:TagKeys} as the
+ * request tags' keys) | expected.
  */
 class ConditionOperatorTest {
 
@@ -36,6 +40,30 @@ class ConditionOperatorTest {
             StringEquals              | sts:RoleSessionName | "bob"                          | bob                       | true
             StringEquals              | sts:SourceClientId  | "my-app"                       | other-app                 | false
             StringEquals              | oidc:iss            | "https://issuer.example"       | https://issuer.example    | true
+            StringEquals              | sts:SourceIdentity  | "acs:ram::12345678:user/bob"   | acs:ram::12345678:user/bob | true
+            StringLike                | sts:SourceIdentity  | "acs:ram::12345678:user/*"     | acs:ram::87654321:user/bob | false
+            StringNotEquals           | sts:SourceIdentity  | "acs:ram::12345678:user/bob"   | <absent>                  | true
+            StringEquals              | acs:RequestTag/Project | "apollo"                    | Project=apollo            | true
+            StringEquals              | acs:RequestTag/Project | "apollo"                    | PROJECT=apollo            | true
+            StringEquals              | acs:requesttag/PROJECT | "apollo"                    | project=apollo            | true
+            StringEquals              | acs:RequestTag/Project | "apollo"                    | Project=Apollo            | false
+            StringEquals              | acs:RequestTag/Project | "apollo"                    | Stage=apollo              | false
+            StringEquals              | acs:RequestTag/Project | "apollo"                    | <absent>                  | false
+            StringNotEquals           | acs:RequestTag/Project | "apollo"                    | Stage=apollo              | true
+            StringEqualsIgnoreCase    | acs:RequestTag/Project | "APOLLO"                    | Project=apollo            | true
+            StringLike                | acs:RequestTag/Cost Center | "12*"                   | cost center=1234          | true
+            StringEquals              | acs:PrincipalTag/Dept | "ops"                        | dept=ops,Stage=prod       | true
+            StringEquals              | ACS:PRINCIPALTAG/dept | "ops"                        | Dept=ops                  | true
+            StringNotLike             | acs:PrincipalTag/Dept | "o*"                         | Dept=dev                  | true
+            StringNotLike             | acs:PrincipalTag/Dept | "o*"                         | <absent>                  | true
+            StringEquals              | acs:PrincipalTag/Dept | "ops"                        | Team=ops                  | false
+            StringEquals              | acs:TagKeys         | "Project"                      | Stage,Project             | true
+            StringEquals              | acs:TagKeys         | "Project"                      | project                   | false
+            StringEqualsIgnoreCase    | acs:TagKeys         | "Project"                      | PROJECT                   | true
+            StringNotEquals           | acs:TagKeys         | "Project"                      | Stage,Project             | false
+            StringNotEquals           | acs:TagKeys         | "Project"                      | Stage                     | true
+            StringNotEquals           | acs:TagKeys         | "Project"                      | <absent>                  | true
+            StringLike                | acs:TagKeys         | ["Cost*","Pro*"]               | Stage,Project             | true
             StringLike                | oidc:sub            | "repo:org/app:ref:*"           | repo:org/app:ref:refs/heads/main | true
             StringEquals              | oidc:aud            | "sts"                          | other,sts                 | true
             StringNotEquals           | oidc:aud            | "sts"                          | other,sts                 | false
@@ -142,7 +170,7 @@ class ConditionOperatorTest {
                  "Principal":{"RAM":"12345678"},"Condition":{"%s":{"%s":%s}}}]}""".formatted(operator, key, values));
         Condition condition = doc.statements().get(0).conditions().get(0);
         assertThat(condition.operator().operatorName()).isEqualTo(operator);
-        assertThat(condition.key().keyName()).isEqualTo(key);
+        assertThat(condition.keyName()).isEqualToIgnoringCase(key);
         RequestContext ctx = context(condition.key(), request);
         assertThat(condition.test(ctx)).isEqualTo(Boolean.parseBoolean(expected));
     }
@@ -187,6 +215,11 @@ class ConditionOperatorTest {
                 .flatMap(op -> Arrays.stream(ConditionKey.values()).map(k -> Arguments.of(op, k)));
     }
 
+    /** A name of the key as a policy writes it: with a tag key for the keys that take one. */
+    static String sampleName(ConditionKey key) {
+        return key.hasTagKey() ? key.keyName() + "/Project" : key.keyName();
+    }
+
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("operatorKeyPairs")
     void operatorKeyCompatibility(ConditionOperator op, ConditionKey key) {
@@ -200,14 +233,14 @@ class ConditionOperatorTest {
         String json = """
                 {"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
                  "Principal":{"RAM":"12345678"},"Condition":{"%s":{"%s":%s}}}]}"""
-                .formatted(op.operatorName(), key.keyName(), value);
+                .formatted(op.operatorName(), sampleName(key), value);
         if (op.valueType() == key.type()) {
             assertThat(PolicyReader.defaults().readTrustPolicy(json).statements().get(0).conditions()).hasSize(1);
         } else {
             assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy(json))
                     .isInstanceOf(PolicyValidationException.class)
                     .hasMessage("Statement[0].Condition.%s: operator %s cannot be used with key \"%s\" (%s %s key)",
-                            op.operatorName(), op.operatorName(), key.keyName(),
+                            op.operatorName(), op.operatorName(), sampleName(key),
                             key.type() == ValueType.IP ? "an" : "a", key.type().label());
         }
     }
@@ -291,6 +324,83 @@ class ConditionOperatorTest {
         assertThat(c).isEqualTo(Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.EXTERNAL_ID, List.of("secret")));
     }
 
+    @Test
+    void conditionOfChecksTagKeys() {
+        Condition c = Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.REQUEST_TAG, "Project", List.of("apollo"));
+        assertThat(c.keyName()).isEqualTo("acs:RequestTag/Project");
+        assertThat(c.tagKey()).contains("Project");
+        assertThat(c.toString()).isEqualTo("StringEquals acs:RequestTag/Project");
+        assertThat(c).isEqualTo(Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.REQUEST_TAG, "Project", List.of("apollo")))
+                .isNotEqualTo(Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.PRINCIPAL_TAG, "Project", List.of("apollo")))
+                .isNotEqualTo(Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.REQUEST_TAG, "Stage", List.of("apollo")));
+        RequestContext ctx = RequestContext.builder().requestTags(Map.of("PROJECT", "apollo")).build();
+        assertThat(c.test(ctx)).isTrue();
+        assertThat(c.keyPresent(ctx)).isTrue();
+        assertThat(c.keyPresent(RequestContext.builder().requestTags(Map.of("Stage", "apollo")).build())).isFalse();
+        assertThat(Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.EXTERNAL_ID, List.of("x")).tagKey()).isEmpty();
+
+        assertThatThrownBy(() -> Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.REQUEST_TAG, List.of("x")))
+                .isInstanceOf(PolicyValidationException.class)
+                .hasMessage("key \"acs:RequestTag/\" needs a tag key (acs:RequestTag/<tag key>)");
+        assertThatThrownBy(() -> Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.PRINCIPAL_TAG, "a b?", List.of("x")))
+                .hasMessage("key \"acs:PrincipalTag/a b?\" tag key contains the character \"?\""
+                        + " (allowed: letters, digits, spaces and _ . : / = + - @)");
+        assertThatThrownBy(() -> Condition.of(ConditionOperator.STRING_EQUALS, ConditionKey.EXTERNAL_ID, "Project", List.of("x")))
+                .hasMessage("key \"sts:ExternalId\" takes no tag key");
+        assertThatThrownBy(() -> Condition.of(ConditionOperator.BOOL, ConditionKey.REQUEST_TAG, "Project", List.of("true")))
+                .hasMessage("operator Bool cannot be used with key \"acs:RequestTag/Project\" (a string key)");
+    }
+
+    @Test
+    void keyNamesOfTagKeys() {
+        assertThat(ConditionKey.fromName("ACS:requestTAG/x/y")).contains(ConditionKey.REQUEST_TAG);
+        assertThat(ConditionKey.tagKeyOf("ACS:requestTAG/x/y")).isEqualTo("x/y");
+        assertThat(ConditionKey.fromName("acs:PrincipalTag")).contains(ConditionKey.PRINCIPAL_TAG);
+        assertThat(ConditionKey.tagKeyOf("acs:PrincipalTag")).isEmpty();
+        assertThat(ConditionKey.fromName("acs:TagKeys")).contains(ConditionKey.TAG_KEYS);
+        assertThat(ConditionKey.fromName("acs:TagKeys/x")).isEmpty();
+        assertThat(ConditionKey.fromName("/acs:RequestTag")).isEmpty();
+        assertThat(ConditionKey.REQUEST_TAG.hasTagKey()).isTrue();
+        assertThat(ConditionKey.TAG_KEYS.hasTagKey()).isFalse();
+    }
+
+    @Test
+    void theContextHoldsTagsAndLooksThemUpIgnoringCase() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("Project", "apollo");
+        tags.put("Cost Center", "12");
+        RequestContext ctx = RequestContext.builder().requestTags(tags).principalTags(Map.of("Dept", "ops"))
+                .sourceIdentity("acs:ram::12345678:user/bob").build();
+        tags.put("Later", "x"); // the context copied the map
+        assertThat(ctx.requestTags()).containsExactly(Map.entry("Project", "apollo"), Map.entry("Cost Center", "12"));
+        assertThat(ctx.requestTag("project")).contains("apollo");
+        assertThat(ctx.requestTag("COST CENTER")).contains("12");
+        assertThat(ctx.requestTag("Dept")).isEmpty();
+        assertThat(ctx.tagKeys()).containsExactly("Project", "Cost Center");
+        assertThat(ctx.principalTags()).containsExactly(Map.entry("Dept", "ops"));
+        assertThat(ctx.principalTag("DEPT")).contains("ops");
+        assertThat(ctx.sourceIdentity()).contains("acs:ram::12345678:user/bob");
+        assertThat(ctx.has(ConditionKey.REQUEST_TAG)).isTrue();
+        assertThat(ctx.has(ConditionKey.TAG_KEYS)).isTrue();
+        assertThat(ctx.toString()).isEqualTo("RequestContext{sts:SourceIdentity=acs:ram::12345678:user/bob, "
+                + "acs:RequestTag={Project=apollo, Cost Center=12}, acs:PrincipalTag={Dept=ops}}");
+
+        RequestContext none = RequestContext.builder().requestTags(Map.of()).principalTags(null).build();
+        assertThat(none.requestTags()).isEmpty();
+        assertThat(none.tagKeys()).isEmpty();
+        assertThat(none.has(ConditionKey.TAG_KEYS)).isFalse();
+        assertThat(none.principalTag("Dept")).isEmpty();
+        assertThat(RequestContext.builder().requestTags(Map.of("a", "b")).requestTags(null).build().has(ConditionKey.TAG_KEYS))
+                .isFalse();
+
+        Map<String, String> twice = new LinkedHashMap<>();
+        twice.put("Project", "a");
+        twice.put("project", "b");
+        assertThatThrownBy(() -> RequestContext.builder().requestTags(twice))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("request tags \"Project\" and \"project\" differ only in case");
+    }
+
     static RequestContext context(ConditionKey key, String value) {
         RequestContext.Builder b = RequestContext.builder();
         if (ABSENT.equals(value)) {
@@ -300,6 +410,7 @@ class ConditionOperatorTest {
             case EXTERNAL_ID -> b.externalId(value);
             case ROLE_SESSION_NAME -> b.roleSessionName(value);
             case SOURCE_CLIENT_ID -> b.sourceClientId(value);
+            case SOURCE_IDENTITY -> b.sourceIdentity(value);
             case DURATION_SECONDS -> b.durationSeconds(Long.parseLong(value));
             case SOURCE_IP -> b.sourceIp(value);
             case CURRENT_TIME -> b.currentTime(OffsetDateTime.parse(value).toInstant());
@@ -307,8 +418,22 @@ class ConditionOperatorTest {
             case OIDC_ISS -> b.oidcIssuer(value);
             case OIDC_SUB -> b.oidcSubject(value);
             case OIDC_AUD -> b.oidcAudiences(List.of(value.split(",")));
+            case REQUEST_TAG -> b.requestTags(tags(value));
+            case PRINCIPAL_TAG -> b.principalTags(tags(value));
+            case TAG_KEYS -> b.requestTags(Arrays.stream(value.split(",")).collect(Collectors.toMap(k -> k, k -> "x",
+                    (x, y) -> x, LinkedHashMap::new)));
             default -> throw new IllegalArgumentException(key.toString());
         }
         return b.build();
+    }
+
+    /** {@code k=v,k2=v2} as an ordered map. */
+    static Map<String, String> tags(String pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : pairs.split(",")) {
+            int eq = pair.indexOf('=');
+            out.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return out;
     }
 }

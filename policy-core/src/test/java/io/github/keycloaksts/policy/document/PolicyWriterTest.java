@@ -62,6 +62,30 @@ class PolicyWriterTest {
     }
 
     @Test
+    void tagKeysKeepTheirSpellingAndSortIgnoringCase() throws Exception {
+        PolicyDocument doc = READER.readTrustPolicy("""
+                {"Version":"1","Statement":{"Effect":"Allow","Action":["sts:AssumeRole","STS:tagsession"],
+                 "Principal":{"RAM":"12345678"},"Condition":{"StringEquals":{"acs:requesttag/stage":"prod",
+                 "ACS:PRINCIPALTAG/Dept":"ops","acs:RequestTag/Project":["apollo"],"sts:sourceidentity":"x",
+                 "acs:tagkeys":"Project"}}}}""");
+        String canonical = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":[\"sts:AssumeRole\",\"STS:tagsession\"],\"Principal\":{\"RAM\":[\"acs:ram::12345678:root\"]},"
+                + "\"Condition\":{\"StringEquals\":{\"sts:SourceIdentity\":[\"x\"],\"acs:RequestTag/Project\":[\"apollo\"],"
+                + "\"acs:RequestTag/stage\":[\"prod\"],\"acs:PrincipalTag/Dept\":[\"ops\"],\"acs:TagKeys\":[\"Project\"]}}}]}";
+        assertThat(PolicyWriter.toJson(doc)).isEqualTo(canonical);
+        PolicyDocument again = READER.readTrustPolicy(canonical);
+        assertThat(again).isEqualTo(doc).hasSameHashCodeAs(doc);
+        assertThat(PolicyWriter.toJson(again)).isEqualTo(canonical);
+        assertThat(READER.readTrustPolicy(PolicyWriter.toJsonNode(doc))).isEqualTo(doc);
+        assertThat(doc.statements().get(0).conditions()).extracting(Object::toString).containsExactly(
+                "StringEquals sts:SourceIdentity", "StringEquals acs:RequestTag/Project", "StringEquals acs:RequestTag/stage",
+                "StringEquals acs:PrincipalTag/Dept", "StringEquals acs:TagKeys");
+        // the tag key is compared ignoring case, but kept as written: another spelling is another document
+        assertThat(READER.readTrustPolicy(canonical.replace("acs:RequestTag/Project", "acs:RequestTag/PROJECT")))
+                .isNotEqualTo(doc);
+    }
+
+    @Test
     void documentsOfDifferentKindsDiffer() {
         String json = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
         assertThat(READER.readPermissionPolicy(json)).isNotEqualTo(READER.readSessionPolicy(json));

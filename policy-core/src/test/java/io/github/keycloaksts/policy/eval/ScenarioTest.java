@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Decisions driven by the JSON files in {@code src/test/resources/scenarios}: each file holds a
  * trust policy, default source grants (ARN patterns of {@code sts.assume-role}) and cases with a
- * request and the expected outcome, deciding side, statements and reason; or session-policy
+ * request and the expected outcome, deciding side, statements and reason (and, under
+ * {@code expectTagSession}, those of {@code evaluateTagSession}); or session-policy
  * narrowing cases with the attached policies and the expected subset. Add a file to add cases.
  */
 class ScenarioTest {
@@ -80,9 +83,20 @@ class ScenarioTest {
         AssumeRoleRequest request = AssumeRoleRequest.of(Arn.parse(c.get("source").asText()),
                 RoleArn.parse(c.get("role").asText()), context(c.path("context")));
 
+        expect(EVALUATOR.evaluate(request, sources, trust), c.get("expect"));
+        if (c.has("expectTagSession")) {
+            expect(EVALUATOR.evaluateTagSession(request, trust), c.get("expectTagSession"));
+            Decision reversed = EVALUATOR.evaluateTagSession(request, reverse(trust));
+            assertThat(reversed.outcome()).isEqualTo(EVALUATOR.evaluateTagSession(request, trust).outcome());
+        }
         Decision d = EVALUATOR.evaluate(request, sources, trust);
+        // the outcome does not depend on the order of statements or of source documents
+        Decision reversed = EVALUATOR.evaluate(request, reverse(sources), reverse(trust));
+        assertThat(reversed.outcome()).isEqualTo(d.outcome());
+        assertThat(reversed.side()).isEqualTo(d.side());
+    }
 
-        JsonNode expect = c.get("expect");
+    private static void expect(Decision d, JsonNode expect) {
         assertThat(d.outcome()).as("outcome; reason: %s", d.reason()).isEqualTo(Outcome.valueOf(expect.get("outcome").asText()));
         assertThat(d.isAllowed()).isEqualTo(d.outcome() == Outcome.ALLOW);
         if (expect.has("side")) {
@@ -99,10 +113,6 @@ class ScenarioTest {
             expect.get("statements").forEach(s -> refs.add(s.asText()));
             assertThat(d.decidingStatements()).map(StatementRef::toString).containsExactlyElementsOf(refs);
         }
-        // the outcome does not depend on the order of statements or of source documents
-        Decision reversed = EVALUATOR.evaluate(request, reverse(sources), reverse(trust));
-        assertThat(reversed.outcome()).isEqualTo(d.outcome());
-        assertThat(reversed.side()).isEqualTo(d.side());
     }
 
     private static void narrowing(JsonNode c) {
@@ -145,7 +155,22 @@ class ScenarioTest {
         if (ctx.has("durationSeconds")) {
             b.durationSeconds(ctx.get("durationSeconds").asLong());
         }
+        if (ctx.has("sourceIdentity")) {
+            b.sourceIdentity(ctx.get("sourceIdentity").asText());
+        }
+        if (ctx.has("requestTags")) {
+            b.requestTags(tags(ctx.get("requestTags")));
+        }
+        if (ctx.has("principalTags")) {
+            b.principalTags(tags(ctx.get("principalTags")));
+        }
         return b.build();
+    }
+
+    private static Map<String, String> tags(JsonNode node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private static List<PolicyDocument> reverse(List<PolicyDocument> docs) {
