@@ -90,7 +90,7 @@ final class Converters {
     static RoleSessionRepresentation session(LiveRoleSession live) {
         return new RoleSessionRepresentation(live.sessionId(), live.kind(), live.sourceAccountId(), live.sourceIdentity(),
                 live.sourceUserId(), live.sourceSessionId(), live.roleSessionName(), live.assumedRoleArn(), live.clientId(),
-                live.ipAddress(), live.tokenId(), live.issuedAt().toString(), live.expiresAt().toString());
+                live.ipAddress(), live.tokenId(), live.issuedAt().toString(), live.expiresAt().toString(), live.sessionTags());
     }
 
     static RevokedSessionsRepresentation revoked(AssumableRole role, List<String> accounts) {

@@ -20,6 +20,7 @@ import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
+import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.Explanation;
 import io.github.keycloaksts.role.AssumableRole;
 import jakarta.ws.rs.Consumes;
@@ -84,6 +85,10 @@ public final class RoleSimulationResource {
         if (principal instanceof AccountArn) {
             notes.add("an account stands for its users whom no statement names individually");
         }
+        if (!requestContext.requestTags().isEmpty()) {
+            Decision tagging = EVALUATOR.evaluateTagSession(request, trustPolicy);
+            notes.add("session tags need sts:TagSession too: " + Simulations.decision(tagging.outcome()) + " (" + tagging.reason() + ")");
+        }
         return Simulations.representation(explanation, principal.toString(), roleArn.toString(), fromRequest ? "request" : "stored",
                 contextShown(requestContext), null, notes);
     }
@@ -103,6 +108,12 @@ public final class RoleSimulationResource {
             shown.put(ConditionKey.OIDC_AUD.keyName(), ctx.oidcAudiences());
         }
         ctx.oidcSubject().ifPresent(v -> shown.put(ConditionKey.OIDC_SUB.keyName(), v));
+        ctx.sourceIdentity().ifPresent(v -> shown.put(ConditionKey.SOURCE_IDENTITY.keyName(), v));
+        ctx.requestTags().forEach((key, value) -> shown.put(ConditionKey.REQUEST_TAG.keyName() + "/" + key, value));
+        if (!ctx.tagKeys().isEmpty()) {
+            shown.put(ConditionKey.TAG_KEYS.keyName(), ctx.tagKeys());
+        }
+        ctx.principalTags().forEach((key, value) -> shown.put(ConditionKey.PRINCIPAL_TAG.keyName() + "/" + key, value));
         return shown;
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.RequestContext;
+import io.github.keycloaksts.policy.tags.SessionTags;
 
 /**
  * The request of a simulation as the administrator writes it: a principal and the condition keys of the request
@@ -33,9 +35,15 @@ public final class SimulationInput {
     /** Longer than any value the exchange accepts (external ID, session name, client ID). */
     static final int MAX_VALUE_LENGTH = 1024;
     /** The keys a simulation may set: those the exchange fills in from a real request. */
+    /** The keys as the error names them: a tag key with its {@code /<key>}. */
+    static final String KEY_NAMES = "[sts:ExternalId, sts:RoleSessionName, sts:SourceClientId, sts:SourceIdentity, sts:DurationSeconds,"
+            + " acs:SourceIp, acs:CurrentTime, acs:MFAPresent, oidc:iss, oidc:aud, oidc:sub, acs:RequestTag/<key>, acs:PrincipalTag/<key>]";
+    /** At most this many keys in a context: each key once, each tag key once per tag. */
+    static final int MAX_KEYS = 13 + 2 * SessionTags.MAX_TAGS;
     static final Set<ConditionKey> KEYS = EnumSet.of(ConditionKey.EXTERNAL_ID, ConditionKey.SOURCE_IP, ConditionKey.MFA_PRESENT,
             ConditionKey.CURRENT_TIME, ConditionKey.ROLE_SESSION_NAME, ConditionKey.SOURCE_CLIENT_ID, ConditionKey.DURATION_SECONDS,
-            ConditionKey.OIDC_ISS, ConditionKey.OIDC_AUD, ConditionKey.OIDC_SUB);
+            ConditionKey.OIDC_ISS, ConditionKey.OIDC_AUD, ConditionKey.OIDC_SUB, ConditionKey.SOURCE_IDENTITY, ConditionKey.REQUEST_TAG,
+            ConditionKey.PRINCIPAL_TAG);
     /** At most this many audiences in {@code oidc:aud}, as an external token's {@code aud} could hold. */
     static final int MAX_AUDIENCES = 50;
 
@@ -120,14 +128,19 @@ public final class SimulationInput {
         if (!node.isObject()) {
             throw bad(path, "must be an object of condition keys");
         }
-        if (node.size() > KEYS.size()) {
-            throw bad(path, "at most " + KEYS.size() + " keys");
+        if (node.size() > MAX_KEYS) {
+            throw bad(path, "at most " + MAX_KEYS + " keys");
         }
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             String keyPath = path + "." + printable(field.getKey());
             ConditionKey key = ConditionKey.fromName(field.getKey()).filter(KEYS::contains)
-                    .orElseThrow(() -> bad(keyPath, "unknown condition key (expected one of " + KEYS + ")"));
+                    .orElseThrow(() -> bad(keyPath, "unknown condition key (expected one of " + KEY_NAMES
+                            + "; acs:TagKeys follows from the acs:RequestTag keys)"));
+            if (key.hasTagKey()) {
+                tag(values, key, ConditionKey.tagKeyOf(field.getKey()), field.getValue(), keyPath);
+                continue;
+            }
             if (values.containsKey(key)) {
                 throw bad(keyPath, "given twice");
             }
@@ -180,6 +193,25 @@ public final class SimulationInput {
         return values;
     }
 
+    /** One {@code acs:RequestTag/<key>} or {@code acs:PrincipalTag/<key>}: a tag by the rules of session tags. */
+    @SuppressWarnings("unchecked")
+    private static void tag(Map<ConditionKey, Object> values, ConditionKey key, String tagKey, JsonNode value, String keyPath) {
+        String problem = tagKey == null ? "is missing" : SessionTags.keyProblem(tagKey);
+        if (problem != null) {
+            throw bad(keyPath, "tag key " + problem);
+        }
+        String text = string(value, keyPath);
+        String valueProblem = SessionTags.valueProblem(text);
+        if (valueProblem != null) {
+            throw bad(keyPath, "tag value " + valueProblem);
+        }
+        Map<String, String> tags = (Map<String, String>) values.computeIfAbsent(key, k -> new LinkedHashMap<String, String>());
+        if (tags.keySet().stream().anyMatch(k -> SessionTags.foldKey(k).equals(SessionTags.foldKey(tagKey)))) {
+            throw bad(keyPath, "given twice");
+        }
+        tags.put(tagKey, text);
+    }
+
     /** The context as the exchange builds it: the given keys, else the exchange's defaults where it has one. */
     public static RequestContext build(Map<ConditionKey, Object> given, String defaultSessionName, long defaultDuration) {
         RequestContext.Builder builder = RequestContext.builder()
@@ -193,7 +225,13 @@ public final class SimulationInput {
                 .durationSeconds(given.containsKey(ConditionKey.DURATION_SECONDS)
                         ? (Long) given.get(ConditionKey.DURATION_SECONDS) : Long.valueOf(defaultDuration))
                 .oidcIssuer((String) given.get(ConditionKey.OIDC_ISS))
-                .oidcSubject((String) given.get(ConditionKey.OIDC_SUB));
+                .oidcSubject((String) given.get(ConditionKey.OIDC_SUB))
+                .sourceIdentity((String) given.get(ConditionKey.SOURCE_IDENTITY));
+        @SuppressWarnings("unchecked")
+        Map<String, String> requestTags = (Map<String, String>) given.get(ConditionKey.REQUEST_TAG);
+        @SuppressWarnings("unchecked")
+        Map<String, String> principalTags = (Map<String, String>) given.get(ConditionKey.PRINCIPAL_TAG);
+        builder.requestTags(requestTags).principalTags(principalTags);
         @SuppressWarnings("unchecked")
         List<String> audiences = (List<String>) given.get(ConditionKey.OIDC_AUD);
         if (audiences != null) {

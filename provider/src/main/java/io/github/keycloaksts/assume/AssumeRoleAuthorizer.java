@@ -3,8 +3,10 @@ package io.github.keycloaksts.assume;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.grant.PrincipalTags;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
@@ -18,6 +20,8 @@ import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.DecisionSide;
 import io.github.keycloaksts.policy.eval.Outcome;
 import io.github.keycloaksts.policy.eval.StatementRef;
+import io.github.keycloaksts.policy.tags.SessionTags;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.session.RoleSessionAnchors;
 import org.keycloak.models.KeycloakSession;
@@ -40,7 +44,36 @@ public final class AssumeRoleAuthorizer {
      */
     public record Request(RealmModel source, UserModel sourceUser, boolean subjectIsRoleSession, RealmModel target, RoleArn roleArn,
                           String sessionName, Integer durationSeconds, String externalId, PolicyDocument sessionPolicy,
-                          String sourceClientId, Boolean mfaPresent, InetAddress sourceIp, Chain chain) {
+                          String sourceClientId, Boolean mfaPresent, InetAddress sourceIp, Chain chain, Tagging tagging) {
+    }
+
+    /**
+     * The tags a request brings: the session tags of the role session it comes from (a chain; its transitive ones
+     * carry on), the requester's principal tags (a user's, or for a chain the earlier session's tags, which decide
+     * conditions but do not carry on by themselves), and the {@code tags} and {@code transitive_tag_keys} parameters.
+     */
+    public record Tagging(SessionTags previous, Map<String, String> principalTags, boolean principalTagsCarryOn,
+                          Map<String, String> requestTags, List<String> transitiveKeys) {
+
+        public static final Tagging NONE = new Tagging(SessionTags.none(), Map.of(), false, Map.of(), List.of());
+
+        /**
+         * A first hop: the user's principal tags ({@link PrincipalTags}, refused when the realm lets users write them)
+         * and the request's.
+         */
+        public static Tagging forUser(KeycloakSession session, RealmModel realm, UserModel user, Map<String, String> requestTags,
+                                      List<String> transitiveKeys) {
+            PrincipalTags.Read read = PrincipalTags.of(session, realm, user);
+            if (read.untrusted() != null) {
+                throw AssumeRoleRefusal.deniedBySource(read.untrusted(), "user " + user.getUsername() + " of realm " + realm.getName());
+            }
+            return new Tagging(SessionTags.none(), read.tags(), true, requestTags, transitiveKeys);
+        }
+
+        /** Tags the caller asks for (or a chain carries): a role that does not allow {@code sts:TagSession} refuses them. */
+        boolean explicit() {
+            return !requestTags.isEmpty() || !transitiveKeys.isEmpty() || !previous.transitiveKeys().isEmpty();
+        }
     }
 
     /**
@@ -53,7 +86,8 @@ public final class AssumeRoleAuthorizer {
 
     /** What was allowed. {@code sourceArn} is a user, or for a chained request the role session it comes from. */
     public record Grant(Account sourceAccount, Account targetAccount, AssumableRole role, RoleArn roleArn, Arn sourceArn,
-                        String sessionName, int durationSeconds, List<RoleModel> granted, Decision decision) {
+                        String sessionName, int durationSeconds, List<RoleModel> granted, Decision decision, String sourceIdentity,
+                        SessionTags tags) {
     }
 
     private AssumeRoleAuthorizer() {
@@ -72,7 +106,20 @@ public final class AssumeRoleAuthorizer {
         String sessionName = request.sessionName() != null ? request.sessionName()
                 : chain != null ? chain.principal().sessionName() : TargetRole.sessionNameFrom(sourceUser.getUsername());
 
+        Arn sourceArn = chain != null ? chain.principal() : UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
+        String sourceIdentity = chain != null ? chain.sourceIdentity() : sourceArn.toString();
+        Tagging tagging = request.tagging() == null ? Tagging.NONE : request.tagging();
+        SessionTags proposed;
+        try {
+            proposed = SessionTags.next(tagging.previous(), tagging.principalTagsCarryOn() ? tagging.principalTags() : Map.of(),
+                    tagging.requestTags(), tagging.transitiveKeys());
+        } catch (TagValidationException e) {
+            throw AssumeRoleRefusal.invalidRequest("tags: " + e.getMessage());
+        }
         RequestContext conditions = RequestContext.builder()
+                .sourceIdentity(sourceIdentity)
+                .requestTags(proposed.tags())
+                .principalTags(tagging.principalTags())
                 .externalId(request.externalId())
                 .roleSessionName(sessionName)
                 .sourceClientId(request.sourceClientId())
@@ -81,8 +128,8 @@ public final class AssumeRoleAuthorizer {
                 .currentTime(Instant.now())
                 .mfaPresent(request.mfaPresent())
                 .build();
-        Arn sourceArn = chain != null ? chain.principal() : UserArn.of(sourceAccount.accountId(), sourceUser.getUsername());
-        Decision decision = EVALUATOR.evaluate(AssumeRoleRequest.of(sourceArn, target.roleArn(), conditions),
+        AssumeRoleRequest evaluated = AssumeRoleRequest.of(sourceArn, target.roleArn(), conditions);
+        Decision decision = EVALUATOR.evaluate(evaluated,
                 chain != null ? SourceGrants.ofRoles(source, chain.roles()) : SourceGrants.of(source, sourceUser), target.trustPolicy());
         if (!decision.isAllowed()) {
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
@@ -90,10 +137,11 @@ public final class AssumeRoleAuthorizer {
             }
             throw AssumeRoleRefusal.deniedByTarget(target.refusalReason(decision));
         }
+        SessionTags tags = proposed.isEmpty() ? proposed : TargetRole.tagging(evaluated, target.trustPolicy(), proposed, tagging.explicit());
         AssumableRole role = target.allowed();
         List<RoleModel> granted = TargetRole.granted(role, request.sessionPolicy(), conditions);
         return new Grant(sourceAccount, target.account(), role, target.roleArn(), sourceArn, sessionName, target.durationSeconds(),
-                granted, decision);
+                granted, decision, sourceIdentity, tags);
     }
 
     /**

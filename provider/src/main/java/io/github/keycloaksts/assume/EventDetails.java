@@ -1,5 +1,7 @@
 package io.github.keycloaksts.assume;
 
+import io.github.keycloaksts.policy.tags.SessionTags;
+
 /**
  * The detail keys keycloak-sts writes into Keycloak's user and admin events (docs/api.md, "Events"): one place, so the
  * exchange, Switch Role, the role console and the admin API name the same fact the same way, and operators' queries on
@@ -22,6 +24,8 @@ public final class EventDetails {
     public static final String SOURCE_IDENTITY = "source_identity";
     /** A chained session: the role session it was assumed from ({@code acs:ram::<A>:role/<name>/<session>}). */
     public static final String CHAINED_FROM = "chained_from";
+    /** The session's tags, {@code key=value} joined by {@code ,} with transitive keys marked {@code *} ({@link #tags}). */
+    public static final String SESSION_TAGS = "session_tags";
     public static final String TARGET_REALM = "target_realm";
     public static final String TARGET_ACCOUNT = "target_account";
     public static final String DURATION_SECONDS = "duration_seconds";
@@ -42,5 +46,13 @@ public final class EventDetails {
     public static final String RETIRED_FROM = "retired_from";
 
     private EventDetails() {
+    }
+
+    /** Tags as one event detail: {@code team=blue,*project=apollo} (a {@code *} marks a transitive tag). */
+    public static String tags(SessionTags tags) {
+        StringBuilder text = new StringBuilder();
+        tags.tags().forEach((key, value) -> text.append(text.length() == 0 ? "" : ",").append(tags.isTransitive(key) ? "*" : "")
+                .append(key).append('=').append(value));
+        return text.toString();
     }
 }

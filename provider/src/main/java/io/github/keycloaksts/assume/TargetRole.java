@@ -14,9 +14,11 @@ import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
+import io.github.keycloaksts.policy.tags.SessionTags;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
@@ -41,6 +43,8 @@ public final class TargetRole {
     /** The trust policy evaluated for a role that does not exist or cannot be read: it names no principal. */
     static final PolicyDocument TRUSTS_NOBODY = PolicyReader.defaults().readTrustPolicy(
             "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::00000000:root\"]}}]}");
+
+    private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
 
     private final Account account;
     private final RoleArn roleArn;
@@ -136,6 +140,22 @@ public final class TargetRole {
             throw AssumeRoleRefusal.denied("session policy could not be evaluated: " + result.reasons());
         }
         return result.allowed().stream().map(byName::get).toList();
+    }
+
+    /**
+     * The tags of a session the trust policy allowed: all of {@code proposed} when it also allows {@code sts:TagSession}
+     * for the request; otherwise a refusal when the caller asked for tags or a chain carries them ({@code explicit}),
+     * and no tags when they are only the principal's (which still decided {@code acs:PrincipalTag} conditions).
+     */
+    static SessionTags tagging(AssumeRoleRequest request, PolicyDocument trustPolicy, SessionTags proposed, boolean explicit) {
+        Decision tagSession = EVALUATOR.evaluateTagSession(request, trustPolicy);
+        if (tagSession.isAllowed()) {
+            return proposed;
+        }
+        if (explicit) {
+            throw AssumeRoleRefusal.deniedByTarget("session tags not allowed: " + tagSession.reason());
+        }
+        return SessionTags.none();
     }
 
     /** The session name derived from a username: invalid characters become '-', padded/truncated to 2..64. */

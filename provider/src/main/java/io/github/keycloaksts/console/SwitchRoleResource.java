@@ -125,7 +125,8 @@ final class SwitchRoleResource {
             AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                     realm, sso.user(), false, target.get(), RoleArn.of(targetAccount.accountId(), roleInput), null, null, null, null,
                     ConsoleSupport.CONSOLE_CLIENT_ID, SourceMfa.present(session, realm, sso.session()),
-                    AssumeRoleAudit.address(session.getContext().getConnection().getRemoteAddr()), null));
+                    AssumeRoleAudit.address(session.getContext().getConnection().getRemoteAddr()), null,
+                    AssumeRoleAuthorizer.Tagging.forUser(session, realm, sso.user(), Map.of(), List.of())));
             int duration = grant.role().maxSessionDuration(); // a console session lasts the role's session duration
             String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);
             audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null,

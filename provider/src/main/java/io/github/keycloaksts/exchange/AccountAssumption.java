@@ -15,6 +15,7 @@ import io.github.keycloaksts.policy.arn.InvalidArnException;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.eval.DecisionSide;
+import io.github.keycloaksts.policy.tags.SessionTags;
 import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
 import io.github.keycloaksts.session.RoleSessionChains;
@@ -43,11 +44,13 @@ final class AccountAssumption {
         UserModel sourceUser = subject.user();
         Optional<RoleSessionChains.Parent> parent = RoleSessionChains.parentOf(session, subject.realm(), sourceUser);
         AssumeRoleAuthorizer.Chain chain = parent.map(p -> chain(p, subjectToken, params)).orElse(null);
+        AssumeRoleAuthorizer.Tagging tagging = chain != null ? chainTagging(subjectToken, params)
+                : AssumeRoleAuthorizer.Tagging.forUser(session, subject.realm(), sourceUser, params.tags, params.transitiveTagKeys);
         AssumeRoleAuthorizer.Grant grant = AssumeRoleAuthorizer.authorize(session, new AssumeRoleAuthorizer.Request(
                 subject.realm(), sourceUser, subjectToken.getOtherClaims().containsKey(RoleTokenClaims.ROLE_ARN),
                 context.getRealm(), params.roleArn, params.sessionName, params.durationSeconds, params.externalId,
                 params.sessionPolicy, subjectToken.getIssuedFor(), SourceMfa.present(session, subject.realm(), subject.userSession()),
-                AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr()), chain));
+                AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr()), chain, tagging));
         String accountId = grant.sourceAccount().accountId();
         UserModel anchor = new RoleSessionAnchors(session, context.getRealm()).obtain(grant.role(), RoleSessionHandle.Kind.TOKEN, accountId);
         String sourceClientId = subject.client() == null ? null : subject.client().getId();
@@ -57,11 +60,12 @@ final class AccountAssumption {
         UserModel user = new LiveRoleSessions(session).userFor(context.getRealm(), grant.role(), anchor,
                 chain != null ? RoleSessionHandle.Kind.CHAINED : RoleSessionHandle.Kind.TOKEN,
                 chain != null ? subject.realm().getId() : sourceUser.getId(), sourceSessionId, sourceClientId, grant.durationSeconds());
-        String sourceIdentity = chain != null ? chain.sourceIdentity() : grant.sourceArn().toString();
+        String sourceIdentity = grant.sourceIdentity();
+        boolean awsTags = AWS_TAGS_CLAIM_ON.equals(context.getRealm().getAttribute(AWS_TAGS_CLAIM_ATTRIBUTE));
 
         Map<String, Object> answer = RoleTokenIssuance.issue(session, context, audit.requestId(), params.scope,
                 new RoleTokenIssuance.RoleSession(grant.role(), grant.roleArn(), grant.sessionName(), grant.durationSeconds(), anchor,
-                        user, accountId, sourceIdentity, sourceUser.getId(), sourceSessionId, subjectToken),
+                        user, accountId, sourceIdentity, sourceUser.getId(), sourceSessionId, subjectToken, grant.tags().tags()),
                 token -> {
                     if (chain != null) {
                         RoleTokenClaims.applyChained(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
@@ -70,6 +74,7 @@ final class AccountAssumption {
                         RoleTokenClaims.apply(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
                                 (UserArn) grant.sourceArn(), sourceUser.getId(), subject.issuer());
                     }
+                    RoleTokenClaims.applyTags(token, grant.tags(), awsTags);
                 });
         context.getEvent().detail(EventDetails.SOURCE_ACCOUNT, accountId).detail(EventDetails.SOURCE_USER, sourceUser.getUsername())
                 .detail(EventDetails.SOURCE_IDENTITY, sourceIdentity)
@@ -79,10 +84,32 @@ final class AccountAssumption {
         if (chain != null) {
             context.getEvent().detail(EventDetails.CHAINED_FROM, chain.principal().toString());
         }
+        if (!grant.tags().isEmpty()) {
+            context.getEvent().detail(EventDetails.SESSION_TAGS, EventDetails.tags(grant.tags()));
+        }
         audit.mirrorInSource(subject, grant.roleArn().toString(), grant.sessionName(), null,
                 AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.SOURCE_GRANT));
         context.getEvent().success();
         return answer;
+    }
+
+    /**
+     * A realm attribute of the target account: {@code true} adds the AWS shape of the session tags to its role tokens, for
+     * S3-compatible storage that reads {@code https://aws.amazon.com/tags}. The account's own choice ({@code manage-realm}).
+     */
+    static final String AWS_TAGS_CLAIM_ATTRIBUTE = "sts.aws-tags-claim";
+    private static final String AWS_TAGS_CLAIM_ON = "true";
+
+    /**
+     * A chained request's tags: the earlier session's, whose transitive ones carry on and all of which are its
+     * principal tags, and the request's own.
+     */
+    private static AssumeRoleAuthorizer.Tagging chainTagging(AccessToken token, AssumeRoleParameters params) {
+        SessionTags previous = RoleTokenClaims.tagsOf(token);
+        if (previous == null) {
+            throw AssumeRoleRefusal.denied("the subject token's session tags do not read as tags");
+        }
+        return new AssumeRoleAuthorizer.Tagging(previous, previous.tags(), false, params.tags, params.transitiveTagKeys);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.keycloaksts.exchange;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
@@ -9,6 +10,8 @@ import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.document.PolicyReader;
+import io.github.keycloaksts.policy.tags.SessionTags;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 /** The form parameters of an AssumeRole exchange, checked and typed. Every problem is an invalid_request. */
@@ -19,6 +22,10 @@ final class AssumeRoleParameters {
     static final String DURATION_SECONDS = "duration_seconds";
     static final String EXTERNAL_ID = "external_id";
     static final String POLICY = "policy";
+    /** Session tags: a JSON object of tag keys to values (policy core {@link SessionTags}). */
+    static final String TAGS = "tags";
+    static final String TRANSITIVE_TAG_KEYS = "transitive_tag_keys";
+    static final int MAX_TAGS_CHARS = 32 * 1024;
 
     static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
     /** AssumeRoleWithOIDC: the subject token is an external JWT of an OIDC provider of the target account. */
@@ -34,7 +41,7 @@ final class AssumeRoleParameters {
     private static final Pattern EXTERNAL_ID_CHARS = Pattern.compile("[A-Za-z0-9_+=,.@:/-]{2,1224}");
     private static final List<String> SINGLE_VALUED = List.of("grant_type", "client_id", "subject_token", "subject_token_type",
             "requested_token_type", "actor_token", "actor_token_type", ROLE_ARN, ROLE_SESSION_NAME, DURATION_SECONDS,
-            EXTERNAL_ID, POLICY, "scope", SUBJECT_ISSUER);
+            EXTERNAL_ID, POLICY, "scope", SUBJECT_ISSUER, TAGS, TRANSITIVE_TAG_KEYS);
 
     final RoleArn roleArn;
     final String subjectToken;
@@ -48,6 +55,10 @@ final class AssumeRoleParameters {
     String federatedTokenType;
     /** AssumeRoleWithOIDC: the OIDC provider alias named by the caller, or null to find it by the token's issuer. */
     String subjectIssuer;
+    /** The {@code tags} parameter, validated (empty when absent). */
+    Map<String, String> tags = Map.of();
+    /** The {@code transitive_tag_keys} parameter, validated (empty when absent). */
+    List<String> transitiveTagKeys = List.of();
 
     private AssumeRoleParameters(RoleArn roleArn, String subjectToken, String sessionName, Integer durationSeconds,
                                  String externalId, PolicyDocument sessionPolicy, List<String> audience, String scope) {
@@ -73,7 +84,7 @@ final class AssumeRoleParameters {
             }
             for (String value : form.get(name)) {
                 // JSON may be laid out with tabs and line breaks between tokens (inside strings the JSON reader refuses them).
-                if (hasControlCharacter(value, POLICY.equals(name))) {
+                if (hasControlCharacter(value, POLICY.equals(name) || TAGS.equals(name) || TRANSITIVE_TAG_KEYS.equals(name))) {
                     throw AssumeRoleRefusal.invalidRequest(name + ": control characters are not allowed");
                 }
             }
@@ -88,7 +99,9 @@ final class AssumeRoleParameters {
         boolean federated = JWT_TOKEN_TYPE.equals(typeParameter) || ID_TOKEN_TYPE.equals(typeParameter);
         for (String name : form.keySet()) {
             for (String value : form.get(name)) {
-                int limit = "subject_token".equals(name) ? (federated ? OidcSubjectTokenVerifier.MAX_TOKEN_CHARS : MAX_SUBJECT_TOKEN_CHARS) : POLICY.equals(name) ? MAX_POLICY_CHARS : MAX_PARAMETER_CHARS;
+                int limit = "subject_token".equals(name) ? (federated ? OidcSubjectTokenVerifier.MAX_TOKEN_CHARS : MAX_SUBJECT_TOKEN_CHARS)
+                        : POLICY.equals(name) ? MAX_POLICY_CHARS : TAGS.equals(name) || TRANSITIVE_TAG_KEYS.equals(name) ? MAX_TAGS_CHARS
+                        : MAX_PARAMETER_CHARS;
                 if (value != null && value.length() > limit) {
                     throw AssumeRoleRefusal.invalidRequest(name + ": longer than " + limit + " characters");
                 }
@@ -183,6 +196,17 @@ final class AssumeRoleParameters {
         if (federated) {
             params.federatedTokenType = subjectTokenType;
             params.subjectIssuer = subjectIssuer;
+        }
+        try {
+            params.tags = form.getFirst(TAGS) == null ? Map.of() : SessionTags.parseRequestTags(form.getFirst(TAGS));
+        } catch (TagValidationException e) {
+            throw AssumeRoleRefusal.invalidRequest(TAGS + ": " + e.getMessage());
+        }
+        try {
+            params.transitiveTagKeys = form.getFirst(TRANSITIVE_TAG_KEYS) == null ? List.of()
+                    : SessionTags.parseTransitiveKeys(form.getFirst(TRANSITIVE_TAG_KEYS));
+        } catch (TagValidationException e) {
+            throw AssumeRoleRefusal.invalidRequest(TRANSITIVE_TAG_KEYS + ": " + e.getMessage());
         }
         return params;
     }

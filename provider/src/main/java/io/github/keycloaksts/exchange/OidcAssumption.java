@@ -47,7 +47,7 @@ final class OidcAssumption {
 
         Map<String, Object> answer = RoleTokenIssuance.issue(session, context, requestId, params.scope,
                 new RoleTokenIssuance.RoleSession(grant.role(), grant.roleArn(), grant.sessionName(), grant.durationSeconds(), anchor,
-                        user, null, AssumeRoleParameters.printable(sourceIdentity), null, null, null),
+                        user, null, AssumeRoleParameters.printable(sourceIdentity), null, null, null, Map.of()),
                 token -> RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
                         sourceIdentity, external.subject(), external.issuer()));
         event.detail(EventDetails.OIDC_CLIENT_IDS, String.join(",", external.clientIds()))

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.exchange;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
+import io.github.keycloaksts.policy.tags.SessionTags;
 import io.github.keycloaksts.session.RoleSessionChains;
 import org.keycloak.authentication.authenticators.util.LoAUtil;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -26,6 +28,11 @@ public final class RoleTokenClaims {
     static final String ROLE_SESSION_NAME = "role_session_name";
     static final String SOURCE_IDENTITY = "source_identity";
     static final String ACT = "act";
+    /** The session's tags, {@code {key: value}}, and which of them carry on along a chain. */
+    static final String SESSION_TAGS = "session_tags";
+    static final String TRANSITIVE_TAG_KEYS = "transitive_tag_keys";
+    /** The tags in the shape AWS STS gives web identity sessions, read by S3-compatible storage (Ceph RGW). */
+    static final String AWS_TAGS = "https://aws.amazon.com/tags";
 
     /**
      * The claims keycloak-sts owns in a role token, or that the lifetime model (Keycloak's user look-up by {@code sub},
@@ -39,7 +46,7 @@ public final class RoleTokenClaims {
      */
     public static final Set<String> OWNED = Set.of("sub", "azp", "iss", "aud", "exp", "iat", "nbf", "jti", "typ", "sid", "session_state",
             "acr", "auth_time", "cnf", "scope", "preferred_username", "realm_access", "resource_access",
-            ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT);
+            ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT, SESSION_TAGS, TRANSITIVE_TAG_KEYS, AWS_TAGS);
 
     private RoleTokenClaims() {
     }
@@ -71,6 +78,64 @@ public final class RoleTokenClaims {
             act.put(ACT, earlier);
         }
         return act;
+    }
+
+    /**
+     * The session's tags, after {@link #apply}: {@code session_tags} and {@code transitive_tag_keys} when there are any, and
+     * with {@code awsShape} also {@code https://aws.amazon.com/tags} ({@code principal_tags} as lists of one value).
+     */
+    static void applyTags(AccessToken token, SessionTags tags, boolean awsShape) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        token.getOtherClaims().put(SESSION_TAGS, new LinkedHashMap<>(tags.tags()));
+        if (!tags.transitiveKeys().isEmpty()) {
+            token.getOtherClaims().put(TRANSITIVE_TAG_KEYS, List.copyOf(tags.transitiveKeys()));
+        }
+        if (awsShape) {
+            Map<String, List<String>> principalTags = new LinkedHashMap<>();
+            tags.tags().forEach((key, value) -> principalTags.put(key, List.of(value)));
+            Map<String, Object> aws = new LinkedHashMap<>();
+            aws.put("principal_tags", principalTags);
+            aws.put("transitive_tag_keys", List.copyOf(tags.transitiveKeys()));
+            token.getOtherClaims().put(AWS_TAGS, aws);
+        }
+    }
+
+    /**
+     * The tags a verified role token carries, as the session a chained request comes from: empty for none; null when the
+     * claims do not read as tags (a token of ours always does).
+     */
+    static SessionTags tagsOf(AccessToken token) {
+        Object tags = token.getOtherClaims().get(SESSION_TAGS);
+        Object transitive = token.getOtherClaims().get(TRANSITIVE_TAG_KEYS);
+        if (tags == null && transitive == null) {
+            return SessionTags.none();
+        }
+        if (!(tags instanceof Map<?, ?> map) || transitive != null && !(transitive instanceof List<?>)) {
+            return null;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!(entry.getKey() instanceof String key) || !(entry.getValue() instanceof String value)) {
+                return null;
+            }
+            values.put(key, value);
+        }
+        List<String> keys = new ArrayList<>();
+        if (transitive != null) {
+            for (Object key : (List<?>) transitive) {
+                if (!(key instanceof String text)) {
+                    return null;
+                }
+                keys.add(text);
+            }
+        }
+        try {
+            return SessionTags.of(values, keys);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** How many actors {@code act} nests: 1 for a first hop's role token, one more for each chained hop. */
@@ -158,7 +223,8 @@ public final class RoleTokenClaims {
         token.nbf(null);
     }
 
-    private static final Set<String> ROLE_CLAIMS = Set.of(ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT);
+    private static final Set<String> ROLE_CLAIMS = Set.of(ROLE_ARN, ROLE_SESSION_NAME, SOURCE_IDENTITY, ACT, SESSION_TAGS,
+            TRANSITIVE_TAG_KEYS, AWS_TAGS);
 
     /**
      * {@code acr} as Keycloak's own ACR mapper derives it from the client session ({@code AcrProtocolMapper.getAcr}),

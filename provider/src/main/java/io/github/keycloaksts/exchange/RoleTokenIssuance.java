@@ -34,7 +34,7 @@ final class RoleTokenIssuance {
      */
     record RoleSession(AssumableRole role, RoleArn roleArn, String sessionName, int durationSeconds, UserModel anchor,
                        UserModel user, String sourceAccount, String sourceIdentity, String sourceUserId, String sourceSessionId,
-                       AccessToken subjectToken) {
+                       AccessToken subjectToken, Map<String, String> sessionTags) {
     }
 
     private RoleTokenIssuance() {
@@ -62,7 +62,7 @@ final class RoleTokenIssuance {
         RoleSessionRecords.record(session, context.getRealm(), RoleSessionRecords.Start.token(minted.tokenId(),
                 roleSession.role().id(), roleSession.sourceAccount(), roleSession.sourceIdentity(), roleSession.sourceUserId(),
                 roleSession.sourceSessionId(), roleSession.sessionName(), client.getClientId(),
-                context.getClientConnection().getRemoteAddr(), roleSession.user().getId(), expiresAt));
+                context.getClientConnection().getRemoteAddr(), roleSession.user().getId(), expiresAt, roleSession.sessionTags()));
 
         EventBuilder event = context.getEvent();
         event.user(roleSession.user()).detail(EventDetails.ROLE_SESSION_NAME, roleSession.sessionName())

@@ -1,6 +1,7 @@
 package io.github.keycloaksts.session;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A live role session of a role, as its start was recorded ({@link RoleSessionRecords}). {@code kind} is
@@ -10,7 +11,7 @@ import java.time.Instant;
  */
 public record LiveRoleSession(String sessionId, String kind, String sourceAccountId, String sourceIdentity, String sourceUserId,
                               String sourceSessionId, String roleSessionName, String assumedRoleArn, String clientId,
-                              String ipAddress, String tokenId, Instant issuedAt, Instant expiresAt) {
+                              String ipAddress, String tokenId, Instant issuedAt, Instant expiresAt, Map<String, String> sessionTags) {
 
     public boolean token() {
         return RoleSessionRecords.TOKEN.equals(kind);

@@ -76,6 +76,10 @@ public class RoleSessionRecordEntity {
     @Column(name = "USER_ID", length = 255, nullable = false)
     protected String userId;
 
+    /** The session tags as a JSON object, or null for none ({@link RoleSessionRecords#tagsText}). */
+    @Column(name = "SESSION_TAGS", length = 4000)
+    protected String sessionTags;
+
     /** Milliseconds since the epoch. */
     @Column(name = "ISSUED_AT", nullable = false)
     protected long issuedAt;
@@ -126,6 +130,10 @@ public class RoleSessionRecordEntity {
 
     public String getIpAddress() {
         return ipAddress;
+    }
+
+    public String getSessionTags() {
+        return sessionTags;
     }
 
     public String getUserId() {

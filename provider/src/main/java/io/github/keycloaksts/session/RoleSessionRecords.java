@@ -1,8 +1,13 @@
 package io.github.keycloaksts.session;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.keycloaksts.role.AssumableRole;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
@@ -36,14 +41,14 @@ public final class RoleSessionRecords {
     /** A role session as it starts. {@code expiresAt} in seconds (the token's {@code exp}), {@code issuedAtMillis} in ms. */
     public record Start(String sessionId, String kind, String roleId, String sourceAccount, String sourceIdentity,
                         String sourceUserId, String sourceSessionId, String sessionName, String clientId, String ipAddress,
-                        String userId, long issuedAtMillis, long expiresAt) {
+                        String userId, long issuedAtMillis, long expiresAt, String sessionTags) {
 
         /** A role token: its session ID is the token's {@code jti}. */
         public static Start token(String tokenId, String roleId, String sourceAccount, String sourceIdentity, String sourceUserId,
                                   String sourceSessionId, String sessionName, String clientId, String ipAddress, String userId,
-                                  long expiresAt) {
+                                  long expiresAt, Map<String, String> sessionTags) {
             return new Start(tokenId, TOKEN, roleId, sourceAccount, sourceIdentity, sourceUserId, sourceSessionId, sessionName,
-                    clientId, ipAddress, userId, Time.currentTimeMillis(), expiresAt);
+                    clientId, ipAddress, userId, Time.currentTimeMillis(), expiresAt, tagsText(sessionTags));
         }
 
         /** A browser role session (Switch Role): its session ID is the user session's; {@code expiresAt} as its note. */
@@ -57,7 +62,7 @@ public final class RoleSessionRecords {
                 expires = 0; // never listed, as before: a session without an expiry is not one we can show
             }
             return new Start(userSessionId, BROWSER, roleId, sourceAccount, sourceIdentity, sourceUserId, sourceSessionId,
-                    sessionName, clientId, ipAddress, userId, Time.currentTimeMillis(), expires);
+                    sessionName, clientId, ipAddress, userId, Time.currentTimeMillis(), expires, null);
         }
     }
 
@@ -82,9 +87,59 @@ public final class RoleSessionRecords {
         row.clientId = start.clientId();
         row.ipAddress = start.ipAddress();
         row.userId = start.userId();
+        row.sessionTags = start.sessionTags();
         row.issuedAt = start.issuedAtMillis();
         row.expiresAt = start.expiresAt();
         em(session).persist(row);
+    }
+
+    private static final int TAGS_COLUMN = 4000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Tags as the record keeps them: a JSON object, null for none. Past the column's 4000 characters the list keeps
+     * the tags that fit and the key {@code …} says how many it left out (the token and the events carry them all).
+     */
+    static String tagsText(Map<String, String> tags) {
+        if (tags == null || tags.isEmpty()) {
+            return null;
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        int left = tags.size();
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            kept.put(tag.getKey(), tag.getValue());
+            left--;
+            if (text(kept, left).length() > TAGS_COLUMN) {
+                kept.remove(tag.getKey());
+                left++;
+                break;
+            }
+        }
+        return text(kept, left);
+    }
+
+    private static String text(Map<String, String> kept, int left) {
+        Map<String, String> shown = new LinkedHashMap<>(kept);
+        if (left > 0) {
+            shown.put("…", left + " more");
+        }
+        try {
+            return JSON.writeValueAsString(shown);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tags a record keeps, as {@link #tagsText} wrote them; empty for none or for text that does not read. */
+    public static Map<String, String> tags(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(text, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
     }
 
     /** The role's sessions not yet expired at {@code nowSeconds}, newest first, at most {@code max}. */

@@ -101,6 +101,7 @@ public final class RoleSessions {
         return new LiveRoleSession(row.getSessionId(), token ? RoleSessionRecords.TOKEN : RoleSessionRecords.BROWSER,
                 row.getSourceAccount(), row.getSourceIdentity(), row.getSourceUserId(), row.getSourceSessionId(), row.getSessionName(),
                 roleArn + "/" + row.getSessionName(), row.getClientId(), row.getIpAddress(), token ? row.getSessionId() : null,
-                Instant.ofEpochMilli(row.getIssuedAt()), Instant.ofEpochSecond(row.getExpiresAt()));
+                Instant.ofEpochMilli(row.getIssuedAt()), Instant.ofEpochSecond(row.getExpiresAt()),
+                RoleSessionRecords.tags(row.getSessionTags()));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,20 +52,20 @@ class ConvertersTest {
     void aLiveSessionIsShownFieldByFieldWithItsTimesInIso8601() {
         LiveRoleSession live = new LiveRoleSession("jti-1", "token", "99887766", "acs:ram::99887766:user/bob", "user-id-1",
                 "source-session-1", "bob", "acs:ram::11223344:role/ecs-admin/bob", "ecs-console", "203.0.113.7", "jti-1",
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T01:00:00.5Z"));
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T01:00:00.5Z"), Map.of("team", "blue"));
 
         RoleSessionRepresentation shown = Converters.session(live);
 
         assertThat(shown).isEqualTo(new RoleSessionRepresentation("jti-1", "token", "99887766", "acs:ram::99887766:user/bob",
                 "user-id-1", "source-session-1", "bob", "acs:ram::11223344:role/ecs-admin/bob", "ecs-console", "203.0.113.7",
-                "jti-1", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00.500Z"));
+                "jti-1", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00.500Z", Map.of("team", "blue")));
     }
 
     @Test
     void aFederatedSessionShowsItsMissingSourceFieldsAsNulls() {
         // An OIDC provider's subject has no source account, user or session: the fields stay, null (documented as always present).
         LiveRoleSession live = new LiveRoleSession("browser-1", "browser", null, "acs:ram::11223344:oidc-provider/github/repo:o/a",
-                null, null, "ci", "arn", "sts", null, null, Instant.EPOCH, Instant.EPOCH.plusSeconds(900));
+                null, null, "ci", "arn", "sts", null, null, Instant.EPOCH, Instant.EPOCH.plusSeconds(900), Map.of());
 
         JsonNode json = JSON.valueToTree(Converters.session(live));
 
@@ -72,6 +73,7 @@ class ConvertersTest {
         assertThat(json.get("sourceAccountId").isNull()).isTrue();
         assertThat(json.get("tokenId").isNull()).isTrue();
         assertThat(json.get("expiresAt").asText()).isEqualTo("1970-01-01T00:15:00Z");
+        assertThat(json.has("sessionTags")).as("no tags: the field is left out, as before tags existed").isFalse();
     }
 
     @Test

@@ -183,8 +183,11 @@ class SimulationInputTest {
     @Test
     void anUnknownKeyIsNamedWithTheKeysASimulationMaySet() {
         assertBadContext("{\"acs:SourceVpc\":\"vpc-1\"}", "context.acs:SourceVpc: unknown condition key (expected one of "
-                + "[sts:ExternalId, sts:RoleSessionName, sts:SourceClientId, sts:DurationSeconds, acs:SourceIp, acs:CurrentTime,"
-                + " acs:MFAPresent, oidc:iss, oidc:aud, oidc:sub])");
+                + "[sts:ExternalId, sts:RoleSessionName, sts:SourceClientId, sts:SourceIdentity, sts:DurationSeconds, acs:SourceIp,"
+                + " acs:CurrentTime, acs:MFAPresent, oidc:iss, oidc:aud, oidc:sub, acs:RequestTag/<key>, acs:PrincipalTag/<key>];"
+                + " acs:TagKeys follows from the acs:RequestTag keys)");
+        assertBadContext("{\"acs:TagKeys\":\"project\"}", "context.acs:TagKeys: unknown condition key (expected one of "
+                + SimulationInput.KEY_NAMES + "; acs:TagKeys follows from the acs:RequestTag keys)");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -196,10 +199,10 @@ class SimulationInputTest {
     @Test
     void moreKeysThanThereAreIsRefusedBeforeAnyIsRead() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
-        for (int i = 0; i <= SimulationInput.KEYS.size(); i++) {
+        for (int i = 0; i <= SimulationInput.MAX_KEYS; i++) {
             node.put("k" + i, "v");
         }
-        assertBad(() -> SimulationInput.context(node, "context"), "context: at most 10 keys");
+        assertBad(() -> SimulationInput.context(node, "context"), "context: at most 113 keys");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -254,9 +257,10 @@ class SimulationInputTest {
     @Test
     void anUnknownKeyIsEchoedPrintableAndBounded() {
         // The key is the caller's text: in the message it can carry no control character and no unbounded length.
-        assertBadContext("{\"a\\u0000b\\nc\":1}", "context.a?b?c: unknown condition key (expected one of " + SimulationInput.KEYS + ")");
-        assertBadContext("{\"" + "k".repeat(100) + "\":1}",
-                "context." + "k".repeat(64) + "...: unknown condition key (expected one of " + SimulationInput.KEYS + ")");
+        String expected = "unknown condition key (expected one of " + SimulationInput.KEY_NAMES
+                + "; acs:TagKeys follows from the acs:RequestTag keys)";
+        assertBadContext("{\"a\\u0000b\\nc\":1}", "context.a?b?c: " + expected);
+        assertBadContext("{\"" + "k".repeat(100) + "\":1}", "context." + "k".repeat(64) + "...: " + expected);
     }
 
     @Test
@@ -307,5 +311,20 @@ class SimulationInputTest {
         assertThat(ctx.oidcSubject()).contains("s");
         assertThat(ctx.externalId()).contains("e");
         assertThat(ctx.sourceClientId()).contains("c");
+    }
+
+    @Test
+    void tagsAndTheSourceIdentityAreReadAsPoliciesWriteThem() throws Exception {
+        JsonNode node = new ObjectMapper().readTree("{\"acs:RequestTag/project\":\"apollo\",\"ACS:PrincipalTag/Team\":\"blue\","
+                + "\"sts:SourceIdentity\":\"acs:ram::12345678:user/bob\"}");
+        RequestContext built = SimulationInput.build(SimulationInput.context(node, "context"), "bob", 3600);
+        assertThat(built.requestTags()).containsExactly(Map.entry("project", "apollo"));
+        assertThat(built.tagKeys()).containsExactly("project");
+        assertThat(built.principalTag("team")).contains("blue");
+        assertThat(built.sourceIdentity()).contains("acs:ram::12345678:user/bob");
+
+        assertBadContext("{\"acs:RequestTag/\":\"x\"}", "context.acs:RequestTag/: tag key is empty");
+        assertBadContext("{\"acs:RequestTag/a\":\"x\",\"acs:RequestTag/A\":\"y\"}", "context.acs:RequestTag/A: given twice");
+        assertBadContext("{\"acs:RequestTag/a\":\"" + "v".repeat(257) + "\"}", "context.acs:RequestTag/a: tag value is longer than 256 characters (257)");
     }
 }

@@ -108,11 +108,13 @@ class SimulationsTest {
     void theContextShownUsesCanonicalKeyNamesAndPlainValues() {
         RequestContext context = RequestContext.builder().externalId("e").roleSessionName("bob").sourceClientId("c")
                 .durationSeconds(900L).sourceIp("::1").currentTime(Instant.parse("2026-01-01T00:00:00Z"))
-                .mfaPresent(true).oidcIssuer("https://issuer").oidcAudiences(List.of("a", "b")).oidcSubject("s").build();
+                .mfaPresent(true).oidcIssuer("https://issuer").oidcAudiences(List.of("a", "b")).oidcSubject("s")
+                .sourceIdentity("acs:ram::12345678:user/bob").requestTags(Map.of("project", "apollo"))
+                .principalTags(Map.of("team", "blue")).build();
 
         Map<String, Object> shown = RoleSimulationResource.contextShown(context);
 
-        // In a fixed order, every key spelled as policies write it.
+        // In a fixed order, every key spelled as policies write it; a tag key once per tag.
         assertThat(shown).containsExactly(
                 Map.entry("sts:ExternalId", "e"),
                 Map.entry("sts:RoleSessionName", "bob"),
@@ -123,8 +125,13 @@ class SimulationsTest {
                 Map.entry("acs:MFAPresent", true),
                 Map.entry("oidc:iss", "https://issuer"),
                 Map.entry("oidc:aud", List.of("a", "b")),
-                Map.entry("oidc:sub", "s"));
-        assertThat(shown.keySet()).hasSize(ConditionKey.values().length);
+                Map.entry("oidc:sub", "s"),
+                Map.entry("sts:SourceIdentity", "acs:ram::12345678:user/bob"),
+                Map.entry("acs:RequestTag/project", "apollo"),
+                Map.entry("acs:TagKeys", List.of("project")),
+                Map.entry("acs:PrincipalTag/team", "blue"));
+        assertThat(shown.keySet().stream().map(name -> ConditionKey.fromName(name).orElseThrow()).distinct())
+                .as("every condition key has its entry").hasSize(ConditionKey.values().length);
     }
 
     @Test
