@@ -60,7 +60,15 @@ public final class PrincipalTags {
         if (profiles == null) {
             return Optional.of("the user profile of realm " + realm.getName() + " cannot be read");
         }
-        UPConfig config = profiles.getConfiguration();
+        // Keycloak's user profile is the context realm's; an exchange runs in the target's, so switch for the read.
+        RealmModel contextRealm = session.getContext().getRealm();
+        UPConfig config;
+        try {
+            session.getContext().setRealm(realm);
+            config = profiles.getConfiguration();
+        } finally {
+            session.getContext().setRealm(contextRealm);
+        }
         for (String key : keys) {
             String name = ATTRIBUTE_PREFIX + key;
             UPAttribute declared = config.getAttribute(name);
