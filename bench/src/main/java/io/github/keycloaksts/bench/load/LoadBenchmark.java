@@ -92,6 +92,7 @@ public final class LoadBenchmark {
         }
         ratios("AssumeRole / standard V2", "assume-role", "standard-exchange-v2", concurrencies, results, perRound);
         ratios("role-token / ordinary introspection", "introspect-role-token", "introspect-ordinary", concurrencies, results, perRound);
+        ratios("chained / first-hop AssumeRole", "assume-role-chained", "assume-role", concurrencies, results, perRound);
     }
 
     /** Throughput and p99 of {@code subject} over {@code reference}, merged and per round (the spread is the noise). */
@@ -247,6 +248,19 @@ public final class LoadBenchmark {
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "BenchPolicy"), admin), "attach");
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-role/policies", Map.of("policyName", "read", "clientId", "bench-rs"),
                 admin), "attach read");
+        // Role chaining: bench-chain's sessions (granted bench-hop onward by the policy Chainer) assume bench-hop.
+        check(request("POST", server + "/admin/realms/bench-a/roles", Map.of("name", "Chainer",
+                "attributes", Map.of("sts.assume-role", List.of("acs:ram::31000001:role/bench-hop"))), admin), "create Chainer");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles", Map.of("roleName", "bench-chain",
+                "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of("acs:ram::31000002:root")))))), admin), "create bench-chain");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-chain/policies", Map.of("policyName", "Chainer"), admin),
+                "attach Chainer");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles", Map.of("roleName", "bench-hop",
+                "trustPolicy", Map.of("Version", "1", "Statement", List.of(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                        "Principal", Map.of("RAM", List.of("acs:ram::31000001:role/bench-chain")))))), admin), "create bench-hop");
+        check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-hop/policies", Map.of("policyName", "BenchPolicy"), admin),
+                "attach to bench-hop");
         return workloads();
     }
 
@@ -271,6 +285,16 @@ public final class LoadBenchmark {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(workloads.get("assume-role").body())).build(), HttpResponse.BodyHandlers.ofString())
                 .body()).get("access_token").asText();
+        String chainToken = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(workloads.get("assume-role").url()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", EXCHANGE, "client_id", "sts", "subject_token", subject,
+                        "subject_token_type", ACCESS_TOKEN, "role_arn", "acs:ram::31000001:role/bench-chain")))).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).path("access_token").asText(null);
+        if (chainToken != null) {
+            workloads.put("assume-role-chained", new Workload("assume-role-chained", workloads.get("assume-role").url(),
+                    form(Map.of("grant_type", EXCHANGE, "client_id", "sts", "subject_token", chainToken, "subject_token_type", ACCESS_TOKEN,
+                            "role_arn", "acs:ram::31000001:role/bench-hop"))));
+        }
         String introspect = server + "/realms/bench-a/protocol/openid-connect/token/introspect";
         workloads.put("introspect-ordinary", new Workload("introspect-ordinary", introspect,
                 form(Map.of("client_id", "bench-rs", "client_secret", "rs-secret", "token", ordinary)), "\"active\":true"));
