@@ -287,17 +287,6 @@ public final class PolicyReader {
         }
     }
 
-    private static String typeName(JsonNode n) {
-        return switch (n.getNodeType()) {
-            case ARRAY -> "a list";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> "an unsupported value";
-        };
-    }
 
     /** State of one read: the kind and the remaining character budget. */
     private final class Run {
@@ -314,7 +303,7 @@ public final class PolicyReader {
                 throw new PolicyValidationException("$", "document is null");
             }
             if (!root.isObject()) {
-                throw new PolicyValidationException("$", "expected a JSON object, got " + typeName(root));
+                throw new PolicyValidationException("$", "expected a JSON object, got " + Texts.jsonTypeName(root));
             }
             unknownFields(root, TOP_FIELDS, "$");
             JsonNode version = root.get("Version");
@@ -340,13 +329,13 @@ public final class PolicyReader {
                     JsonNode s = st.get(i);
                     String path = "Statement[" + i + "]";
                     if (!s.isObject()) {
-                        throw new PolicyValidationException(path, "expected a JSON object, got " + typeName(s));
+                        throw new PolicyValidationException(path, "expected a JSON object, got " + Texts.jsonTypeName(s));
                     }
                     statements.add(statement(s, path));
                 }
             } else {
                 throw new PolicyValidationException("Statement", "must be an object or a list of objects, got "
-                        + typeName(st));
+                        + Texts.jsonTypeName(st));
             }
             Set<String> sids = new HashSet<>();
             for (int i = 0; i < statements.size(); i++) {
@@ -436,7 +425,7 @@ public final class PolicyReader {
             }
             if (!node.isObject()) {
                 throw new PolicyValidationException(path, "must be an object like {\"RAM\": [...]}, got "
-                        + typeName(node));
+                        + Texts.jsonTypeName(node));
             }
             Iterator<String> names = node.fieldNames();
             while (names.hasNext()) {
@@ -557,7 +546,7 @@ public final class PolicyReader {
         private List<Condition> conditions(JsonNode node, String path) {
             if (!node.isObject()) {
                 throw new PolicyValidationException(path, "must be an object of operator: {key: values}, got "
-                        + typeName(node));
+                        + Texts.jsonTypeName(node));
             }
             List<Condition> out = new ArrayList<>();
             Iterator<Map.Entry<String, JsonNode>> ops = node.fields();
@@ -569,7 +558,7 @@ public final class PolicyReader {
                 JsonNode keys = op.getValue();
                 if (!keys.isObject()) {
                     throw new PolicyValidationException(opPath, "must be an object of key: value(s), got "
-                            + typeName(keys));
+                            + Texts.jsonTypeName(keys));
                 }
                 if (keys.isEmpty()) {
                     throw new PolicyValidationException(opPath, "must not be empty");
@@ -640,7 +629,7 @@ public final class PolicyReader {
                     case BOOL -> "a boolean or a string";
                     default -> "a string";
                 };
-                throw new PolicyValidationException(path, "must be " + expected + ", got " + typeName(node));
+                throw new PolicyValidationException(path, "must be " + expected + ", got " + Texts.jsonTypeName(node));
             }
             String problem = operator.valueProblem(value);
             if (problem != null) {
@@ -700,7 +689,7 @@ public final class PolicyReader {
             }
             if (!node.isArray()) {
                 throw new PolicyValidationException(path, "must be a string or a list of strings, got "
-                        + typeName(node));
+                        + Texts.jsonTypeName(node));
             }
             if (node.isEmpty()) {
                 throw new PolicyValidationException(path, "must not be empty");
@@ -718,7 +707,7 @@ public final class PolicyReader {
         private String string(JsonNode node, String path) {
             if (node == null || !node.isTextual()) {
                 throw new PolicyValidationException(path, "must be a string, got "
-                        + (node == null ? "nothing" : typeName(node)));
+                        + (node == null ? "nothing" : Texts.jsonTypeName(node)));
             }
             String s = node.textValue();
             if (s.length() > limits.maxStringLength()) {

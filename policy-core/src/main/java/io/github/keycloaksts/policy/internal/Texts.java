@@ -1,5 +1,7 @@
 package io.github.keycloaksts.policy.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** Helpers for messages and string checks. Not part of the public API. */
 public final class Texts {
 
@@ -85,5 +87,18 @@ public final class Texts {
             }
         }
         return true;
+    }
+
+    /** What kind of JSON value {@code n} is, for messages: "a list", "an object", "a string"… */
+    public static String jsonTypeName(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "an unsupported value";
+        };
     }
 }

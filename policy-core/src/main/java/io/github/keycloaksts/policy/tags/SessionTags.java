@@ -1,6 +1,7 @@
 package io.github.keycloaksts.policy.tags;
 
 import static io.github.keycloaksts.policy.internal.Texts.clip;
+import static io.github.keycloaksts.policy.internal.Texts.jsonTypeName;
 import static io.github.keycloaksts.policy.internal.Texts.quote;
 
 import java.io.IOException;
@@ -132,7 +133,7 @@ public final class SessionTags {
         }
         JsonNode root = readJson(json, "tags");
         if (!root.isObject()) {
-            throw new TagValidationException(null, "tags: must be a JSON object of string values, got " + typeName(root));
+            throw new TagValidationException(null, "tags: must be a JSON object of string values, got " + jsonTypeName(root));
         }
         if (root.size() > MAX_TAGS) {
             throw new TagValidationException(null, "too many request tags (" + root.size() + " > " + MAX_TAGS + ")");
@@ -143,7 +144,7 @@ public final class SessionTags {
             Map.Entry<String, JsonNode> e = fields.next();
             if (!e.getValue().isTextual()) {
                 throw new TagValidationException(e.getKey(), "tags: the value of " + quote(e.getKey())
-                        + " must be a string, got " + typeName(e.getValue()));
+                        + " must be a string, got " + jsonTypeName(e.getValue()));
             }
             tags.put(e.getKey(), e.getValue().textValue());
         }
@@ -164,7 +165,7 @@ public final class SessionTags {
         JsonNode root = readJson(json, "transitive_tag_keys");
         if (!root.isArray()) {
             throw new TagValidationException(null, "transitive_tag_keys: must be a JSON array of strings, got "
-                    + typeName(root));
+                    + jsonTypeName(root));
         }
         if (root.size() > MAX_TAGS) {
             throw new TagValidationException(null, "too many transitive tag keys (" + root.size() + " > " + MAX_TAGS + ")");
@@ -173,7 +174,7 @@ public final class SessionTags {
         for (int i = 0; i < root.size(); i++) {
             JsonNode k = root.get(i);
             if (!k.isTextual()) {
-                throw new TagValidationException(null, "transitive_tag_keys[" + i + "]: must be a string, got " + typeName(k));
+                throw new TagValidationException(null, "transitive_tag_keys[" + i + "]: must be a string, got " + jsonTypeName(k));
             }
             keys.add(k.textValue());
         }
@@ -410,17 +411,6 @@ public final class SessionTags {
         }
     }
 
-    private static String typeName(JsonNode n) {
-        return switch (n.getNodeType()) {
-            case ARRAY -> "a list";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> "an unsupported value";
-        };
-    }
 
     // ---------------------------------------------------------------- the value
 
