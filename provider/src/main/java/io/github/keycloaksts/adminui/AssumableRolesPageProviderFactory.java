@@ -72,9 +72,13 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             .defaultValue(TRUST_POLICY_TEMPLATE)
             .helpText("The JSON document that says who may assume this role (Principal.RAM: accounts, their users and roles; "
                     + "Principal.Federated: OIDC providers of this account, see the page OIDC providers, with a condition on "
-                    + "oidc:sub; optional Condition). Checked exactly like the admin REST API; an error names the JSON path, "
-                    + "e.g. trustPolicy.Statement[0].Principal.RAM[0]. Saving a changed policy ends the role sessions "
-                    + "of every account whose standing may have changed.")
+                    + "oidc:sub; optional Condition). Action sts:AssumeRole, and sts:TagSession to let sessions carry session "
+                    + "tags. Condition keys: sts:ExternalId, sts:RoleSessionName, sts:SourceClientId, sts:SourceIdentity (who "
+                    + "started a chain of sessions), sts:DurationSeconds, acs:SourceIp, acs:CurrentTime, acs:MFAPresent, "
+                    + "acs:RequestTag/<key>, acs:PrincipalTag/<key>, acs:TagKeys, oidc:iss, oidc:aud, oidc:sub. A role ARN "
+                    + "principal (acs:ram::<id>:role/<name>) trusts that role's sessions (role chaining). Checked exactly "
+                    + "like the admin REST API; an error names the JSON path, e.g. trustPolicy.Statement[0].Principal.RAM[0]. "
+                    + "Saving a changed policy ends the role sessions of every account whose standing may have changed.")
             .add()
             .property().name(PageEntry.MAX_SESSION_DURATION).label("Max session duration (seconds)")
             .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(AssumableRole.DEFAULT_MAX_SESSION_DURATION)
@@ -116,7 +120,8 @@ public final class AssumableRolesPageProviderFactory implements UiPageProviderFa
             .add()
             .property().name(PageTools.TEST_CONTEXT).label("Test access: request context (JSON)").type(ProviderConfigProperty.TEXT_TYPE)
             .helpText("Optional condition keys of the tested request, e.g. {\"sts:ExternalId\": \"a1b2c3\", \"acs:SourceIp\": \"10.0.0.7\", "
-                    + "\"acs:MFAPresent\": true, \"acs:CurrentTime\": \"2026-01-01T09:00:00Z\"}.")
+                    + "\"acs:MFAPresent\": true, \"acs:CurrentTime\": \"2026-01-01T09:00:00Z\", \"sts:SourceIdentity\": "
+                    + "\"acs:ram::12345678:user/bob\", \"acs:RequestTag/project\": \"apollo\", \"acs:PrincipalTag/team\": \"blue\"}.")
             .add()
             .build();
 

@@ -56,7 +56,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
                     + "(Identity providers). It cannot be changed here.")
             .add()
             .property().name(ARN).label("ARN").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("Read only: name it in a trust policy as \"Principal\":{\"Federated\":[\"<ARN>\"]}, with a condition on oidc:sub.")
+            .helpText("Read only: name it in a trust policy as \"Principal\":{\"Federated\":[\"<ARN>\"]}, with a condition on oidc:sub "
+                    + "(also oidc:iss, oidc:aud, sts:SourceIdentity).")
             .add()
             .property().name(ISSUER).label("Issuer").type(ProviderConfigProperty.STRING_TYPE)
             .helpText("Read only: the identity provider's issuer; external tokens must carry exactly this iss.")

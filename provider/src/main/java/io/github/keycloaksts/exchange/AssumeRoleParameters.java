@@ -146,6 +146,11 @@ final class AssumeRoleParameters {
         if (federated && sessionName == null) {
             throw AssumeRoleRefusal.invalidRequest("role_session_name: required with an external subject_token");
         }
+        if (federated && (form.containsKey(TAGS) || form.containsKey(TRANSITIVE_TAG_KEYS))) {
+            // Not carried by AssumeRoleWithOIDC yet: refused rather than dropped without a word.
+            throw AssumeRoleRefusal.invalidRequest((form.containsKey(TAGS) ? TAGS : TRANSITIVE_TAG_KEYS)
+                    + ": not supported with an external subject_token");
+        }
         if (federated && form.containsKey(EXTERNAL_ID)) {
             throw AssumeRoleRefusal.invalidRequest("external_id: not supported with an external subject_token");
         }

@@ -48,6 +48,13 @@ class AssumeRoleParametersParsingTest {
         return AssumeRoleParameters.read(form, PolicyReader.defaults());
     }
 
+    static void assertInvalidNaming(MultivaluedMap<String, String> form, String parameter, String key) {
+        assertThatThrownBy(() -> read(form)).isInstanceOfSatisfying(AssumeRoleRefusal.class, f -> {
+            assertThat(f.oauthError()).isEqualTo("invalid_request");
+            assertThat(f.reason()).startsWith(parameter).contains(key);
+        });
+    }
+
     static void assertInvalid(MultivaluedMap<String, String> form, String reason) {
         assertThatThrownBy(() -> read(form)).isInstanceOfSatisfying(AssumeRoleRefusal.class, f -> {
             assertThat(f.oauthError()).isEqualTo("invalid_request");
@@ -125,6 +132,12 @@ class AssumeRoleParametersParsingTest {
         form.putSingle("external_id", "a1b2c3");
         assertInvalid(form, "external_id: not supported with an external subject_token");
         form.remove("external_id");
+        form.putSingle("tags", "{\"project\":\"apollo\"}");
+        assertInvalid(form, "tags: not supported with an external subject_token");
+        form.remove("tags");
+        form.putSingle("transitive_tag_keys", "[\"project\"]");
+        assertInvalid(form, "transitive_tag_keys: not supported with an external subject_token");
+        form.remove("transitive_tag_keys");
         form.putSingle("subject_token", "x".repeat(20_001));
         assertInvalid(form, "subject_token: longer than 20000 characters");
         form.putSingle("subject_token", "x".repeat(20_000));
@@ -229,5 +242,23 @@ class AssumeRoleParametersParsingTest {
         assertThat(AssumeRoleParameters.printable(ARN + "\u0000\t")).isEqualTo(ARN + "\\u0000\\u0009");
         assertThat(AssumeRoleParameters.printable("x".repeat(1000))).hasSize(300);
         assertThat(AssumeRoleParameters.printable(null)).isNull();
+    }
+
+    @Test
+    void tagsAndTransitiveKeysAreReadAndABadOneNamesItsParameterAndKey() {
+        MultivaluedMap<String, String> form = form();
+        form.putSingle("tags", "{\"project\": \"apollo\",\n \"team\": \"blue\"}");
+        form.putSingle("transitive_tag_keys", "[\"project\"]");
+        AssumeRoleParameters params = read(form);
+        assertThat(params.tags).containsEntry("project", "apollo").containsEntry("team", "blue");
+        assertThat(params.transitiveTagKeys).containsExactly("project");
+
+        form.putSingle("tags", "{\"bad#key\": \"x\"}");
+        assertInvalidNaming(form, "tags: ", "bad#key");
+        form.putSingle("tags", "{\"project\": \"apollo\"}");
+        form.putSingle("transitive_tag_keys", "[\"project\", \"PROJECT\"]");
+        assertInvalidNaming(form, "transitive_tag_keys: ", "PROJECT");
+        form.put("tags", List.of("{}", "{}"));
+        assertInvalid(form, "tags: repeated parameter");
     }
 }
