@@ -145,7 +145,7 @@ public final class LiveRoleSessions {
         }
         String roleArn = role.get().arn(targetAccount.get().accountId()).toString();
         if (handle.kind() == RoleSessionHandle.Kind.CHAINED) {
-            return chainedDeadReason(sourceRealm, handle, roleArn, depth);
+            return RoleSessionChains.deadReason(session, this, sourceRealm, handle, roleArn, depth);
         }
         UserModel sourceUser = session.users().getUserById(sourceRealm, handle.sourceUserId());
         if (sourceUser == null) {
@@ -165,25 +165,6 @@ public final class LiveRoleSessions {
         }
         if (!SourceGrants.allowsAssuming(source.get(), sourceUser, roleArn)) {
             return Optional.of("the source account no longer grants " + roleArn + " to its user");
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * A chained session: the session it was assumed from must live, and that session's role must still grant this
-     * role (an attached policy's {@code sts.assume-role}), as the first hop's source user must still be granted it.
-     */
-    private Optional<String> chainedDeadReason(RealmModel sourceRealm, RoleSessionHandle handle, String roleArn, int depth) {
-        Optional<String> parentDead = RoleSessionChains.parentDeadReason(session, this, sourceRealm, handle, depth);
-        if (parentDead.isPresent()) {
-            return parentDead;
-        }
-        Optional<RoleSessionRecordEntity> parent = RoleSessionRecords.find(session, sourceRealm, handle.sourceSessionId());
-        ClientModel parentRoleClient = parent.map(record -> sourceRealm.getClientById(record.getRoleId())).orElse(null);
-        Optional<AssumableRole> parentRole = parentRoleClient == null ? Optional.empty()
-                : new AssumableRoleStore(session, sourceRealm).ofClient(parentRoleClient);
-        if (parentRole.isEmpty() || !SourceGrants.allowsAssuming(sourceRealm, parentRole.get().attachedRoles().toList(), roleArn)) {
-            return Optional.of("the role it was assumed from no longer grants " + roleArn);
         }
         return Optional.empty();
     }

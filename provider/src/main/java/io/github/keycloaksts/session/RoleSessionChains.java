@@ -3,6 +3,7 @@ package io.github.keycloaksts.session;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.keycloak.common.util.Time;
@@ -67,12 +68,14 @@ public final class RoleSessionChains {
     }
 
     /**
-     * Why the session a chained {@code handle} came from is over, or empty while it lives: its record in
-     * {@code source} is gone or expired, its token was revoked, or its role-session user no longer passes the live check.
-     * {@code depth} counts the hops already followed, so a forged chain cannot recurse without end.
+     * Why a chained session of role {@code roleArn} is over, or empty while it lives: the session it came from (its record
+     * in {@code source}) is gone or expired, its token was revoked, its role-session user no longer passes the live check,
+     * or its role no longer grants {@code roleArn} onward (an attached policy's {@code sts.assume-role}), as a first
+     * hop's source user must stay granted. {@code depth} counts the hops already followed, so a forged chain cannot
+     * recurse without end.
      */
-    static Optional<String> parentDeadReason(KeycloakSession session, LiveRoleSessions live, RealmModel source,
-                                            RoleSessionHandle handle, int depth) {
+    static Optional<String> deadReason(KeycloakSession session, LiveRoleSessions live, RealmModel source, RoleSessionHandle handle,
+                                      String roleArn, int depth) {
         if (depth >= MAX_DEPTH) {
             return Optional.of("the chain of role sessions is longer than " + MAX_DEPTH);
         }
@@ -96,6 +99,12 @@ public final class RoleSessionChains {
         if (component == null || !RoleSessionStorageComponent.PROVIDER_ID.equals(component.getProviderId())
                 || live.lookUp(source, component, parentId.getExternalId(), depth + 1) == null) {
             return Optional.of("the role session it was assumed from ended");
+        }
+        ClientModel parentRoleClient = source.getClientById(record.get().getRoleId());
+        Optional<AssumableRole> parentRole = parentRoleClient == null ? Optional.empty()
+                : new AssumableRoleStore(session, source).ofClient(parentRoleClient);
+        if (parentRole.isEmpty() || !SourceGrants.allowsAssuming(source, parentRole.get().attachedRoles().toList(), roleArn)) {
+            return Optional.of("the role it was assumed from no longer grants " + roleArn);
         }
         return Optional.empty();
     }

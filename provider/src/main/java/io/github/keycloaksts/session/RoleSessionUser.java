@@ -27,14 +27,10 @@ final class RoleSessionUser extends AbstractUserAdapter {
     private final String username;
     private final Map<String, List<String>> attributes;
     private final String email;
-    private final RoleSessionHandle handle;
-    private final RoleSessionAnchors.Anchor anchor;
 
     RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
                     RoleSessionAnchors.Anchor anchor) {
         super(session, realm, component);
-        this.handle = handle;
-        this.anchor = anchor;
         // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
         String suffix = handle.digest().toLowerCase(Locale.ROOT).substring(0, 16);
         this.username = anchor.username() + "." + suffix;
@@ -49,14 +45,6 @@ final class RoleSessionUser extends AbstractUserAdapter {
                 UserModel.FIRST_NAME, List.of("Role session"),
                 UserModel.LAST_NAME, List.of(source),
                 UserModel.EMAIL, List.of(email));
-    }
-
-    RoleSessionHandle handle() {
-        return handle;
-    }
-
-    RoleSessionAnchors.Anchor anchor() {
-        return anchor;
     }
 
     @Override
