@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.policy.arn.AccountArn;
@@ -35,15 +36,15 @@ public final class SimulationInput {
     /** Longer than any value the exchange accepts (external ID, session name, client ID). */
     static final int MAX_VALUE_LENGTH = 1024;
     /** The keys a simulation may set: those the exchange fills in from a real request. */
-    /** The keys as the error names them: a tag key with its {@code /<key>}. */
-    static final String KEY_NAMES = "[sts:ExternalId, sts:RoleSessionName, sts:SourceClientId, sts:SourceIdentity, sts:DurationSeconds,"
-            + " acs:SourceIp, acs:CurrentTime, acs:MFAPresent, oidc:iss, oidc:aud, oidc:sub, acs:RequestTag/<key>, acs:PrincipalTag/<key>]";
-    /** At most this many keys in a context: each key once, each tag key once per tag. */
-    static final int MAX_KEYS = 13 + 2 * SessionTags.MAX_TAGS;
     static final Set<ConditionKey> KEYS = EnumSet.of(ConditionKey.EXTERNAL_ID, ConditionKey.SOURCE_IP, ConditionKey.MFA_PRESENT,
             ConditionKey.CURRENT_TIME, ConditionKey.ROLE_SESSION_NAME, ConditionKey.SOURCE_CLIENT_ID, ConditionKey.DURATION_SECONDS,
             ConditionKey.OIDC_ISS, ConditionKey.OIDC_AUD, ConditionKey.OIDC_SUB, ConditionKey.SOURCE_IDENTITY, ConditionKey.REQUEST_TAG,
             ConditionKey.PRINCIPAL_TAG);
+    /** {@link #KEYS} as the error names them: a key that takes a tag key with its {@code /<key>}. */
+    static final String KEY_NAMES = KEYS.stream().map(key -> key.hasTagKey() ? key.keyName() + "/<key>" : key.keyName())
+            .collect(Collectors.joining(", ", "[", "]"));
+    /** At most this many keys in a context: each key once, and a key that takes a tag key once per tag. */
+    static final int MAX_KEYS = KEYS.size() + 2 * SessionTags.MAX_TAGS;
     /** At most this many audiences in {@code oidc:aud}, as an external token's {@code aud} could hold. */
     static final int MAX_AUDIENCES = 50;
 
