@@ -148,11 +148,9 @@ final class AccountAssumption {
     private static List<RoleModel> heldRoles(RoleSessionChains.Parent parent, AccessToken token) {
         List<RoleModel> held = new ArrayList<>();
         parent.role().attachedRoles().forEach(role -> {
-            boolean carried = role.isClientRole()
-                    ? token.getResourceAccess() != null && token.getResourceAccess(((ClientModel) role.getContainer()).getClientId()) != null
-                            && token.getResourceAccess(((ClientModel) role.getContainer()).getClientId()).isUserInRole(role.getName())
-                    : token.getRealmAccess() != null && token.getRealmAccess().isUserInRole(role.getName());
-            if (carried) {
+            AccessToken.Access access = !role.isClientRole() ? token.getRealmAccess()
+                    : token.getResourceAccess() == null ? null : token.getResourceAccess(((ClientModel) role.getContainer()).getClientId());
+            if (access != null && access.isUserInRole(role.getName())) {
                 held.add(role);
             }
         });
