@@ -186,12 +186,17 @@ class ClaimsWrittenLastIT {
         Map<String, String> forged = lifetimeClaims("web");
         forged.put("sid", "00000000-0000-0000-0000-000000000000");
         forged.put("role_arn", "acs:ram::" + TARGET_ID + ":role/admin");
+        forged.put("session_tags", "forged");
+        forged.put("https://aws\\.amazon\\.com/tags", "forged"); // Keycloak's mapper helper nests claim names at unescaped dots
         forge("sts", forged, true, false);
 
         Http.Response exchange = sts.assumeRole(TARGET, erin(), ROLE_ARN);
         assertThat(exchange.status()).as(exchange.toString()).isEqualTo(200);
         String token = exchange.accessToken();
-        assertRoleSessionClaims(strictClaims(token), "sts");
+        JsonNode claims = strictClaims(token);
+        assertRoleSessionClaims(claims, "sts");
+        assertThat(claims.has("session_tags")).as("erin has no tags: a mapper cannot give her session any").isFalse();
+        assertThat(claims.has("https://aws.amazon.com/tags")).isFalse();
         // Keycloak finds the token's user by sub: the role session's user, whose look-up runs the live checks.
         Http.Response userinfo = sts.userinfo(TARGET, token);
         assertThat(userinfo.status()).as(userinfo.toString()).isEqualTo(200);
