@@ -9,6 +9,8 @@ import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.OidcProviderRepresentation;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
+import io.github.keycloaksts.policy.tags.TagClaims;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -20,8 +22,8 @@ import org.keycloak.events.admin.OperationType;
 
 /**
  * {@code /sts/oidc-providers}: the realm's OpenID Connect identity providers usable in Federated trust (signature
- * validation on, an issuer), with their ARNs and allowed audiences ({@code clientIds}). The identity providers
- * themselves are created, disabled and deleted with Keycloak's own admin API and console.
+ * validation on, an issuer), with their ARNs, allowed audiences ({@code clientIds}) and the claims that become their
+ * subjects' principal tags ({@code tagClaims}). The identity providers themselves are created, disabled and deleted with Keycloak's own admin API and console.
  */
 public final class OidcProvidersResource {
 
@@ -60,8 +62,14 @@ public final class OidcProvidersResource {
         context.auth.realm().requireManageRealm();
         Account account = context.account();
         OidcProvider provider = usable(alias);
-        List<String> clientIds = clientIds(RequestBody.object(body, Set.of("clientIds")));
-        OidcProvider updated = new OidcProviders(context.session, context.realm).setClientIds(provider, clientIds);
+        JsonNode request = RequestBody.object(body, Set.of("clientIds", "tagClaims"));
+        if (!request.has("clientIds") && !request.has("tagClaims")) {
+            throw AdminApiException.badRequest("InvalidParameter", "request body: clientIds, tagClaims or both are required");
+        }
+        // A field left out stays as it is, so that setting one never clears the other.
+        List<String> clientIds = request.has("clientIds") ? clientIds(request) : null;
+        TagClaims tagClaims = request.has("tagClaims") ? tagClaims(request.get("tagClaims")) : null;
+        OidcProvider updated = new OidcProviders(context.session, context.realm).update(provider, clientIds, tagClaims);
         OidcProviderRepresentation representation = representation(account, updated);
         context.adminEvent.operation(OperationType.UPDATE).resource(OIDC_PROVIDER_RESOURCE)
                 .resourcePath(context.uri()).representation(representation).success();
@@ -105,8 +113,16 @@ public final class OidcProvidersResource {
         return out;
     }
 
+    static TagClaims tagClaims(JsonNode node) {
+        try {
+            return TagClaims.of(TagClaims.node(node, "tagClaims"), "tagClaims");
+        } catch (TagValidationException e) {
+            throw AdminApiException.badRequest("InvalidParameter.TagClaims", e.getMessage());
+        }
+    }
+
     private static OidcProviderRepresentation representation(Account account, OidcProvider provider) {
         return new OidcProviderRepresentation(provider.alias(), OidcProviders.arnOf(account, provider.alias()), provider.issuer(),
-                provider.clientIds());
+                provider.clientIds(), provider.tagClaims().claimByTag(), provider.tagClaimsProblem());
     }
 }

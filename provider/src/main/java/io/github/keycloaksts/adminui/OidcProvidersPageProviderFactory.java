@@ -1,6 +1,7 @@
 package io.github.keycloaksts.adminui;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +11,8 @@ import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
+import io.github.keycloaksts.policy.tags.TagClaims;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -46,6 +49,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
     static final String ARN = "arn";
     static final String ISSUER = "issuer";
     static final String CLIENT_IDS = "clientIds";
+    static final String TAG_CLAIMS = "tagClaims";
 
     private static final MirrorWrites SYNCING = new MirrorWrites(OidcProvidersPageProviderFactory.class);
     private static final Logger LOG = Logger.getLogger(OidcProvidersPageProviderFactory.class);
@@ -65,6 +69,11 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
             .property().name(CLIENT_IDS).label("Allowed audiences (client IDs)").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .helpText("External tokens are accepted only if their aud names one of these (at most 50, each 1 to 255 characters). "
                     + "Empty: no token of this provider is accepted.")
+            .add()
+            .property().name(TAG_CLAIMS).label("Tag claims").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .helpText("Principal tags of the provider's subjects, one per row as <tag key>=<claim name>, e.g. Repository=repository: "
+                    + "the top-level claim of the external token becomes the tag (acs:PrincipalTag/<key>, and a session tag where "
+                    + "the trust policy allows sts:TagSession). At most 50.")
             .add()
             .build();
 
@@ -158,9 +167,10 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
             throw invalid("alias: identity provider " + alias + " already has an entry");
         }
         List<String> clientIds = clientIds(model.getConfig());
+        TagClaims tagClaims = tagClaims(model.getConfig());
         model.setId(provider.model().getInternalId());
         model.setName(provider.alias());
-        model.setConfig(config(account(session, realm), provider, clientIds));
+        model.setConfig(config(account(session, realm), provider, clientIds, tagClaims));
     }
 
     @Override
@@ -191,8 +201,9 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         OidcProvider provider = providers.byAlias(model.getName())
                 .orElseThrow(() -> new IllegalStateException("validated entry without provider: " + model.getName()));
         List<String> clientIds = clientIds(model.getConfig());
-        if (!clientIds.equals(provider.clientIds())) {
-            SYNCING.run(session, () -> providers.setClientIds(provider, clientIds));
+        TagClaims tagClaims = tagClaims(model.getConfig());
+        if (!clientIds.equals(provider.clientIds()) || !tagClaims.equals(provider.tagClaims()) || provider.tagClaimsProblem() != null) {
+            SYNCING.run(session, () -> providers.update(provider, clientIds, tagClaims));
         }
     }
 
@@ -220,7 +231,7 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
             remove(realm, provider.model());
             return;
         }
-        MultivaluedHashMap<String, String> shown = config(account(session, realm), provider, provider.clientIds());
+        MultivaluedHashMap<String, String> shown = config(account(session, realm), provider, provider.clientIds(), provider.tagClaims());
         ComponentModel entry = realm.getComponent(provider.model().getInternalId());
         if (entry == null) {
             ComponentModel added = new ComponentModel();
@@ -248,13 +259,45 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         }
     }
 
-    private static MultivaluedHashMap<String, String> config(Optional<Account> account, OidcProvider provider, List<String> clientIds) {
+    private static MultivaluedHashMap<String, String> config(Optional<Account> account, OidcProvider provider, List<String> clientIds,
+                                                            TagClaims tagClaims) {
         MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
         config.putSingle(ALIAS, provider.alias());
         account.ifPresent(a -> config.putSingle(ARN, OidcProviders.arnOf(a, provider.alias())));
         config.putSingle(ISSUER, provider.issuer());
         config.put(CLIENT_IDS, new ArrayList<>(clientIds));
+        List<String> rows = new ArrayList<>();
+        tagClaims.claimByTag().forEach((key, claim) -> rows.add(key + "=" + claim));
+        config.put(TAG_CLAIMS, rows);
         return config;
+    }
+
+    /**
+     * The page's tag claims, rows {@code <tag key>=<claim name>} (split at the first {@code =}: a key has none), with
+     * the checks of {@code PUT /sts/oidc-providers/{alias}}.
+     */
+    static TagClaims tagClaims(Map<String, List<String>> config) {
+        List<String> rows = config == null || config.get(TAG_CLAIMS) == null ? List.of() : config.get(TAG_CLAIMS);
+        Map<String, String> claimByTag = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            String row = rows.get(i);
+            if (row == null || row.isBlank()) {
+                continue;
+            }
+            int split = row.indexOf('=');
+            if (split <= 0 || split == row.length() - 1) {
+                throw invalid("tagClaims[" + i + "]: write <tag key>=<claim name>, e.g. Repository=repository");
+            }
+            String key = row.substring(0, split).strip();
+            if (claimByTag.put(key, row.substring(split + 1).strip()) != null) {
+                throw invalid("tagClaims[" + i + "]: the tag key " + key + " is given twice");
+            }
+        }
+        try {
+            return TagClaims.of(claimByTag, "tagClaims");
+        } catch (TagValidationException e) {
+            throw invalid(e.getMessage());
+        }
     }
 
     private static Optional<Account> account(KeycloakSession session, RealmModel realm) {

@@ -146,11 +146,6 @@ final class AssumeRoleParameters {
         if (federated && sessionName == null) {
             throw AssumeRoleRefusal.invalidRequest("role_session_name: required with an external subject_token");
         }
-        if (federated && (form.containsKey(TAGS) || form.containsKey(TRANSITIVE_TAG_KEYS))) {
-            // Not carried by AssumeRoleWithOIDC yet: refused rather than dropped without a word.
-            throw AssumeRoleRefusal.invalidRequest((form.containsKey(TAGS) ? TAGS : TRANSITIVE_TAG_KEYS)
-                    + ": not supported with an external subject_token");
-        }
         if (federated && form.containsKey(EXTERNAL_ID)) {
             throw AssumeRoleRefusal.invalidRequest("external_id: not supported with an external subject_token");
         }
@@ -205,15 +200,21 @@ final class AssumeRoleParameters {
         try {
             params.tags = form.getFirst(TAGS) == null ? Map.of() : SessionTags.parseRequestTags(form.getFirst(TAGS));
         } catch (TagValidationException e) {
-            throw AssumeRoleRefusal.invalidRequest(TAGS + ": " + e.getMessage());
+            throw AssumeRoleRefusal.invalidRequest(named(TAGS, e));
         }
         try {
             params.transitiveTagKeys = form.getFirst(TRANSITIVE_TAG_KEYS) == null ? List.of()
                     : SessionTags.parseTransitiveKeys(form.getFirst(TRANSITIVE_TAG_KEYS));
         } catch (TagValidationException e) {
-            throw AssumeRoleRefusal.invalidRequest(TRANSITIVE_TAG_KEYS + ": " + e.getMessage());
+            throw AssumeRoleRefusal.invalidRequest(named(TRANSITIVE_TAG_KEYS, e));
         }
         return params;
+    }
+
+    /** The policy core's message, led by the parameter's name once (some of its messages name it already). */
+    private static String named(String parameter, TagValidationException e) {
+        String message = e.getMessage();
+        return message.startsWith(parameter + ":") || message.startsWith(parameter + "[") ? message : parameter + ": " + message;
     }
 
     static boolean hasControlCharacter(String value, boolean jsonWhitespaceAllowed) {

@@ -36,9 +36,10 @@ final class OidcAssumption {
         String sourceIdentity = external.providerArn().subjectIdentity(external.subject());
         event.detail(EventDetails.SOURCE_IDENTITY, AssumeRoleParameters.printable(sourceIdentity));
         FederatedAuthorizer.Grant grant = FederatedAuthorizer.authorize(session, new FederatedAuthorizer.Request(target,
-                params.roleArn, external.providerArn(), external.issuer(), external.audiences(), external.subject(),
+                params.roleArn, external.providerArn(), external.issuer(), external.audiences(), external.subject(), sourceIdentity,
                 params.sessionName, params.durationSeconds, params.sessionPolicy,
-                AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr())));
+                AssumeRoleAudit.address(context.getClientConnection().getRemoteAddr()), external.principalTags(), params.tags,
+                params.transitiveTagKeys));
         String alias = external.provider().alias();
         UserModel anchor = new RoleSessionAnchors(session, target).obtain(grant.role(), RoleSessionHandle.Kind.FEDERATED, alias);
         // It ends when the provider stops being usable, the role goes, or its maximum duration drops below this one.
@@ -47,11 +48,17 @@ final class OidcAssumption {
 
         Map<String, Object> answer = RoleTokenIssuance.issue(session, context, requestId, params.scope,
                 new RoleTokenIssuance.RoleSession(grant.role(), grant.roleArn(), grant.sessionName(), grant.durationSeconds(), anchor,
-                        user, null, AssumeRoleParameters.printable(sourceIdentity), null, null, null, Map.of()),
-                token -> RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
-                        sourceIdentity, external.subject(), external.issuer()));
+                        user, null, AssumeRoleParameters.printable(sourceIdentity), null, null, null, grant.tags().tags()),
+                token -> {
+                    RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
+                            sourceIdentity, external.subject(), external.issuer());
+                    RoleTokenClaims.applyTags(token, grant.tags(), AccountAssumption.awsTagsClaim(target));
+                });
         event.detail(EventDetails.OIDC_CLIENT_IDS, String.join(",", external.clientIds()))
                 .detail(Details.REASON, grant.decision().reason());
+        if (!grant.tags().isEmpty()) {
+            event.detail(EventDetails.SESSION_TAGS, EventDetails.tags(grant.tags()));
+        }
         event.success();
 
         Map<String, Object> tokenInfo = new LinkedHashMap<>();

@@ -4,14 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.KeyWrapper;
@@ -22,6 +25,7 @@ import org.keycloak.keys.loader.PublicKeyStorageManager;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.JsonWebToken;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * Verifies the external JWT of an AssumeRoleWithOIDC exchange against an OIDC provider of the target account
@@ -50,7 +54,7 @@ final class OidcSubjectTokenVerifier {
 
     /** A verified external subject. */
     record VerifiedExternal(OidcProvider provider, OidcProviderArn providerArn, String issuer, String subject,
-                            List<String> audiences, List<String> clientIds) {
+                            List<String> audiences, List<String> clientIds, Map<String, String> principalTags) {
     }
 
     private OidcSubjectTokenVerifier() {
@@ -160,6 +164,8 @@ final class OidcSubjectTokenVerifier {
                     + " is not among the allowed audiences of OIDC provider " + provider.alias());
         }
 
+        Map<String, String> principalTags = principalTags(provider, jws);
+
         String jti = token.getId();
         if (jti != null) {
             long lifespan = Math.max(1, (long) token.getExp() + CLOCK_SKEW_SECONDS - now);
@@ -171,7 +177,33 @@ final class OidcSubjectTokenVerifier {
 
         Account account = Account.of(session, realm)
                 .orElseThrow(() -> AssumeRoleRefusal.deniedByTarget("target realm " + realm.getName() + " is not an account"));
-        return new VerifiedExternal(provider, provider.arn(account.accountId()), issuer, subject, audiences, List.copyOf(clientIds));
+        return new VerifiedExternal(provider, provider.arn(account.accountId()), issuer, subject, audiences, List.copyOf(clientIds),
+                principalTags);
+    }
+
+    /**
+     * The subject's principal tags: the provider's tag claims read from the verified token. Stored tag claims that do
+     * not read refuse the request (fail closed: the administrators meant conditions to see these tags).
+     */
+    private static Map<String, String> principalTags(OidcProvider provider, JWSInput jws) {
+        if (provider.tagClaimsProblem() != null) {
+            throw AssumeRoleRefusal.deniedByTarget("the tag claims of OIDC provider " + provider.alias() + " do not read: "
+                    + provider.tagClaimsProblem());
+        }
+        if (provider.tagClaims().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> claims;
+        try {
+            claims = JsonSerialization.readValue(jws.getContent(), new TypeReference<Map<String, Object>>() { });
+        } catch (Exception e) {
+            throw AssumeRoleRefusal.invalidToken("subject_token claims are not a JSON object");
+        }
+        try {
+            return provider.tagClaims().tagsFrom(claims);
+        } catch (TagValidationException e) {
+            throw AssumeRoleRefusal.invalidRequest("tags: " + e.getMessage());
+        }
     }
 
     private static void verifySignature(KeycloakSession session, RealmModel realm, OidcProvider provider, JWSInput jws,

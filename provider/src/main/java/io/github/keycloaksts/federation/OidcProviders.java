@@ -11,6 +11,8 @@ import java.util.Set;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
+import io.github.keycloaksts.policy.tags.TagClaims;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import org.keycloak.broker.oidc.KeycloakOIDCIdentityProviderFactory;
 import org.keycloak.broker.oidc.OIDCIdentityProviderConfig;
 import org.keycloak.broker.oidc.OIDCIdentityProviderFactory;
@@ -22,19 +24,27 @@ import org.keycloak.util.JsonSerialization;
 /**
  * The OIDC providers of an account (contract: docs/api.md, "Federated principals"): Keycloak identity providers of
  * the realm of type OpenID Connect ({@code oidc}, {@code keycloak-oidc}) with signature validation and an issuer.
- * Their allowed audiences ({@code clientIds}, like Alibaba's {@code ClientIds}) are stored in the identity
- * provider's own configuration, so they live and die with it.
+ * Their allowed audiences ({@code clientIds}, like Alibaba's {@code ClientIds}) and the claims that become their
+ * subjects' principal tags ({@code tagClaims}) are stored in the identity provider's own configuration, so they live
+ * and die with it. Keycloak's identity provider API writes that configuration too, unchecked: both are read defensively.
  */
 public final class OidcProviders {
 
     /** The identity provider config entry holding the allowed audiences, a JSON list of strings. */
     public static final String CLIENT_IDS_CONFIG = "sts.clientIds";
+    /** The identity provider config entry holding the tag claims, a JSON object of tag keys to claim names. */
+    public static final String TAG_CLAIMS_CONFIG = "sts.tagClaims";
     public static final int MAX_CLIENT_IDS = 50;
     public static final int MAX_CLIENT_ID_LENGTH = 255;
     private static final Set<String> TYPES = Set.of(OIDCIdentityProviderFactory.PROVIDER_ID, KeycloakOIDCIdentityProviderFactory.PROVIDER_ID);
 
-    /** One OpenID Connect identity provider as a Federated principal. */
-    public record OidcProvider(IdentityProviderModel model, String alias, String issuer, List<String> clientIds) {
+    /**
+     * One OpenID Connect identity provider as a Federated principal. {@code tagClaimsProblem} is null, or why the stored
+     * tag claims do not read (then {@code tagClaims} is empty and an exchange through the provider is refused: the
+     * administrators meant its subjects to carry tags that conditions may depend on).
+     */
+    public record OidcProvider(IdentityProviderModel model, String alias, String issuer, List<String> clientIds, TagClaims tagClaims,
+                               String tagClaimsProblem) {
 
         /** Null when usable in Federated trust, else why not (for the audit and the admin API). */
         public String problem() {
@@ -95,11 +105,21 @@ public final class OidcProviders {
         }
     }
 
-    /** Sets the allowed audiences of an existing provider (Keycloak's identity provider update, so its events fire). */
-    public OidcProvider setClientIds(OidcProvider provider, List<String> clientIds) {
+    /**
+     * Sets the allowed audiences and the tag claims of an existing provider (Keycloak's identity provider update, so its
+     * events fire); null leaves one as it is.
+     */
+    public OidcProvider update(OidcProvider provider, List<String> clientIds, TagClaims tagClaims) {
         IdentityProviderModel model = provider.model();
         try {
-            model.getConfig().put(CLIENT_IDS_CONFIG, JsonSerialization.writeValueAsString(clientIds));
+            if (clientIds != null) {
+                model.getConfig().put(CLIENT_IDS_CONFIG, JsonSerialization.writeValueAsString(clientIds));
+            }
+            if (tagClaims != null && tagClaims.isEmpty()) {
+                model.getConfig().remove(TAG_CLAIMS_CONFIG);
+            } else if (tagClaims != null) {
+                model.getConfig().put(TAG_CLAIMS_CONFIG, JsonSerialization.writeValueAsString(tagClaims.claimByTag()));
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -123,7 +143,16 @@ public final class OidcProviders {
 
     static OidcProvider of(IdentityProviderModel model) {
         String issuer = model.getConfig() == null ? null : model.getConfig().get(IdentityProviderModel.ISSUER);
-        return new OidcProvider(model, model.getAlias(), issuer == null || issuer.isBlank() ? null : issuer, clientIds(model));
+        String stored = model.getConfig() == null ? null : model.getConfig().get(TAG_CLAIMS_CONFIG);
+        TagClaims tagClaims = TagClaims.none();
+        String tagClaimsProblem = null;
+        try {
+            tagClaims = TagClaims.parse(stored == null || stored.isBlank() ? null : stored, TAG_CLAIMS_CONFIG);
+        } catch (TagValidationException e) {
+            tagClaimsProblem = e.getMessage();
+        }
+        return new OidcProvider(model, model.getAlias(), issuer == null || issuer.isBlank() ? null : issuer, clientIds(model),
+                tagClaims, tagClaimsProblem);
     }
 
     /** The stored allowed audiences; an unreadable entry is no audience at all (fail closed). */

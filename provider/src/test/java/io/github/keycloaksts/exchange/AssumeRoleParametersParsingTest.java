@@ -133,10 +133,12 @@ class AssumeRoleParametersParsingTest {
         assertInvalid(form, "external_id: not supported with an external subject_token");
         form.remove("external_id");
         form.putSingle("tags", "{\"project\":\"apollo\"}");
-        assertInvalid(form, "tags: not supported with an external subject_token");
-        form.remove("tags");
         form.putSingle("transitive_tag_keys", "[\"project\"]");
-        assertInvalid(form, "transitive_tag_keys: not supported with an external subject_token");
+        assertThat(read(form).tags).as("AssumeRoleWithOIDC takes request tags as AssumeRole does").containsEntry("project", "apollo");
+        assertThat(read(form).transitiveTagKeys).containsExactly("project");
+        form.putSingle("tags", "{\"project\":1}");
+        assertInvalid(form, "tags: the value of \"project\" must be a string, got a number");
+        form.remove("tags");
         form.remove("transitive_tag_keys");
         form.putSingle("subject_token", "x".repeat(20_001));
         assertInvalid(form, "subject_token: longer than 20000 characters");

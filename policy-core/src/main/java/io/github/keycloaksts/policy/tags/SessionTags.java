@@ -381,7 +381,7 @@ public final class SessionTags {
         return List.copyOf(out);
     }
 
-    private static JsonNode readJson(String json, String parameter) {
+    static JsonNode readJson(String json, String parameter) {
         if (json.length() > MAX_PARAMETER_CHARS) {
             throw new TagValidationException(null, parameter + ": too long (" + json.length() + " > "
                     + MAX_PARAMETER_CHARS + " characters)");
