@@ -513,11 +513,19 @@ class AssumeRoleWithOidcIT {
             String providerUrl = server.adminUrl(TARGET) + "/sts/oidc-providers/github";
 
             Http.Response saved = write("PUT", id, "OIDC providers", Map.of("alias", List.of("github"), "arn", List.of("edited"),
-                    "clientIds", List.of(AUDIENCE, "sts.staging")));
+                    "clientIds", List.of(AUDIENCE, "sts.staging"), "tagClaims", List.of("Repository=repository", " Ref = ref ")));
             try {
                 assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
                 assertThat(Http.get(providerUrl, admin.token()).json().get("clientIds")).extracting(JsonNode::asText)
                         .containsExactly(AUDIENCE, "sts.staging");
+                assertThat(Http.get(providerUrl, admin.token()).json().get("tagClaims"))
+                        .isEqualTo(Http.JSON.valueToTree(Map.of("Repository", "repository", "Ref", "ref")));
+                for (String row : List.of("Repository", "aws:x=sub", "Repo=a\u0001")) {
+                    Http.Response badRow = write("PUT", id, "OIDC providers", Map.of("alias", List.of("github"), "clientIds", List.of(AUDIENCE),
+                            "tagClaims", List.of(row)));
+                    assertThat(badRow.status()).as(row + ": " + badRow).isEqualTo(400);
+                }
+                assertThat(Http.get(providerUrl, admin.token()).json().get("tagClaims").size()).as("unchanged by the refusals").isEqualTo(2);
                 Http.Response bad = write("PUT", id, "OIDC providers", Map.of("alias", List.of("github"), "clientIds", List.of("a\u0001b")));
                 assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
                 Http.Response unusable = write("POST", null, "OIDC providers", Map.of("alias", List.of("nobody"), "clientIds", List.of("x")));
@@ -525,7 +533,8 @@ class AssumeRoleWithOidcIT {
                 Http.Response deleted = Http.delete(server.adminUrl(TARGET) + "/components/" + id, admin.token());
                 assertThat(deleted.status()).as(deleted.toString()).isEqualTo(409);
             } finally {
-                assertThat(Http.sendJson("PUT", providerUrl, Map.of("clientIds", List.of(AUDIENCE)), admin.token()).status()).isEqualTo(200);
+                assertThat(Http.sendJson("PUT", providerUrl, Map.of("clientIds", List.of(AUDIENCE), "tagClaims", Map.of()), admin.token())
+                        .status()).isEqualTo(200);
             }
             JsonNode after = null;
             for (JsonNode entry : entries("OIDC providers")) {
