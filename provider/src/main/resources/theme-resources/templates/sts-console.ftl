@@ -17,6 +17,10 @@
                     <#list stsPolicies as p><li>${p}</li><#else><li class="sts-muted">${msg("stsNoPolicies")}</li></#list>
                 </ul>
             </dd>
+            <#if stsSessionTags?has_content>
+                <dt>${msg("stsSessionTagsLabel")}</dt>
+                <dd><ul id="sts-session-tags" class="sts-tags"><#list stsSessionTags as t><li><code>${t.key}=${t.value}</code></li></#list></ul></dd>
+            </#if>
             <dt>${msg("stsTimeLeftLabel")}</dt><dd id="sts-time-left">${msg("stsMinutesLeft", stsMinutesLeft)}</dd>
         </dl>
         <form action="${stsBackUrl}" method="post">

@@ -38,6 +38,15 @@
                     <label><input type="radio" name="color" value="${c}"/> <span class="sts-swatch sts-color-${c}" aria-hidden="true"></span> ${msg("stsColor_" + c)}</label>
                 </#list>
             </fieldset>
+            <#if stsPrincipalTags?has_content>
+                <div class="${properties.kcFormGroupClass!}">
+                    <p class="${properties.kcLabelClass!}">${msg("stsSessionTagsLabel")}</p>
+                    <ul id="sts-principal-tags" class="sts-tags" aria-describedby="sts-principal-tags-help">
+                        <#list stsPrincipalTags as t><li><code>${t.key}=${t.value}</code></li></#list>
+                    </ul>
+                    <p id="sts-principal-tags-help" class="sts-help">${msg("stsPrincipalTagsHelp")}</p>
+                </div>
+            </#if>
             <div class="${properties.kcFormGroupClass!}">
                 <button id="sts-switch-role-submit" type="submit" class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("stsSwitchRole")}</button>
             </div>

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.keycloaksts.it.support.Accounts;
 import io.github.keycloaksts.it.support.Admin;
+import io.github.keycloaksts.it.support.CookieBrowser;
 import io.github.keycloaksts.it.support.Http;
 import io.github.keycloaksts.it.support.KeycloakServer;
 import io.github.keycloaksts.it.support.RoleTokens;
@@ -64,6 +65,8 @@ class SessionTagsIT {
         ADMIN.createSourceAccount(B, B_ID, "bob", "bob-pass-1",
                 List.of(a.roleArn("tagged"), a.roleArn("untagged"), a.roleArn("blue"), a.roleArn("bobs"), a.roleArn("apollo")));
         ADMIN.createUserWithRealmRole(B, "sue", "sue-pass-1", "assumer");
+        RoleTokens.created(Http.sendJson("POST", SERVER.adminUrl(A) + "/clients", Map.of("clientId", "web", "secret", "web-secret-1",
+                "publicClient", false, "redirectUris", List.of(SERVER.realmUrl(A) + "/sts/console")), ADMIN.token()));
         unmanagedAttributes("ADMIN_EDIT");
         String bob = new RoleTokens(SERVER, B, "app", null).userId(B, "bob");
         JsonNode user = Http.get(SERVER.adminUrl(B) + "/users/" + bob, ADMIN.token()).json();
@@ -107,6 +110,40 @@ class SessionTagsIT {
         assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(response.json().get("error").asText()).isEqualTo("invalid_request");
         assertThat(response.json().get("error_description").asText()).contains(named);
+    }
+
+    /**
+     * Switch Role in the browser: the page shows bob's principal tags read only; a role that allows
+     * {@code sts:TagSession} carries them into the browser role session (its tokens, the role console, the events and
+     * the session list), one that does not leaves them out.
+     */
+    @Test
+    void switchRoleShowsThePrincipalTagsAndTheBrowserRoleSessionCarriesThemWhereTheRoleTags() {
+        CookieBrowser browser = new CookieBrowser(SERVER);
+        CookieBrowser.Reply page = browser.signInThrough(SERVER.realmUrl(B) + "/sts/switch-role", "bob", "bob-pass-1");
+        assertThat(page.body()).contains("id=\"sts-principal-tags\"").contains("<code>team=blue</code>");
+
+        CookieBrowser.Reply console = browser.follow(browser.askForRole(B, page, A, "tagged"));
+        assertThat(console.body()).as(console.toString()).contains("tagged @ " + A).contains("id=\"sts-session-tags\"")
+                .contains("<code>team=blue</code>");
+        Http.Response tokens = browser.codeFlowTokens(A, "web", "web-secret-1", SERVER.realmUrl(A) + "/sts/console");
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        assertThat(Http.claims(tokens.accessToken()).get("session_tags").get("team").asText()).isEqualTo("blue");
+        assertThat(a.events("LOGIN", 5)).as("the role session's start").anySatisfy(e -> {
+            assertThat(e.path("clientId").asText()).isEqualTo("sts-console");
+            assertThat(e.path("details").path("session_tags").asText()).isEqualTo("team=blue");
+        });
+        assertThat(a.events("TOKEN_EXCHANGE", 1).get(0).get("details").get("session_tags").asText()).isEqualTo("team=blue");
+        assertThat(a.sessions("tagged")).anySatisfy(s -> {
+            assertThat(s.path("sourceIdentity").asText()).isEqualTo(BOB);
+            assertThat(s.path("clientId").asText()).isEqualTo("sts-console");
+            assertThat(s.path("sessionTags").path("team").asText()).isEqualTo("blue");
+        });
+
+        CookieBrowser.Reply switched = browser.follow(browser.askForRole(B, browser.get(SERVER.realmUrl(B) + "/sts/switch-role"), A, "untagged"));
+        assertThat(switched.body()).as(switched.toString()).contains("untagged @ " + A).doesNotContain("sts-session-tags");
+        Http.Response untagged = browser.codeFlowTokens(A, "web", "web-secret-1", SERVER.realmUrl(A) + "/sts/console");
+        assertThat(Http.claims(untagged.accessToken()).has("session_tags")).as("a role without sts:TagSession").isFalse();
     }
 
     @Test

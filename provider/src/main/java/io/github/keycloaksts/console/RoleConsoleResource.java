@@ -1,6 +1,7 @@
 package io.github.keycloaksts.console;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import io.github.keycloaksts.account.Account;
@@ -150,7 +151,7 @@ final class RoleConsoleResource {
         RoleSessionRecords.record(session, realm, RoleSessionRecords.Start.browser(userSession.getId(), role.id(),
                 facts.sourceAccount(), facts.sourceIdentity(), facts.actSub(), facts.sourceSession(), facts.sessionName(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, session.getContext().getConnection().getRemoteAddr(), principal.getId(),
-                Long.toString(facts.expiresAt())));
+                Long.toString(facts.expiresAt()), facts.sessionTags().tags()));
         AuthenticationManager.createLoginCookie(session, realm, principal, userSession, session.getContext().getUri(),
                 session.getContext().getConnection());
         SwitchTicket.expireBindingCookie(session, realm);
@@ -177,6 +178,9 @@ final class RoleConsoleResource {
                     .detail(EventDetails.EXPIRES_AT, Long.toString(facts.expiresAt()))
                     .detail(EventDetails.SOURCE_USER_ID, facts.actSub())
                     .detail(EventDetails.SOURCE_SESSION, facts.sourceSession());
+            if (!facts.sessionTags().isEmpty()) {
+                event.detail(EventDetails.SESSION_TAGS, EventDetails.tags(facts.sessionTags()));
+            }
         }
         return event;
     }
@@ -208,6 +212,8 @@ final class RoleConsoleResource {
                 .setAttribute("stsDisplayName", facts.displayName() == null ? "" : facts.displayName())
                 .setAttribute("stsColor", facts.color() == null ? "" : facts.color())
                 .setAttribute("stsPolicies", policies)
+                .setAttribute("stsSessionTags", facts.sessionTags().tags().entrySet().stream()
+                        .map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList())
                 .setAttribute("stsMinutesLeft", Long.toString((secondsLeft + 59) / 60))
                 .setAttribute("stsBackUrl", ConsoleSupport.stsUrl(session, realm.getName(), "back").toString())
                 .setAttribute("stsCsrf", ConsoleSupport.csrfToken(userSession, CSRF_PURPOSE))

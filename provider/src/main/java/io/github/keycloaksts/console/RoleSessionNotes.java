@@ -1,5 +1,6 @@
 package io.github.keycloaksts.console;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,8 @@ import java.util.function.Function;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.tags.SessionTags;
+import io.github.keycloaksts.policy.tags.TagValidationException;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.session.RoleSessionAnchors;
@@ -20,6 +23,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.storage.StorageId;
+import org.keycloak.util.JsonSerialization;
 
 /**
  * User-session notes that make a browser session of the target realm a role session (Switch Role).
@@ -47,17 +51,19 @@ final class RoleSessionNotes {
     static final String SOURCE_SESSION = "sts.source-session";
     static final String DISPLAY_NAME = "sts.display-name";
     static final String COLOR = "sts.color";
+    /** The session's tags (the switching user's principal tags, where the role accepts tags): a JSON object. */
+    static final String SESSION_TAGS = "sts.session-tags";
 
     private RoleSessionNotes() {
     }
 
     /**
      * What Switch Role hands to the target realm (in the ticket) and keeps as the browser role session's notes: typed
-     * here, and written and read as notes only here. {@code expiresAt} in seconds.
+     * here, and written and read as notes only here. {@code expiresAt} in seconds; {@code sessionTags} never null.
      */
     record Facts(String roleName, String roleArn, String sessionName, String sourceIdentity, String sourceRealm,
                  String sourceUsername, String sourceAccount, String actSub, String actIss, long expiresAt, int durationSeconds,
-                 String sourceSession, String displayName, String color) {
+                 String sourceSession, String displayName, String color, SessionTags sessionTags) {
 
         Map<String, String> notes() {
             Map<String, String> notes = new HashMap<>();
@@ -79,12 +85,20 @@ final class RoleSessionNotes {
             if (color != null) {
                 notes.put(COLOR, color);
             }
+            if (!sessionTags.isEmpty()) {
+                try {
+                    notes.put(SESSION_TAGS, JsonSerialization.writeValueAsString(sessionTags.tags()));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             return notes;
         }
 
         /**
          * The facts {@code note} names (a ticket's map, a user session's notes); empty when one that every role session
-         * has is missing or unreadable (a ticket of an earlier version, notes someone else wrote).
+         * has is missing or unreadable (a ticket of an earlier version, notes someone else wrote), or the tags do not
+         * read as tags (fail closed: the session is then dead, never a session without its tags).
          */
         static Optional<Facts> read(Function<String, String> note) {
             for (String required : List.of(ROLE_NAME, ROLE_ARN, SESSION_NAME, SOURCE_IDENTITY, SOURCE_REALM, SOURCE_USERNAME,
@@ -97,8 +111,10 @@ final class RoleSessionNotes {
                 return Optional.of(new Facts(note.apply(ROLE_NAME), note.apply(ROLE_ARN), note.apply(SESSION_NAME),
                         note.apply(SOURCE_IDENTITY), note.apply(SOURCE_REALM), note.apply(SOURCE_USERNAME), note.apply(SOURCE_ACCOUNT),
                         note.apply(ACT_SUB), note.apply(ACT_ISS), Long.parseLong(note.apply(EXPIRES_AT)),
-                        Integer.parseInt(note.apply(DURATION)), note.apply(SOURCE_SESSION), note.apply(DISPLAY_NAME), note.apply(COLOR)));
-            } catch (NumberFormatException e) {
+                        Integer.parseInt(note.apply(DURATION)), note.apply(SOURCE_SESSION), note.apply(DISPLAY_NAME), note.apply(COLOR),
+                        note.apply(SESSION_TAGS) == null ? SessionTags.none()
+                                : SessionTags.of(SessionTags.parseRequestTags(note.apply(SESSION_TAGS)), List.of())));
+            } catch (NumberFormatException | TagValidationException e) {
                 return Optional.empty();
             }
         }

@@ -14,8 +14,10 @@ import io.github.keycloaksts.assume.AssumeRoleAuthorizer;
 import io.github.keycloaksts.assume.AssumeRoleRefusal;
 import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.assume.SourceMfa;
+import io.github.keycloaksts.grant.PrincipalTags;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.eval.DecisionSide;
+import io.github.keycloaksts.policy.tags.SessionTags;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -27,6 +29,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
@@ -131,7 +134,7 @@ final class SwitchRoleResource {
             String ticket = issueTicket(target.get(), grant, sso, duration, displayName, color);
             audit(target.get(), sso, grant.roleArn().toString(), grant.sessionName(), null,
                     AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.SOURCE_GRANT),
-                    AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.TRUST_POLICY), requestId);
+                    AssumeRoleAudit.allowedReason(grant.decision(), DecisionSide.TRUST_POLICY), requestId, grant.tags());
 
             List<RecentRoles.Entry> recent = RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE));
             RecentRoles.Entry entry = new RecentRoles.Entry(accountInput, roleInput, displayName, color);
@@ -142,14 +145,15 @@ final class SwitchRoleResource {
         } catch (AssumeRoleRefusal failure) {
             String roleArn = target.flatMap(t -> Account.of(session, t)).filter(a -> roleInput != null && RoleArn.isValidRoleName(roleInput))
                     .map(a -> RoleArn.of(a.accountId(), roleInput).toString()).orElse(accountInput + "/" + roleInput);
-            audit(target.orElse(null), sso, roleArn, null, failure, failure.sourceReason(), failure.targetReason(), requestId);
+            audit(target.orElse(null), sso, roleArn, null, failure, failure.sourceReason(), failure.targetReason(), requestId,
+                    SessionTags.none());
             // Terse and identical whatever the cause: no hint whether the account or the role exists. The request ID
             // lets the user's administrator (and the target's) find the reason in their own events.
             return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN, requestId);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Switch Role of %s to %s/%s failed", sso.user().getUsername(), accountInput, roleInput);
             audit(target.orElse(null), sso, accountInput + "/" + roleInput, null, AssumeRoleRefusal.denied("internal error: " + e),
-                    "internal error", "internal error", requestId);
+                    "internal error", "internal error", requestId, SessionTags.none());
             return form(sso, "stsSwitchRoleRefused", accountInput, roleInput, Response.Status.FORBIDDEN, requestId);
         }
     }
@@ -171,7 +175,7 @@ final class SwitchRoleResource {
         RoleSessionNotes.Facts facts = new RoleSessionNotes.Facts(grant.role().name(), grant.roleArn().toString(), grant.sessionName(),
                 grant.sourceArn().toString(), realm.getName(), sso.user().getUsername(), grant.sourceAccount().accountId(),
                 sso.user().getId(), RealmIssuer.of(session.getContext().getUri().getBaseUri(), realm.getName()),
-                (long) Time.currentTime() + duration, duration, sso.session().getId(), displayName, color);
+                (long) Time.currentTime() + duration, duration, sso.session().getId(), displayName, color, grant.tags());
         SwitchTicket.issue(session, target, ticket, TICKET_SECONDS, facts, ConsoleSupport.sha256(browserSecret));
         SwitchTicket.setBindingCookie(session, target.getName(), browserSecret);
         return ticket;
@@ -191,6 +195,7 @@ final class SwitchRoleResource {
                 .setAttribute("stsRole", role == null ? "" : role)
                 .setAttribute("stsRecent", RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE))
                         .stream().map(RecentRoles.Entry::toTemplate).toList())
+                .setAttribute("stsPrincipalTags", principalTags(sso.user()))
                 .setStatus(status);
         if (error != null) {
             forms.setAttribute("stsError", error);
@@ -201,17 +206,30 @@ final class SwitchRoleResource {
         return forms.createForm("sts-switch-role.ftl");
     }
 
+    /**
+     * The user's principal tags, read only, as a role session that accepts tags carries them; none where the realm lets
+     * users write them (a switch is then refused, see {@link PrincipalTags}).
+     */
+    private List<Map<String, String>> principalTags(UserModel user) {
+        PrincipalTags.Read read = PrincipalTags.of(session, realm, user);
+        return read.untrusted() != null ? List.of()
+                : read.tags().entrySet().stream().map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList();
+    }
+
     private URI selfUrl() {
         return ConsoleSupport.stsUrl(session, realm.getName(), "switch-role");
     }
 
     /** The switch, seen by both companies: TOKEN_EXCHANGE events in the source and the target realm. */
     private void audit(RealmModel target, AuthenticationManager.AuthResult sso, String roleArn, String sessionName,
-                       AssumeRoleRefusal failure, String sourceReason, String targetReason, String requestId) {
+                       AssumeRoleRefusal failure, String sourceReason, String targetReason, String requestId, SessionTags tags) {
         EventBuilder source = AssumeRoleAudit.sourceEvent(session, session.getContext().getConnection(), realm, sso.user(),
                 ConsoleSupport.CONSOLE_CLIENT_ID, sso.session().getId(), AUTH_METHOD, target, roleArn, sessionName)
                 .detail(EventDetails.REQUEST_ID, requestId)
                 .detail(Details.REASON, sourceReason); // each side's reasons stay with that side
+        if (!tags.isEmpty()) {
+            source.detail(EventDetails.SESSION_TAGS, EventDetails.tags(tags));
+        }
         AssumeRoleAudit.finish(source, failure);
         if (target != null) {
             EventBuilder targetEvent = new EventBuilder(target, session, session.getContext().getConnection())
@@ -221,6 +239,9 @@ final class SwitchRoleResource {
             AssumeRoleAudit.sourceDetails(session, targetEvent, realm, sso.user());
             if (sessionName != null) {
                 targetEvent.detail(EventDetails.ROLE_SESSION_NAME, sessionName);
+            }
+            if (!tags.isEmpty()) {
+                targetEvent.detail(EventDetails.SESSION_TAGS, EventDetails.tags(tags));
             }
             AssumeRoleAudit.finish(targetEvent, failure);
         }

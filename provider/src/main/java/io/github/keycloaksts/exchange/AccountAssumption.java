@@ -23,7 +23,6 @@ import io.github.keycloaksts.session.RoleSessionHandle;
 import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
@@ -62,7 +61,7 @@ final class AccountAssumption {
                 chain != null ? RoleSessionHandle.Kind.CHAINED : RoleSessionHandle.Kind.TOKEN,
                 chain != null ? subject.realm().getId() : sourceUser.getId(), sourceSessionId, sourceClientId, grant.durationSeconds());
         String sourceIdentity = grant.sourceIdentity();
-        boolean awsTags = awsTagsClaim(context.getRealm());
+        boolean awsTags = RoleTokenClaims.awsShapeWanted(context.getRealm());
 
         Map<String, Object> answer = RoleTokenIssuance.issue(session, context, audit.requestId(), params.scope,
                 new RoleTokenIssuance.RoleSession(grant.role(), grant.roleArn(), grant.sessionName(), grant.durationSeconds(), anchor,
@@ -94,17 +93,6 @@ final class AccountAssumption {
         return answer;
     }
 
-    /**
-     * A realm attribute of the target account: {@code true} adds the AWS shape of the session tags to its role tokens, for
-     * S3-compatible storage that reads {@code https://aws.amazon.com/tags}. The account's own choice ({@code manage-realm}).
-     */
-    static final String AWS_TAGS_CLAIM_ATTRIBUTE = "sts.aws-tags-claim";
-    private static final String AWS_TAGS_CLAIM_ON = "true";
-
-    /** Whether {@code target}'s role tokens carry the AWS shape of their session tags too. */
-    static boolean awsTagsClaim(RealmModel target) {
-        return AWS_TAGS_CLAIM_ON.equals(target.getAttribute(AWS_TAGS_CLAIM_ATTRIBUTE));
-    }
 
     /**
      * A chained request's tags: the earlier session's, whose transitive ones carry on and all of which are its

@@ -52,7 +52,7 @@ final class OidcAssumption {
                 token -> {
                     RoleTokenClaims.applyFederated(token, grant.granted(), params.audience, grant.roleArn(), grant.sessionName(),
                             sourceIdentity, external.subject(), external.issuer());
-                    RoleTokenClaims.applyTags(token, grant.tags(), AccountAssumption.awsTagsClaim(target));
+                    RoleTokenClaims.applyTags(token, grant.tags(), RoleTokenClaims.awsShapeWanted(target));
                 });
         event.detail(EventDetails.OIDC_CLIENT_IDS, String.join(",", external.clientIds()))
                 .detail(Details.REASON, grant.decision().reason());

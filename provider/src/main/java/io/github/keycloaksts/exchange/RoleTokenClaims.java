@@ -17,6 +17,7 @@ import org.keycloak.authentication.authenticators.util.LoAUtil;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -81,10 +82,21 @@ public final class RoleTokenClaims {
     }
 
     /**
+     * A realm attribute of the target account: {@code true} adds the AWS shape of the session tags to its role tokens, for
+     * S3-compatible storage that reads {@code https://aws.amazon.com/tags}. The account's own choice ({@code manage-realm}).
+     */
+    static final String AWS_TAGS_CLAIM_ATTRIBUTE = "sts.aws-tags-claim";
+
+    /** Whether {@code target}'s role tokens (exchanged or of a browser role session) carry the AWS shape of their tags too. */
+    public static boolean awsShapeWanted(RealmModel target) {
+        return "true".equals(target.getAttribute(AWS_TAGS_CLAIM_ATTRIBUTE));
+    }
+
+    /**
      * The session's tags, after {@link #apply}: {@code session_tags} and {@code transitive_tag_keys} when there are any, and
      * with {@code awsShape} also {@code https://aws.amazon.com/tags} ({@code principal_tags} as lists of one value).
      */
-    static void applyTags(AccessToken token, SessionTags tags, boolean awsShape) {
+    public static void applyTags(AccessToken token, SessionTags tags, boolean awsShape) {
         if (tags.isEmpty()) {
             return;
         }

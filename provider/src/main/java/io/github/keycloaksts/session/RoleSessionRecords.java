@@ -54,7 +54,7 @@ public final class RoleSessionRecords {
         /** A browser role session (Switch Role): its session ID is the user session's; {@code expiresAt} as its note. */
         public static Start browser(String userSessionId, String roleId, String sourceAccount, String sourceIdentity,
                                     String sourceUserId, String sourceSessionId, String sessionName, String clientId,
-                                    String ipAddress, String userId, String expiresAt) {
+                                    String ipAddress, String userId, String expiresAt, Map<String, String> sessionTags) {
             long expires;
             try {
                 expires = Long.parseLong(expiresAt);
@@ -62,7 +62,7 @@ public final class RoleSessionRecords {
                 expires = 0; // never listed, as before: a session without an expiry is not one we can show
             }
             return new Start(userSessionId, BROWSER, roleId, sourceAccount, sourceIdentity, sourceUserId, sourceSessionId,
-                    sessionName, clientId, ipAddress, userId, Time.currentTimeMillis(), expires, null);
+                    sessionName, clientId, ipAddress, userId, Time.currentTimeMillis(), expires, tagsText(sessionTags));
         }
     }
 
