@@ -109,7 +109,9 @@ public final class RoleSessionTokenPostProcessorFactory implements TokenPostProc
             RoleSessionNotes.Facts facts = roleSession.facts();
             RoleTokenClaims.apply(token, granted, List.of(), RoleSessionNotes.roleArn(roleSession), facts.sessionName(),
                     UserArn.parse(facts.sourceIdentity()), facts.actSub(), facts.actIss());
-            RoleTokenClaims.applyTags(token, facts.sessionTags(), RoleTokenClaims.awsShapeWanted(userSession.getRealm()));
+            if (!facts.sessionTags().isEmpty()) {
+                RoleTokenClaims.applyTags(token, facts.sessionTags(), RoleTokenClaims.awsShapeWanted(userSession.getRealm()));
+            }
             applyKeycloakAudience(session, token, client, userSession, clientSessionCtx);
         } else {
             // The role is gone, or the notes do not match the session's user: no role, no audience, dead on arrival.
