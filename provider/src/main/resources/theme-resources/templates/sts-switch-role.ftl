@@ -15,6 +15,7 @@
         </#if>
         <form id="sts-switch-role-form" class="${properties.kcFormClass!}" action="${stsActionUrl}" method="post" novalidate>
             <input type="hidden" name="csrf" value="${stsCsrf}"/>
+            <#if stsFrom?has_content><input type="hidden" name="from" value="${stsFrom}"/></#if>
             <div class="${properties.kcFormGroupClass!}">
                 <label for="sts-account" class="${properties.kcLabelClass!}">${msg("stsAccountLabel")}</label>
                 <input id="sts-account" name="account" type="text" class="${properties.kcInputClass!}" value="${stsAccount}"
@@ -50,6 +51,11 @@
             <div class="${properties.kcFormGroupClass!}">
                 <button id="sts-switch-role-submit" type="submit" class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("stsSwitchRole")}</button>
             </div>
+            <#if stsCancelUrl??>
+                <div class="${properties.kcFormGroupClass!}">
+                    <a id="sts-cancel" href="${stsCancelUrl}" class="${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!}">${msg("stsCancelToAccount")}</a>
+                </div>
+            </#if>
         </form>
         <#if stsRecent?has_content>
             <h2 class="sts-recent-title">${msg("stsRecentRoles")}</h2>

@@ -68,6 +68,10 @@ public final class ConsolePages {
         return guard("back", () -> new RoleConsoleResource(session).back(FormBody.parse(body)));
     }
 
+    public Response accountMenu() {
+        return new AccountMenuResource(session).menu();
+    }
+
     public Response signInPage() {
         return guard("signin", () -> new EnterpriseSignInResource(session).page());
     }

@@ -40,6 +40,8 @@ import org.keycloak.services.managers.AuthenticationManager;
 final class SwitchRoleResource {
 
     static final String CSRF_PURPOSE = "switch-role";
+    /** The query (and hidden field) of a Switch Role page opened from the account console: Cancel goes back there. */
+    static final String FROM_ACCOUNT = "from=account";
     static final String AUTH_METHOD = "sts-switch-role";
     static final int TICKET_SECONDS = 60;
     static final int MAX_INPUT = 255;
@@ -48,6 +50,8 @@ final class SwitchRoleResource {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    /** The form of a POST, for the page that answers it. */
+    private MultivaluedMap<String, String> submitted;
 
     SwitchRoleResource(KeycloakSession session) {
         this.session = session;
@@ -91,6 +95,7 @@ final class SwitchRoleResource {
     }
 
     Response submit(MultivaluedMap<String, String> form) {
+        this.submitted = form;
         AuthenticationManager.AuthResult sso = AuthenticationManager.authenticateIdentityCookie(session, realm, true);
         if (sso == null) {
             return Response.seeOther(ConsoleSupport.loginUrl(session, realm.getName(), selfUrl(), null)).build();
@@ -196,7 +201,11 @@ final class SwitchRoleResource {
                 .setAttribute("stsRecent", RecentRoles.read(session.getContext().getRequestHeaders().getCookies().get(RecentRoles.COOKIE))
                         .stream().map(RecentRoles.Entry::toTemplate).toList())
                 .setAttribute("stsPrincipalTags", principalTags(sso.user()))
+                .setAttribute("stsFrom", fromAccount() ? "account" : "")
                 .setStatus(status);
+        if (fromAccount()) {
+            forms.setAttribute("stsCancelUrl", accountConsoleUrl());
+        }
         if (error != null) {
             forms.setAttribute("stsError", error);
         }
@@ -204,6 +213,20 @@ final class SwitchRoleResource {
             forms.setAttribute("stsRequestId", requestId);
         }
         return forms.createForm("sts-switch-role.ftl");
+    }
+
+    /** Whether the page was opened from the account console ({@code ?from=account}, or the form's hidden field). */
+    private boolean fromAccount() {
+        if ("account".equals(session.getContext().getUri().getQueryParameters().getFirst("from"))) {
+            return true;
+        }
+        return submitted != null && "account".equals(submitted.getFirst("from"));
+    }
+
+    /** This realm's account console: the only place Cancel leads (never a URL from the request). */
+    private String accountConsoleUrl() {
+        return UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms").path(realm.getName()).path("account")
+                .path("/").build().toString();
     }
 
     /**

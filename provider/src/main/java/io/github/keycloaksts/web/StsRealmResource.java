@@ -84,6 +84,14 @@ public class StsRealmResource {
         return new ConsolePages(session).back(form);
     }
 
+    /** What the sts account theme adds to Keycloak's account console for this browser's session (JSON). */
+    @GET
+    @Path("account-menu")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response accountMenu() {
+        return new ConsolePages(session).accountMenu();
+    }
+
     @GET
     @Path("signin")
     @Produces(MediaType.TEXT_HTML)
