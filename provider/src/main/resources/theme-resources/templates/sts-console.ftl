@@ -8,6 +8,7 @@
             <#if stsDisplayName?has_content><p class="sts-display-name">${stsDisplayName}</p></#if>
             <p id="sts-acting" class="sts-acting">${stsRoleName} @ ${stsAlias} (${stsAccountId})</p>
             <p id="sts-via" class="sts-muted">${msg("stsVia", stsSourceUsername + " @ " + stsSourceAlias)}</p>
+            <p class="sts-identity-actions"><a id="sts-switch-again" href="${stsSwitchRoleUrl}">${msg("stsSwitchRoleAgain")}</a></p>
         </div>
         <dl class="sts-facts">
             <dt>${msg("stsRoleArnLabel")}</dt><dd><code>${stsRoleArn}/${stsSessionName}</code></dd>

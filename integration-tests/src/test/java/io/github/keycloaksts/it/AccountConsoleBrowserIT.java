@@ -99,6 +99,8 @@ class AccountConsoleBrowserIT {
                 "company-a's role console\n" + browser.describe());
         assertThat(browser.find(ACTING_AS).getText()).contains("ecs-admin @ company-a (11223344)");
         assertThat(browser.find(VIA).getText()).contains("bob @ company-b");
+        assertThat(browser.find(By.id("sts-switch-again")).getAttribute("href"))
+                .isEqualTo(server.realmUrl("company-b") + "/sts/switch-role");
     }
 
     @Test

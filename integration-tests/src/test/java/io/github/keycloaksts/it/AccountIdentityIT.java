@@ -78,6 +78,24 @@ class AccountIdentityIT {
         return sts.assumeRole(TARGET, sts.signIn(ATTACKER, "app", "mallory", "mallory-pass-1"), ROLE_ARN);
     }
 
+    /** A new account gets the sts account theme (Switch Role in its account console); a realm that chose a theme keeps it. */
+    @Test
+    void aNewAccountGetsTheStsAccountThemeUnlessItChoseOne() {
+        try {
+            admin.createAccountRealm("it-theme-new", "71000031");
+            assertThat(Http.get(server.adminUrl("it-theme-new"), admin.token()).json().path("accountTheme").asText()).isEqualTo("sts");
+
+            assertThat(Http.sendJson("POST", server.baseUrl() + "/admin/realms", Map.of("realm", "it-theme-own", "enabled", true,
+                    "accountTheme", "keycloak.v3"), admin.token()).status()).isEqualTo(201);
+            assertThat(admin.giveAccountId("it-theme-own", "71000032").status()).isEqualTo(200);
+            assertThat(Http.get(server.adminUrl("it-theme-own"), admin.token()).json().path("accountTheme").asText())
+                    .as("the realm's own choice (the opt-out)").isEqualTo("keycloak.v3");
+        } finally {
+            admin.deleteRealmIfExists("it-theme-new");
+            admin.deleteRealmIfExists("it-theme-own");
+        }
+    }
+
     @Test
     void aManageRealmAdminWritingAnotherAccountsIdIntoTheRealmAttributesGainsNothing() {
         String eve = realmAdminToken(ATTACKER, "eve", List.of("manage-realm"));

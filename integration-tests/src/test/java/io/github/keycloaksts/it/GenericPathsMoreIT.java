@@ -840,7 +840,7 @@ class GenericPathsMoreIT extends GenericPathsBase {
             // account role, no audience), and the Account API refuses it before the read-only user could refuse the write.
             assertThat(saved.status()).as(saved.toString()).isEqualTo(401);
             assertThat(Http.get(server.adminUrl(TARGET) + "/users/" + user, admin.token()).json().path("firstName").asText())
-                    .as("the role-session user's first name").isEqualTo("Role session");
+                    .as("the role-session user's first name: its display name, not Mallory").isEqualTo("ops @ " + TARGET);
             assertThat(Http.get(server.adminUrl(SOURCE) + "/users/" + tokens.userId(SOURCE, "sam"), admin.token()).json()
                     .path("firstName").asText()).as("sam's first name").isEqualTo("sam");
             assertThat(browser.get(consoleUrl()).body()).as("the role console").contains("ops @ " + TARGET);

@@ -43,8 +43,8 @@ class RoleTokenShapeIT {
                 + "request_id=<request_id>, scope=[email, openid, profile], token_type=\"Bearer\"}");
         assertThat(shape(header(token))).isEqualTo("{alg=\"RS256\", kid=<kid>, typ=\"JWT\"}");
         assertThat(shape(Http.claims(token))).isEqualTo("{acr=\"1\", act={iss=\"<server>/realms/company-b\", sub=<sub>}, azp=\"sts\", "
-                + "email=<email>, email_verified=true, exp=<exp>, family_name=\"account 12345678\", given_name=\"Role session\", iat=<iat>, "
-                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"Role session account 12345678\", "
+                + "email=<email>, email_verified=true, exp=<exp>, family_name=\"via bob @ company-b\", given_name=\"ecs-admin @ company-a\", iat=<iat>, "
+                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"ecs-admin @ company-a via bob @ company-b\", "
                 + "realm_access={roles=[\"AliyunECSFullAccess\"]}, role_arn=\"acs:ram::11223344:role/ecs-admin\", role_session_name=\"bob\", "
                 + "scope=[email, openid, profile], source_identity=\"acs:ram::12345678:user/bob\", sub=<sub>, typ=\"Bearer\"}");
         JsonNode claims = Http.claims(token);
@@ -56,8 +56,8 @@ class RoleTokenShapeIT {
 
         Http.Response userinfo = sts.userinfo("company-a", token);
         assertThat(userinfo.status()).as(userinfo.toString()).isEqualTo(200);
-        assertThat(shape(userinfo.json())).isEqualTo("{email=<email>, email_verified=true, family_name=\"account 12345678\", "
-                + "given_name=\"Role session\", name=\"Role session account 12345678\", preferred_username=<preferred_username>, sub=<sub>}");
+        assertThat(shape(userinfo.json())).isEqualTo("{email=<email>, email_verified=true, family_name=\"via bob @ company-b\", "
+                + "given_name=\"ecs-admin @ company-a\", name=\"ecs-admin @ company-a via bob @ company-b\", preferred_username=<preferred_username>, sub=<sub>}");
         assertThat(userinfo.json().get("sub").asText()).isEqualTo(claims.get("sub").asText());
     }
 
@@ -70,8 +70,8 @@ class RoleTokenShapeIT {
 
         JsonNode claims = Http.claims(response.accessToken());
         assertThat(shape(claims)).isEqualTo("{acr=\"1\", act={iss=\"<server>/realms/company-b\", sub=<sub>}, azp=\"sts\", "
-                + "email=<email>, email_verified=true, exp=<exp>, family_name=\"account 12345678\", given_name=\"Role session\", iat=<iat>, "
-                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"Role session account 12345678\", "
+                + "email=<email>, email_verified=true, exp=<exp>, family_name=\"via bob @ company-b\", given_name=\"ecs-admin @ company-a\", iat=<iat>, "
+                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"ecs-admin @ company-a via bob @ company-b\", "
                 + "realm_access={roles=[\"AliyunECSFullAccess\"]}, role_arn=\"acs:ram::11223344:role/ecs-admin\", role_session_name=\"bob\", "
                 + "scope=[address, email, microprofile-jwt, openid, phone, profile], source_identity=\"acs:ram::12345678:user/bob\", "
                 + "sub=<sub>, typ=\"Bearer\", upn=<upn>}");
@@ -86,8 +86,8 @@ class RoleTokenShapeIT {
         Http.Response introspection = sts.introspect("company-a", "ecs-console", "ecs-console-secret", token);
         assertThat(introspection.status()).as(introspection.toString()).isEqualTo(200);
         assertThat(shape(introspection.json())).isEqualTo("{acr=\"1\", active=true, azp=\"sts\", client_id=\"sts\", email=<email>, "
-                + "email_verified=true, exp=<exp>, family_name=\"account 12345678\", given_name=\"Role session\", iat=<iat>, "
-                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"Role session account 12345678\", preferred_username=<preferred_username>, "
+                + "email_verified=true, exp=<exp>, family_name=\"via bob @ company-b\", given_name=\"ecs-admin @ company-a\", iat=<iat>, "
+                + "iss=\"<server>/realms/company-a\", jti=<jti>, name=\"ecs-admin @ company-a via bob @ company-b\", preferred_username=<preferred_username>, "
                 + "scope=[email, openid, profile], sub=<sub>, token_type=\"Bearer\", typ=\"Bearer\", username=<username>}");
     }
 

@@ -129,6 +129,8 @@ class SessionTagsIT {
         Http.Response tokens = browser.codeFlowTokens(A, "web", "web-secret-1", SERVER.realmUrl(A) + "/sts/console");
         assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
         assertThat(Http.claims(tokens.accessToken()).get("session_tags").get("team").asText()).isEqualTo("blue");
+        assertThat(Http.claims(tokens.json().get("id_token").asText()).get("name").asText())
+                .as("the display claims name the acting identity").isEqualTo("tagged @ " + A + " via bob @ " + B);
         assertThat(a.events("LOGIN", 5)).as("the role session's start").anySatisfy(e -> {
             assertThat(e.path("clientId").asText()).isEqualTo("sts-console");
             assertThat(e.path("details").path("session_tags").asText()).isEqualTo("team=blue");

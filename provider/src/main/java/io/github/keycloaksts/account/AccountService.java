@@ -57,7 +57,22 @@ public final class AccountService {
     public Account assign(RealmModel realm, String accountId, boolean reinstate) {
         new AccountRegistry(session).assign(realm, accountId, reinstate);
         ensureStsClient(realm);
+        useStsAccountTheme(realm);
         return Account.of(session, realm).orElseThrow();
+    }
+
+    /** The account theme that puts Switch Role in the account console, unless the realm has chosen one. */
+    public static final String ACCOUNT_THEME = "sts";
+
+    /**
+     * Gives a new account the {@value #ACCOUNT_THEME} account theme when it has none of its own (an operator who set
+     * another, {@code keycloak.v3} included, keeps it: that is the opt-out, docs/operations.md).
+     */
+    public static void useStsAccountTheme(RealmModel realm) {
+        String theme = realm.getAccountTheme();
+        if (theme == null || theme.isBlank()) {
+            realm.setAccountTheme(ACCOUNT_THEME);
+        }
     }
 
     /** Returns null when {@code accountId} may be given to {@code realm}, else why not. */

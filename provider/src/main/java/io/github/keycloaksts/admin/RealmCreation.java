@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountRegistry;
+import io.github.keycloaksts.account.AccountService;
 import io.github.keycloaksts.account.PlatformAdministrators;
 import io.github.keycloaksts.policy.arn.AccountId;
 import jakarta.enterprise.context.ContextNotActiveException;
@@ -65,6 +66,7 @@ public final class RealmCreation {
             throw refuseRetired(session, realm, requested, registry.retiredFrom(requested).orElse("?"), caller);
         }
         registry.claimOnCreation(realm, requested); // a taken ID: ModelDuplicateException, Keycloak's 409
+        AccountService.useStsAccountTheme(realm);
     }
 
     /** False only where Keycloak's context says no HTTP request is being served (start-up import, {@code kc.sh import}). */

@@ -216,6 +216,7 @@ final class RoleConsoleResource {
                         .map(e -> Map.of("key", e.getKey(), "value", e.getValue())).toList())
                 .setAttribute("stsMinutesLeft", Long.toString((secondsLeft + 59) / 60))
                 .setAttribute("stsBackUrl", ConsoleSupport.stsUrl(session, realm.getName(), "back").toString())
+                .setAttribute("stsSwitchRoleUrl", ConsoleSupport.stsUrl(session, facts.sourceRealm(), "switch-role").toString())
                 .setAttribute("stsCsrf", ConsoleSupport.csrfToken(userSession, CSRF_PURPOSE))
                 .createForm("sts-console.ftl");
     }

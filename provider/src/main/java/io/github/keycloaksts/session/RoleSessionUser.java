@@ -25,8 +25,11 @@ import org.keycloak.storage.adapter.AbstractUserAdapter;
 final class RoleSessionUser extends AbstractUserAdapter {
 
     private final String username;
-    private final Map<String, List<String>> attributes;
     private final String email;
+    private final RoleSessionHandle handle;
+    private final RoleSessionAnchors.Anchor anchor;
+    /** Built on first use: only mappers of the display claims need the names, and they need a look-up or two. */
+    private Map<String, List<String>> attributes;
 
     RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
                     RoleSessionAnchors.Anchor anchor) {
@@ -35,16 +38,24 @@ final class RoleSessionUser extends AbstractUserAdapter {
         String suffix = handle.digest().toLowerCase(Locale.ROOT).substring(0, 16);
         this.username = anchor.username() + "." + suffix;
         this.storageId = new StorageId(component.getId(), handle.encode());
-        String source = anchor.federated() ? "provider " + anchor.provider() : "account " + anchor.accountId();
         this.email = suffix + "@role-session.invalid";
-        this.attributes = Map.of(
-                UserModel.USERNAME, List.of(username),
-                RoleSessionAnchors.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
-                anchor.federated() ? RoleSessionAnchors.OIDC_PROVIDER_ATTRIBUTE : RoleSessionAnchors.SOURCE_ACCOUNT_ATTRIBUTE,
-                List.of(anchor.federated() ? anchor.provider() : anchor.accountId()),
-                UserModel.FIRST_NAME, List.of("Role session"),
-                UserModel.LAST_NAME, List.of(source),
-                UserModel.EMAIL, List.of(email));
+        this.handle = handle;
+        this.anchor = anchor;
+    }
+
+    private Map<String, List<String>> attributes() {
+        if (attributes == null) {
+            RoleSessionDisplay display = RoleSessionDisplay.of(session, realm, handle, anchor);
+            attributes = Map.of(
+                    UserModel.USERNAME, List.of(username),
+                    RoleSessionAnchors.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),
+                    anchor.federated() ? RoleSessionAnchors.OIDC_PROVIDER_ATTRIBUTE : RoleSessionAnchors.SOURCE_ACCOUNT_ATTRIBUTE,
+                    List.of(anchor.federated() ? anchor.provider() : anchor.accountId()),
+                    UserModel.FIRST_NAME, List.of(display.firstName()),
+                    UserModel.LAST_NAME, List.of(display.lastName()),
+                    UserModel.EMAIL, List.of(email));
+        }
+        return attributes;
     }
 
     @Override
@@ -64,18 +75,18 @@ final class RoleSessionUser extends AbstractUserAdapter {
 
     @Override
     public String getFirstAttribute(String name) {
-        List<String> values = attributes.get(name);
+        List<String> values = attributes().get(name);
         return values == null ? null : values.get(0);
     }
 
     @Override
     public Map<String, List<String>> getAttributes() {
-        return attributes;
+        return attributes();
     }
 
     @Override
     public List<String> getAttribute(String name) {
-        return attributes.getOrDefault(name, List.of());
+        return attributes().getOrDefault(name, List.of());
     }
 
     @Override
