@@ -11,6 +11,7 @@ import io.github.keycloaksts.role.AssumableRoleStore;
 import io.github.keycloaksts.role.AttachedPolicy;
 import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
+import io.github.keycloaksts.session.RoleSessionDisplay;
 import io.github.keycloaksts.session.RoleSessionHandle;
 import io.github.keycloaksts.session.RoleSessionRecords;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -142,7 +143,8 @@ final class RoleConsoleResource {
         // anything that allowed it stops holding, on either side (LiveRoleSessions).
         UserModel anchor = new RoleSessionAnchors(session, realm).obtain(role, RoleSessionHandle.Kind.CONSOLE, facts.sourceAccount());
         UserModel principal = new LiveRoleSessions(session).userFor(realm, role, anchor, RoleSessionHandle.Kind.CONSOLE,
-                facts.actSub(), facts.sourceSession(), null, facts.durationSeconds());
+                facts.actSub(), facts.sourceSession(), null, facts.durationSeconds(),
+                RoleSessionDisplay.user(facts.sourceUsername(), facts.sourceRealm()));
         UserSessionModel userSession = new UserSessionManager(session).createUserSession(KeycloakModelUtils.generateId(), realm, principal,
                 principal.getUsername(), session.getContext().getConnection().getRemoteAddr(), SwitchRoleResource.AUTH_METHOD,
                 false, null, null, UserSessionModel.SessionPersistenceState.PERSISTENT);

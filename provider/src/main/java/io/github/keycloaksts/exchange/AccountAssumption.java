@@ -19,6 +19,7 @@ import io.github.keycloaksts.policy.tags.SessionTags;
 import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
 import io.github.keycloaksts.session.RoleSessionChains;
+import io.github.keycloaksts.session.RoleSessionDisplay;
 import io.github.keycloaksts.session.RoleSessionHandle;
 import org.keycloak.events.Details;
 import org.keycloak.models.ClientModel;
@@ -59,7 +60,9 @@ final class AccountAssumption {
         String sourceSessionId = chain != null ? subjectToken.getId() : subjectToken.getSessionId();
         UserModel user = new LiveRoleSessions(session).userFor(context.getRealm(), grant.role(), anchor,
                 chain != null ? RoleSessionHandle.Kind.CHAINED : RoleSessionHandle.Kind.TOKEN,
-                chain != null ? subject.realm().getId() : sourceUser.getId(), sourceSessionId, sourceClientId, grant.durationSeconds());
+                chain != null ? subject.realm().getId() : sourceUser.getId(), sourceSessionId, sourceClientId, grant.durationSeconds(),
+                chain != null ? RoleSessionDisplay.roleSessionOf(subject.realm().getName())
+                        : RoleSessionDisplay.user(sourceUser.getUsername(), subject.realm().getName()));
         String sourceIdentity = grant.sourceIdentity();
         boolean awsTags = RoleTokenClaims.awsShapeWanted(context.getRealm());
 

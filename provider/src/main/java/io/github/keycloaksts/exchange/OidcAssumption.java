@@ -8,6 +8,7 @@ import io.github.keycloaksts.assume.EventDetails;
 import io.github.keycloaksts.assume.FederatedAuthorizer;
 import io.github.keycloaksts.session.LiveRoleSessions;
 import io.github.keycloaksts.session.RoleSessionAnchors;
+import io.github.keycloaksts.session.RoleSessionDisplay;
 import io.github.keycloaksts.session.RoleSessionHandle;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -44,7 +45,7 @@ final class OidcAssumption {
         UserModel anchor = new RoleSessionAnchors(session, target).obtain(grant.role(), RoleSessionHandle.Kind.FEDERATED, alias);
         // It ends when the provider stops being usable, the role goes, or its maximum duration drops below this one.
         UserModel user = new LiveRoleSessions(session).userFor(target, grant.role(), anchor, RoleSessionHandle.Kind.FEDERATED,
-                alias, null, null, grant.durationSeconds());
+                alias, null, null, grant.durationSeconds(), RoleSessionDisplay.provider(alias));
 
         Map<String, Object> answer = RoleTokenIssuance.issue(session, context, requestId, params.scope,
                 new RoleTokenIssuance.RoleSession(grant.role(), grant.roleArn(), grant.sessionName(), grant.durationSeconds(), anchor,

@@ -26,11 +26,11 @@ import org.keycloak.services.managers.AuthenticationManager;
 public final class RoleTokenClaims {
 
     public static final String ROLE_ARN = "role_arn";
-    static final String ROLE_SESSION_NAME = "role_session_name";
-    static final String SOURCE_IDENTITY = "source_identity";
+    public static final String ROLE_SESSION_NAME = "role_session_name";
+    public static final String SOURCE_IDENTITY = "source_identity";
     static final String ACT = "act";
     /** The session's tags, {@code {key: value}}, and which of them carry on along a chain. */
-    static final String SESSION_TAGS = "session_tags";
+    public static final String SESSION_TAGS = "session_tags";
     static final String TRANSITIVE_TAG_KEYS = "transitive_tag_keys";
     /** The tags in the shape AWS STS gives web identity sessions, read by S3-compatible storage (Ceph RGW). */
     static final String AWS_TAGS = "https://aws.amazon.com/tags";

@@ -41,16 +41,17 @@ public final class LiveRoleSessions {
     /**
      * The user to issue a new role session of {@code role} in {@code target} to, the session having just been
      * authorized. It records {@code sourceClientId} (the internal ID of the client the subject token was issued to, or
-     * null) and what the role's attached policies grant now, so that any later change of either ends it.
+     * null) and what the role's attached policies grant now, so that any later change of either ends it. {@code source}
+     * names who acts, for the display claims ({@link RoleSessionDisplay#user} and the like).
      */
     public UserModel userFor(RealmModel target, AssumableRole role, UserModel anchorUser, RoleSessionHandle.Kind kind,
-                             String sourceUserId, String sourceSessionId, String sourceClientId, int durationSeconds) {
+                             String sourceUserId, String sourceSessionId, String sourceClientId, int durationSeconds, String source) {
         ComponentModel component = RoleSessionStorageComponent.ensure(session, target);
         RoleSessionAnchors.Anchor anchor = RoleSessionAnchors.anchor(anchorUser)
                 .orElseThrow(() -> new IllegalStateException("user " + anchorUser.getId() + " is not a role-session principal"));
         RoleSessionHandle handle = new RoleSessionHandle(kind, anchor.id(), sourceUserId, sourceSessionId, sourceClientId, durationSeconds,
                 Time.currentTimeMillis(), AttachedPolicyDigest.of(role.attachedRoles()));
-        return new RoleSessionUser(session, target, component, handle, anchor);
+        return new RoleSessionUser(session, target, component, handle, anchor, RoleSessionDisplay.of(role.name(), target, source));
     }
 
     /** The role-session user {@code externalId} names, or null when it is not (or no longer) live. */
@@ -88,7 +89,7 @@ public final class LiveRoleSessions {
             marks.revokeHandle(handle); // stays ended if the change is undone
             return null;
         }
-        return new RoleSessionUser(session, target, component, handle, anchor.get());
+        return new RoleSessionUser(session, target, component, handle, anchor.get(), null);
     }
 
     private Optional<String> deadReason(RealmModel target, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor, int depth) {

@@ -17,7 +17,7 @@ import org.keycloak.models.UserModel;
  * role session of company-a}). For people only: an app that must recognise the same person keys on
  * {@code source_identity} (docs/api.md), never on these.
  */
-record RoleSessionDisplay(String firstName, String lastName) {
+public record RoleSessionDisplay(String firstName, String lastName) {
 
     /**
      * Characters Keycloak's default user profile refuses in names ({@code person-name-prohibited-characters}): a
@@ -25,6 +25,31 @@ record RoleSessionDisplay(String firstName, String lastName) {
      */
     private static final String PROHIBITED = "<>&\"$%!#?§;*~/\\|^=[]{}()";
 
+    /**
+     * The names of a session starting now, from what its front door already knows (no look-up).
+     *
+     * @param source who acts, e.g. {@code bob @ company-b}, {@code OIDC provider ci}, {@code a role session of company-a}
+     */
+    public static RoleSessionDisplay of(String roleName, RealmModel target, String source) {
+        return new RoleSessionDisplay(clean(roleName + " @ " + target.getName()), clean("via " + source));
+    }
+
+    /** The source of a user's session: {@code <username> @ <realm>}. */
+    public static String user(String username, String realmName) {
+        return username + " @ " + realmName;
+    }
+
+    /** The source of a chained session. */
+    public static String roleSessionOf(String realmName) {
+        return "a role session of " + realmName;
+    }
+
+    /** The source of an OIDC provider's subject. */
+    public static String provider(String alias) {
+        return "OIDC provider " + alias;
+    }
+
+    /** The names of a session Keycloak looks up again later, from its handle and anchor (cached look-ups). */
     static RoleSessionDisplay of(KeycloakSession session, RealmModel target, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor) {
         ClientModel roleClient = target.getClientById(anchor.roleClientId());
         String role = roleClient == null ? "role" : new AssumableRoleStore(session, target).ofClient(roleClient)
@@ -34,17 +59,17 @@ record RoleSessionDisplay(String firstName, String lastName) {
 
     private static String source(KeycloakSession session, RoleSessionHandle handle, RoleSessionAnchors.Anchor anchor) {
         if (anchor.federated()) {
-            return "OIDC provider " + anchor.provider();
+            return provider(anchor.provider());
         }
         Optional<RealmModel> sourceRealm = new AccountRegistry(session).realmOf(anchor.accountId());
         if (sourceRealm.isEmpty()) {
             return "account " + anchor.accountId();
         }
         if (handle.kind() == RoleSessionHandle.Kind.CHAINED) {
-            return "a role session of " + sourceRealm.get().getName();
+            return roleSessionOf(sourceRealm.get().getName());
         }
         UserModel user = handle.sourceUserId() == null ? null : session.users().getUserById(sourceRealm.get(), handle.sourceUserId());
-        return user == null ? "account " + anchor.accountId() : user.getUsername() + " @ " + sourceRealm.get().getName();
+        return user == null ? "account " + anchor.accountId() : user(user.getUsername(), sourceRealm.get().getName());
     }
 
     private static String clean(String name) {

@@ -31,8 +31,11 @@ final class RoleSessionUser extends AbstractUserAdapter {
     /** Built on first use: only mappers of the display claims need the names, and they need a look-up or two. */
     private Map<String, List<String>> attributes;
 
+    private RoleSessionDisplay display;
+
+    /** {@code display} null: worked out when first needed (a session looked up again later). */
     RoleSessionUser(KeycloakSession session, RealmModel realm, ComponentModel component, RoleSessionHandle handle,
-                    RoleSessionAnchors.Anchor anchor) {
+                    RoleSessionAnchors.Anchor anchor, RoleSessionDisplay display) {
         super(session, realm, component);
         // Distinct from the anchor's username and e-mail, which Keycloak's user-profile checks would see as taken.
         String suffix = handle.digest().toLowerCase(Locale.ROOT).substring(0, 16);
@@ -41,11 +44,14 @@ final class RoleSessionUser extends AbstractUserAdapter {
         this.email = suffix + "@role-session.invalid";
         this.handle = handle;
         this.anchor = anchor;
+        this.display = display;
     }
 
     private Map<String, List<String>> attributes() {
         if (attributes == null) {
-            RoleSessionDisplay display = RoleSessionDisplay.of(session, realm, handle, anchor);
+            if (display == null) {
+                display = RoleSessionDisplay.of(session, realm, handle, anchor);
+            }
             attributes = Map.of(
                     UserModel.USERNAME, List.of(username),
                     RoleSessionAnchors.ROLE_CLIENT_ATTRIBUTE, List.of(anchor.roleClientId()),

@@ -1,6 +1,7 @@
 package io.github.keycloaksts.web;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.caller.CallerIdentityResource;
 import io.github.keycloaksts.console.ConsolePages;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,6 +36,22 @@ public class StsRealmResource {
     public Account account() {
         RealmModel realm = session.getContext().getRealm();
         return Account.of(session, realm).orElseThrow(() -> new NotFoundException("Realm is not an account"));
+    }
+
+    /** Who the bearer token of this realm acts as (GetCallerIdentity): a role session or a user (docs/api.md). */
+    @GET
+    @Path("caller-identity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response callerIdentity() {
+        return new CallerIdentityResource(session).get();
+    }
+
+    /** The role ARN patterns the bearer may assume, as his account grants them (docs/api.md). */
+    @GET
+    @Path("my-grants")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response myGrants() {
+        return new CallerIdentityResource(session).grants();
     }
 
     @GET
