@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.client.StsHttp;
+import io.github.keycloaksts.client.SubjectTokenSource;
+import io.github.keycloaksts.client.samples.PlainJavaSample;
 import io.github.keycloaksts.client.cli.Kcsts;
 import io.github.keycloaksts.it.support.Accounts;
 import io.github.keycloaksts.it.support.Admin;
@@ -333,6 +336,18 @@ class KcstsCliIT {
         assertThat(ok("clean").err()).startsWith("Forgot ");
         assertThat(files("tokens")).isEmpty();
         assertThat(files("login")).as("the sign-in stays").hasSize(1);
+    }
+
+    /** README's Java sample, as written there: company-b's app calls company-a's caller-identity API with a role token. */
+    @Test
+    void thePlainJavaSampleCallsAnApiOfCompanyAWithARoleToken() throws Exception {
+        String carolToken = Http.passwordGrant(SERVER, B, "app", "carol", "carol-pass-1").json().get("access_token").asText();
+        PlainJavaSample sample = new PlainJavaSample(URI.create(SERVER.realmUrl(A)), a.roleArn("deployer"),
+                SubjectTokenSource.accessToken(carolToken));
+        JsonNode identity = Http.JSON.readTree(sample.get(URI.create(SERVER.realmUrl(A) + "/sts/caller-identity")));
+        assertThat(identity.get("arn").asText()).isEqualTo(a.roleArn("deployer") + "/billing-job");
+        assertThat(sample.get(URI.create(SERVER.realmUrl(A) + "/sts/caller-identity"))).as("the same role session: cached")
+                .contains("\"userId\":\"" + identity.get("userId").asText() + "\"");
     }
 
     @Test
