@@ -29,6 +29,7 @@ import io.github.keycloaksts.client.StsHttp;
 import io.github.keycloaksts.client.SubjectTokenSource;
 import io.github.keycloaksts.client.cli.Kcsts;
 import io.github.keycloaksts.client.samples.PlainJavaSample;
+import io.github.keycloaksts.client.samples.SpringTokenExchangeSample;
 import io.github.keycloaksts.it.support.Accounts;
 import io.github.keycloaksts.it.support.Admin;
 import io.github.keycloaksts.it.support.Browser;
@@ -41,6 +42,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.oauth2.client.OAuth2AuthorizationContext;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
  * The {@code kcsts} CLI against the real server, its sign-in driven in Chromium. B ({@value #B_ID}): carol, and the
@@ -348,6 +353,24 @@ class KcstsCliIT {
         assertThat(identity.get("arn").asText()).isEqualTo(a.roleArn("deployer") + "/billing-job");
         assertThat(sample.get(URI.create(SERVER.realmUrl(A) + "/sts/caller-identity"))).as("the same role session: cached")
                 .contains("\"userId\":\"" + identity.get("userId").asText() + "\"");
+    }
+
+    /** The Spring Security sample: Spring's TokenExchangeOAuth2AuthorizedClientProvider gets a role token of A for carol. */
+    @Test
+    void theSpringSecuritySampleExchangesTheCallersTokenForARoleToken() {
+        String carolToken = Http.passwordGrant(SERVER, B, "app", "carol", "carol-pass-1").json().get("access_token").asText();
+        Instant now = Instant.now();
+        TestingAuthenticationToken caller = new TestingAuthenticationToken(
+                new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, carolToken, now, now.plusSeconds(300)), null);
+        OAuth2AuthorizedClient authorized = SpringTokenExchangeSample.provider(a.roleArn("deployer"), "spring-app").authorize(
+                OAuth2AuthorizationContext.withClientRegistration(SpringTokenExchangeSample.registration("a-deployer", SERVER.realmUrl(A)))
+                        .principal(caller).build());
+        assertThat(authorized).isNotNull();
+        JsonNode claims = Http.claims(authorized.getAccessToken().getTokenValue());
+        assertThat(claims.get("role_arn").asText()).isEqualTo(a.roleArn("deployer"));
+        assertThat(claims.get("role_session_name").asText()).isEqualTo("spring-app");
+        assertThat(claims.get("source_identity").asText()).isEqualTo("acs:ram::" + B_ID + ":user/carol");
+        assertThat(authorized.getAccessToken().getExpiresAt()).isAfter(now.plusSeconds(3000));
     }
 
     @Test
