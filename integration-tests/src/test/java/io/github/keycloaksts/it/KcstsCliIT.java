@@ -373,6 +373,37 @@ class KcstsCliIT {
         assertThat(authorized.getAccessToken().getExpiresAt()).isAfter(now.plusSeconds(3000));
     }
 
+    /** caller-identity answers only for a live access token of its own realm: the attacker's other tokens get 401. */
+    @Test
+    void callerIdentityRefusesEveryTokenButALiveAccessTokenOfItsRealm() {
+        JsonNode carol = Http.passwordGrant(SERVER, B, "app", "carol", "carol-pass-1").json();
+        String callerIdentityOfA = SERVER.realmUrl(A) + "/sts/caller-identity";
+        String callerIdentityOfB = SERVER.realmUrl(B) + "/sts/caller-identity";
+        assertThat(Http.get(callerIdentityOfB, carol.get("access_token").asText()).json().get("username").asText()).isEqualTo("carol");
+
+        Http.Response none = Http.get(callerIdentityOfB);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().get("error").asText()).isEqualTo("invalid_request");
+        assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+        for (Map.Entry<String, String> wrong : Map.of(
+                "another realm's access token", callerIdentityOfA + " " + carol.get("access_token").asText(),
+                "a refresh token", callerIdentityOfB + " " + carol.get("refresh_token").asText(),
+                "a forged token", callerIdentityOfB + " " + carol.get("access_token").asText().replaceFirst("\\.[^.]*$", ".c2lnbmF0dXJl"),
+                "garbage", callerIdentityOfB + " not-a-jwt").entrySet()) {
+            String[] urlAndToken = wrong.getValue().split(" ", 2);
+            Http.Response refused = Http.get(urlAndToken[0], urlAndToken[1]);
+            assertThat(refused.status()).as(wrong.getKey()).isEqualTo(401);
+            assertThat(refused.json().get("error").asText()).as(wrong.getKey()).isEqualTo("invalid_token");
+            assertThat(refused.json().get("error_description").asText()).as("terse").isEqualTo("Token verification failed");
+        }
+        assertThat(Http.get(SERVER.realmUrl("master") + "/sts/caller-identity", carol.get("access_token").asText()).status())
+                .as("master is not an account").isEqualTo(404);
+
+        Http.postForm(SERVER.realmUrl(B) + "/protocol/openid-connect/logout", Map.of("client_id", "app",
+                "refresh_token", carol.get("refresh_token").asText()));
+        assertThat(Http.get(callerIdentityOfB, carol.get("access_token").asText()).status()).as("after sign-out").isEqualTo(401);
+    }
+
     @Test
     void aCiJobAssumesItsRoleWithAWebIdentityTokenFile() throws IOException {
         Files.writeString(home.resolve("ci-token"), issuer.sign(issuer.githubClaims("org/app", "refs/heads/main", "sts.cli")));
