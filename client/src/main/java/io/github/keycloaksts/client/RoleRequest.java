@@ -52,8 +52,12 @@ public record RoleRequest(URI issuer, String clientId, String roleArn, String se
 
     /** The token endpoint of {@link #issuer}. */
     public URI tokenEndpoint() {
-        String base = issuer.toString().replaceAll("/+$", "");
-        return URI.create(base + "/protocol/openid-connect/token");
+        return endpoint(issuer.toString(), "/protocol/openid-connect/token");
+    }
+
+    /** {@code path} (starting with {@code /}) under a realm's issuer URL, trailing slashes of the issuer dropped. */
+    public static URI endpoint(String issuer, String path) {
+        return URI.create(issuer.replaceAll("/+$", "") + path);
     }
 
     /** The form parameters besides the grant, the client and the subject token, in a stable order. */

@@ -238,7 +238,7 @@ public final class Kcsts {
     /** After a sign-in: the roles the account lets this user assume ({@code GET /sts/my-grants}), on stderr. */
     void listGrants(String issuer, String accessToken) {
         try {
-            JsonNode grants = http.getWithBearer(URI.create(issuer.replaceAll("/+$", "") + "/sts/my-grants"), accessToken, "my grants");
+            JsonNode grants = http.getWithBearer(RoleRequest.endpoint(issuer, "/sts/my-grants"), accessToken, "my grants");
             List<String> patterns = new ArrayList<>();
             grants.path("grants").forEach(g -> patterns.add(g.asText()));
             err.println(patterns.isEmpty() ? "Your account grants you no roles of other accounts."
@@ -344,7 +344,7 @@ public final class Kcsts {
             Profiles.Profile p = profiles.get(kcsts.profileName());
             String token = p.isRole() ? kcsts.credentials(profiles, p.name(), new HashSet<>()).token().accessToken()
                     : kcsts.logins().accessToken(kcsts.http, p.get("issuer"), clientId(p, "kcsts"), p.name());
-            JsonNode identity = kcsts.http.getWithBearer(URI.create(p.get("issuer").replaceAll("/+$", "") + "/sts/caller-identity"), token,
+            JsonNode identity = kcsts.http.getWithBearer(RoleRequest.endpoint(p.get("issuer"), "/sts/caller-identity"), token,
                     "caller identity");
             kcsts.out.println(JSON.writeValueAsString(identity));
             return 0;
@@ -376,7 +376,7 @@ public final class Kcsts {
                 form.put("client_id", credentials.request().clientId());
                 form.put("token", token.accessToken());
                 form.put("token_type_hint", "access_token");
-                kcsts.http.postForm(URI.create(p.get("issuer").replaceAll("/+$", "") + "/protocol/openid-connect/revoke"), form, "revocation");
+                kcsts.http.postForm(RoleRequest.endpoint(p.get("issuer"), "/protocol/openid-connect/revoke"), form, "revocation");
             }
             credentials.forget();
             kcsts.err.println(token == null ? "No cached role token for profile " + p.name() + "." : "Role session of profile " + p.name() + " ended.");

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.github.keycloaksts.client.RoleRequest;
 import io.github.keycloaksts.client.StsException;
 import io.github.keycloaksts.client.StsHttp;
 
@@ -48,10 +48,6 @@ final class Login {
         this.clock = http.clock();
     }
 
-    private static String base(String issuer) {
-        return issuer.replaceAll("/+$", "");
-    }
-
     /** RFC 8628: shows the verification URL and code, polls the token endpoint until the user has approved. */
     JsonNode device(String issuer, String clientId) {
         // PKCE on the device grant too (Keycloak asks for it when the client requires PKCE): the verifier stays here.
@@ -61,7 +57,7 @@ final class Login {
         form.put("scope", "openid");
         form.put("code_challenge", challenge(verifier));
         form.put("code_challenge_method", "S256");
-        JsonNode start = http.postForm(URI.create(base(issuer) + "/protocol/openid-connect/auth/device"), form, "device authorization");
+        JsonNode start = http.postForm(RoleRequest.endpoint(issuer, "/protocol/openid-connect/auth/device"), form, "device authorization");
         String deviceCode = start.path("device_code").asText();
         long interval = Math.max(1, start.path("interval").asLong(5));
         Instant until = clock.instant().plusSeconds(start.path("expires_in").asLong(600));
@@ -117,7 +113,7 @@ final class Login {
         server.start();
         try {
             String redirect = "http://127.0.0.1:" + server.getAddress().getPort() + "/callback";
-            String url = base(issuer) + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+            String url = RoleRequest.endpoint(issuer, "/protocol/openid-connect/auth") + "?response_type=code&scope=openid"
                     + "&client_id=" + encode(clientId) + "&redirect_uri=" + encode(redirect) + "&state=" + state
                     + "&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256";
             err.println("To sign in, open " + url);

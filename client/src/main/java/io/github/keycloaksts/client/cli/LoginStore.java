@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.keycloaksts.client.RoleRequest;
 import io.github.keycloaksts.client.StsException;
 import io.github.keycloaksts.client.StsHttp;
 
@@ -111,7 +112,7 @@ final class LoginStore {
     }
 
     static URI tokenEndpoint(String issuer) {
-        return URI.create(issuer.replaceAll("/+$", "") + "/protocol/openid-connect/token");
+        return RoleRequest.endpoint(issuer, "/protocol/openid-connect/token");
     }
 
     /** The claims of a JWT, unverified: only for naming who signed in (the server verifies every token it is given). */
