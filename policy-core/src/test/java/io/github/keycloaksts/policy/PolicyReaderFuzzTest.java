@@ -20,6 +20,8 @@ import io.github.keycloaksts.policy.document.PolicyWriter;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
 import io.github.keycloaksts.policy.eval.AssumeRoleRequest;
 import io.github.keycloaksts.policy.eval.Decision;
+import io.github.keycloaksts.policy.eval.Guardrail;
+import io.github.keycloaksts.policy.eval.GuardrailSet;
 import io.github.keycloaksts.policy.eval.SessionPolicyNarrowing;
 import io.github.keycloaksts.policy.tags.SessionTags;
 import io.github.keycloaksts.policy.tags.TagValidationException;
@@ -126,6 +128,9 @@ class PolicyReaderFuzzTest {
                 case TRUST -> EVALUATOR.evaluate(request, List.of(ANY_SOURCE), doc);
                 case PERMISSION -> EVALUATOR.evaluate(request, List.of(doc), TRUST_ALL);
                 case SESSION -> null;
+                case GUARDRAIL -> EVALUATOR.evaluateGuardrails(request, TRUST_ALL,
+                        EVALUATOR.evaluate(request, List.of(ANY_SOURCE), TRUST_ALL),
+                        GuardrailSet.of(List.of(new Guardrail("fuzz", doc))));
             };
             if (d != null && d.reason().startsWith("evaluation error")) {
                 throw new AssertionError("evaluation error for " + json + ": " + d.reason());

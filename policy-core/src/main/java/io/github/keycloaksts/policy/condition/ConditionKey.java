@@ -61,7 +61,35 @@ public enum ConditionKey {
      * ignoring case, so compare them with {@code StringEqualsIgnoreCase} (or its negation) unless their spelling
      * matters: a Deny on {@code StringEquals "Admin"} lets {@code admin} through.
      */
-    TAG_KEYS("acs:TagKeys", ValueType.STRING);
+    TAG_KEYS("acs:TagKeys", ValueType.STRING),
+    /**
+     * {@code acs:PrincipalAccount}: the requester's account ID (for AssumeRoleWithOIDC, the account of the OIDC
+     * provider, which is the role's own). The platform keys below let guardrails speak about accounts and
+     * organizations; any policy may test them.
+     */
+    PRINCIPAL_ACCOUNT("acs:PrincipalAccount", ValueType.STRING),
+    /** {@code acs:PrincipalOrgId}: the organization of the requester's account; absent when it is in none. */
+    PRINCIPAL_ORG_ID("acs:PrincipalOrgId", ValueType.STRING),
+    /** {@code acs:ResourceAccount}: the account ID of the role asked for. */
+    RESOURCE_ACCOUNT("acs:ResourceAccount", ValueType.STRING),
+    /** {@code acs:ResourceOrgId}: the organization of the role's account; absent when it is in none. */
+    RESOURCE_ORG_ID("acs:ResourceOrgId", ValueType.STRING),
+    /**
+     * {@code acs:PrincipalType}: what asks: {@code User} (a user of the source account), {@code AssumedRole} (a role
+     * session: chaining) or {@code WebIdentity} (an external subject of an OIDC provider: AssumeRoleWithOIDC).
+     */
+    PRINCIPAL_TYPE("acs:PrincipalType", ValueType.STRING),
+    /**
+     * {@code sts:RoleAdminGrade}: whether the role carries admin-grade policies (Keycloak's {@code realm-management}
+     * roles, directly or inside composites).
+     */
+    ROLE_ADMIN_GRADE("sts:RoleAdminGrade", ValueType.BOOL),
+    /**
+     * {@code sts:TrustConditionKeys}: the condition keys of the trust policy statements that allowed the request, as
+     * written in the statements' canonical form (e.g. {@code oidc:aud}). Multi-valued like {@code acs:TagKeys}; known
+     * only after the trust policy allowed, so only guardrails see it.
+     */
+    TRUST_CONDITION_KEYS("sts:TrustConditionKeys", ValueType.STRING);
 
     private static final Map<String, ConditionKey> BY_LOWER_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(k -> k.keyName.toLowerCase(Locale.ROOT), Function.identity()));

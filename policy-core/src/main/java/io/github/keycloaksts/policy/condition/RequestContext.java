@@ -217,12 +217,54 @@ public final class RequestContext {
         return sb.append('}').toString();
     }
 
+    /** @return a builder holding this context's values, to add keys known later (the platform's, for guardrails) */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        return b;
+    }
+
     /** Builds a {@link RequestContext}; passing null to a setter makes the key absent. */
     public static final class Builder {
 
         private final Map<ConditionKey, Object> values = new EnumMap<>(ConditionKey.class);
 
         private Builder() {
+        }
+
+        /** @param accountId {@code acs:PrincipalAccount}, or null */
+        public Builder principalAccount(String accountId) {
+            return put(ConditionKey.PRINCIPAL_ACCOUNT, accountId);
+        }
+
+        /** @param organization {@code acs:PrincipalOrgId}, or null when the account is in no organization */
+        public Builder principalOrgId(String organization) {
+            return put(ConditionKey.PRINCIPAL_ORG_ID, organization);
+        }
+
+        /** @param accountId {@code acs:ResourceAccount}, or null */
+        public Builder resourceAccount(String accountId) {
+            return put(ConditionKey.RESOURCE_ACCOUNT, accountId);
+        }
+
+        /** @param organization {@code acs:ResourceOrgId}, or null when the account is in no organization */
+        public Builder resourceOrgId(String organization) {
+            return put(ConditionKey.RESOURCE_ORG_ID, organization);
+        }
+
+        /** @param type {@code acs:PrincipalType}: {@code User}, {@code AssumedRole} or {@code WebIdentity}, or null */
+        public Builder principalType(String type) {
+            return put(ConditionKey.PRINCIPAL_TYPE, type);
+        }
+
+        /** @param adminGrade {@code sts:RoleAdminGrade}, or null */
+        public Builder roleAdminGrade(Boolean adminGrade) {
+            return put(ConditionKey.ROLE_ADMIN_GRADE, adminGrade);
+        }
+
+        /** @param keys {@code sts:TrustConditionKeys}; null makes the key absent, empty keeps it present with no value */
+        public Builder trustConditionKeys(Collection<String> keys) {
+            return put(ConditionKey.TRUST_CONDITION_KEYS, keys == null ? null : List.copyOf(keys));
         }
 
         private Builder put(ConditionKey key, Object value) {

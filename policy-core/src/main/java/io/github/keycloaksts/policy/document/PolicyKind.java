@@ -17,7 +17,13 @@ public enum PolicyKind {
      * the role's attached policies (opaque strings, globs with {@code *} and {@code ?}),
      * {@code Principal} not allowed.
      */
-    SESSION("session policy");
+    SESSION("session policy"),
+    /**
+     * A platform guardrail (the SCP / RCP analogue): {@code Deny} statements only (a guardrail never grants),
+     * {@code Resource} (role ARN patterns) required, {@code Principal} not allowed; evaluated after both accounts'
+     * policies, with the platform's condition keys ({@code acs:PrincipalOrgId}, ...).
+     */
+    GUARDRAIL("guardrail");
 
     private final String label;
 

@@ -166,6 +166,15 @@ public final class PolicyReader {
     }
 
     /**
+     * @param json a platform guardrail ({@link PolicyKind#GUARDRAIL}: Deny statements over role ARN patterns)
+     * @return the document
+     * @throws PolicyValidationException if it is not a valid guardrail
+     */
+    public PolicyDocument readGuardrail(String json) {
+        return read(PolicyKind.GUARDRAIL, json);
+    }
+
+    /**
      * @param kind what the document is for
      * @param json the JSON text
      * @return the document
@@ -379,6 +388,9 @@ public final class PolicyReader {
             String effectText = effectNode.isTextual() ? effectNode.textValue() : null;
             Effect effect = Effect.fromJson(effectText).orElseThrow(() ->
                     new PolicyValidationException(path + ".Effect", "must be \"Allow\" or \"Deny\""));
+            if (kind == PolicyKind.GUARDRAIL && effect != Effect.DENY) {
+                throw new PolicyValidationException(path + ".Effect", "must be \"Deny\": a guardrail never grants");
+            }
 
             List<String> actions = stringOrList(required(node, "Action", path), path + ".Action",
                     limits.maxValuesPerList(), "values");
@@ -398,7 +410,7 @@ public final class PolicyReader {
                 List<String> values = stringOrList(resNode, path + ".Resource", limits.maxValuesPerList(), "values");
                 for (int i = 0; i < values.size(); i++) {
                     String p = elementPath(resNode, path + ".Resource", i);
-                    if (kind == PolicyKind.PERMISSION) {
+                    if (kind == PolicyKind.PERMISSION || kind == PolicyKind.GUARDRAIL) {
                         checkRolePattern(values.get(i), p);
                     } else if (values.get(i).isEmpty()) {
                         throw new PolicyValidationException(p, "must not be empty");

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.condition.Condition;
@@ -259,6 +260,102 @@ public final class AssumeRoleEvaluator {
         }
     }
 
+    /**
+     * The platform's word on a request both accounts allowed: its guardrails ({@link PolicyKind#GUARDRAIL}, Deny
+     * statements only) run after the source grants and the trust policy, on every assumption path. A matching Deny
+     * refuses ({@link Outcome#EXPLICIT_DENY}, side {@link DecisionSide#GUARDRAIL}, citing {@code platform guardrail
+     * "name" Statement[i]}); nothing else changes the accounts' decision, which is returned as is (a guardrail never
+     * grants). Statements are matched by resource (the role ARN) and action, then conditions. The request's context
+     * should hold the platform keys ({@code acs:PrincipalOrgId}, ...); {@code sts:TrustConditionKeys} is derived here
+     * from the trust policy statements that allowed. Never throws: an evaluation error is an implicit deny.
+     *
+     * @param request     the request
+     * @param trustPolicy the role's trust policy ({@link PolicyKind#TRUST}); null when no statement of it allowed
+     * @param accounts    the accounts' decision ({@link #evaluate}, {@link #evaluateFederated})
+     * @param guardrails  the guardrails in force
+     * @return the decision, never null
+     */
+    public Decision evaluateGuardrails(AssumeRoleRequest request, PolicyDocument trustPolicy, Decision accounts,
+                                       GuardrailSet guardrails) {
+        if (accounts == null || !accounts.isAllowed() || guardrails == null || guardrails.isEmpty()) {
+            return accounts != null ? accounts : Decision.error(DecisionSide.GUARDRAIL, new NullPointerException("decision"));
+        }
+        return runGuardrails(request, trustPolicy, accounts, guardrails, null);
+    }
+
+    /**
+     * The same evaluation as {@link #evaluateGuardrails}, with the part each guardrail statement took, for the
+     * simulators; it runs whatever the accounts decided, so a simulator shows a guardrail that would refuse.
+     *
+     * @param request     the request
+     * @param trustPolicy the role's trust policy, or null
+     * @param accounts    the accounts' decision
+     * @param guardrails  the guardrails in force
+     * @return the explanation (guardrail statements only) and the decision {@link #evaluateGuardrails} would give for an
+     *         allowed request (a guardrail Deny, or {@code accounts})
+     */
+    public Explanation explainGuardrails(AssumeRoleRequest request, PolicyDocument trustPolicy, Decision accounts,
+                                         GuardrailSet guardrails) {
+        List<StatementExplanation> statements = new ArrayList<>();
+        Decision decision = runGuardrails(request, trustPolicy, accounts, guardrails, statements);
+        return new Explanation(decision, failed(decision) ? List.of() : statements);
+    }
+
+    private Decision runGuardrails(AssumeRoleRequest request, PolicyDocument trustPolicy, Decision accounts,
+                                   GuardrailSet guardrails, List<StatementExplanation> explained) {
+        try {
+            Objects.requireNonNull(request, "request is null");
+            Objects.requireNonNull(accounts, "decision is null");
+            Objects.requireNonNull(guardrails, "guardrails are null");
+            RequestContext ctx = request.context();
+            if (guardrails.needsTrustConditionKeys()) {
+                ctx = ctx.toBuilder().trustConditionKeys(trustConditionKeys(trustPolicy, accounts)).build();
+            }
+            String resource = request.roleString();
+            SideResult side = new SideResult(DecisionSide.GUARDRAIL, explained);
+            List<Guardrail> list = guardrails.guardrails();
+            for (int i = 0; i < list.size(); i++) {
+                Guardrail g = list.get(i);
+                side.name = g.name();
+                List<Statement> statements = g.document().statements();
+                for (int j = 0; j < statements.size(); j++) {
+                    Statement s = statements.get(j);
+                    if (s.matchesResource(resource) && s.covers(StsAction.ASSUME_ROLE)) {
+                        side.consider(s, i, j, ctx);
+                    } else if (explained != null) {
+                        side.explainMismatch(s, i, j, StsAction.ASSUME_ROLE, request);
+                    }
+                }
+            }
+            if (side.denies == null) {
+                return accounts;
+            }
+            StringBuilder reason = new StringBuilder("explicit Deny in ");
+            for (int i = 0; i < side.denies.size(); i++) {
+                reason.append(i == 0 ? "" : ", ").append(side.denies.get(i));
+            }
+            return new Decision(Outcome.EXPLICIT_DENY, DecisionSide.GUARDRAIL, side.denies, reason.toString());
+        } catch (RuntimeException | StackOverflowError e) {
+            return Decision.error(DecisionSide.GUARDRAIL, e);
+        }
+    }
+
+    /** The condition keys of the trust policy statements the accounts' decision cites as allowing, sorted. */
+    private static List<String> trustConditionKeys(PolicyDocument trustPolicy, Decision accounts) {
+        if (trustPolicy == null) {
+            return List.of();
+        }
+        TreeSet<String> keys = new TreeSet<>();
+        for (StatementRef ref : accounts.decidingStatements()) {
+            if (ref.side() == DecisionSide.TRUST_POLICY && ref.statementIndex() < trustPolicy.statements().size()) {
+                for (Condition c : trustPolicy.statements().get(ref.statementIndex()).conditions()) {
+                    keys.add(c.keyName());
+                }
+            }
+        }
+        return List.copyOf(keys);
+    }
+
     /** Why no trust policy statement applied, when none had an unmet condition. */
     private static String nothingMatched(PolicyDocument trustPolicy, StsAction action) {
         // an empty policy, like one whose statements all name the action, matched no principal
@@ -333,6 +430,8 @@ public final class AssumeRoleEvaluator {
     /** Matching statements of one side, collected lazily (no allocation when nothing matches). */
     static final class SideResult {
         private final DecisionSide side;
+        /** The name of the document being considered (guardrails), or null. */
+        String name;
         List<StatementRef> allows;
         List<StatementRef> denies;
         private String firstUnmet;
@@ -345,7 +444,7 @@ public final class AssumeRoleEvaluator {
 
         void explain(Statement s, int policyIndex, int statementIndex, StatementExplanation.FailureKind kind, String path,
                      String detail) {
-            explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
+            explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null), name),
                     s.effect(), new StatementExplanation.Failure(kind, path, detail)));
         }
 
@@ -358,7 +457,7 @@ public final class AssumeRoleEvaluator {
             if (!s.covers(action)) {
                 explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.ACTION, at + "Action",
                         "does not name " + action);
-            } else if (side == DecisionSide.SOURCE_GRANT) {
+            } else if (side == DecisionSide.SOURCE_GRANT || side == DecisionSide.GUARDRAIL) {
                 explain(s, policyIndex, statementIndex, StatementExplanation.FailureKind.RESOURCE, at + "Resource",
                         "no pattern matches " + request.roleString());
             } else {
@@ -381,18 +480,18 @@ public final class AssumeRoleEvaluator {
                             "Statement[" + statementIndex + "].Condition." + c.operator().operatorName() + "." + c.keyName(),
                             unmetText(c, ctx));
                 } else {
-                    explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null)),
+                    explained.add(new StatementExplanation(new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null), name),
                             s.effect(), null));
                 }
             }
             if (unmet.isPresent()) {
                 if (firstUnmet == null && s.effect() == Effect.ALLOW) {
                     firstUnmet = unmetText(unmet.get(), ctx) + " in "
-                            + new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null));
+                            + new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null), name);
                 }
                 return;
             }
-            StatementRef ref = new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null));
+            StatementRef ref = new StatementRef(side, policyIndex, statementIndex, s.sid().orElse(null), name);
             if (s.effect() == Effect.DENY) {
                 if (denies == null) {
                     denies = new ArrayList<>(2);

@@ -9,7 +9,9 @@ public enum DecisionSide {
     /** The target role's trust policy. */
     TRUST_POLICY("trust policy"),
     /** The session policy passed with the request. */
-    SESSION_POLICY("session policy");
+    SESSION_POLICY("session policy"),
+    /** A platform guardrail: Deny statements the platform's administrators set, after both accounts' policies. */
+    GUARDRAIL("platform guardrail");
 
     private final String label;
 

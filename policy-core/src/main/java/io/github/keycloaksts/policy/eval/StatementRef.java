@@ -14,6 +14,7 @@ public final class StatementRef {
     private final int policyIndex;
     private final int statementIndex;
     private final String sid;
+    private final String policyName;
 
     /**
      * @param side           which policy
@@ -23,10 +24,27 @@ public final class StatementRef {
      * @param sid            the statement's Sid, or null
      */
     public StatementRef(DecisionSide side, int policyIndex, int statementIndex, String sid) {
+        this(side, policyIndex, statementIndex, sid, null);
+    }
+
+    /**
+     * @param side           which policy
+     * @param policyIndex    index of the document in the list given for that side
+     * @param statementIndex index of the statement in the document
+     * @param sid            the statement's Sid, or null
+     * @param policyName     the document's name (a guardrail's), or null
+     */
+    public StatementRef(DecisionSide side, int policyIndex, int statementIndex, String sid, String policyName) {
         this.side = Objects.requireNonNull(side, "side");
         this.policyIndex = policyIndex;
         this.statementIndex = statementIndex;
         this.sid = sid;
+        this.policyName = policyName;
+    }
+
+    /** @return the name of the statement's document (a guardrail's), if it has one */
+    public Optional<String> policyName() {
+        return Optional.ofNullable(policyName);
     }
 
     /** @return which policy the statement belongs to */
@@ -52,22 +70,24 @@ public final class StatementRef {
     @Override
     public boolean equals(Object o) {
         return o instanceof StatementRef r && r.side == side && r.policyIndex == policyIndex
-                && r.statementIndex == statementIndex && Objects.equals(r.sid, sid);
+                && r.statementIndex == statementIndex && Objects.equals(r.sid, sid) && Objects.equals(r.policyName, policyName);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(side, policyIndex, statementIndex, sid);
+        return Objects.hash(side, policyIndex, statementIndex, sid, policyName);
     }
 
     /**
      * @return e.g. {@code trust policy Statement[1] (Sid "NoExternal")} or
-     *         {@code source grant #0 Statement[0]}
+     *         {@code source grant #0 Statement[0]} or {@code platform guardrail "org-only" Statement[0]}
      */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(side.label());
-        if (side == DecisionSide.SOURCE_GRANT) {
+        if (policyName != null) {
+            sb.append(' ').append(quote(policyName));
+        } else if (side == DecisionSide.SOURCE_GRANT) {
             sb.append(" #").append(policyIndex);
         }
         sb.append(" Statement[").append(statementIndex).append(']');
