@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.SimulationRepresentation;
 import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.platform.PlatformGuardrails;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.arn.UserArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
@@ -94,8 +95,12 @@ public final class GrantSimulationResource {
                 notes.add("ignored: value " + h.value() + " of role " + AttachedPolicy.of(h.role()).qualifiedName() + " grants nothing (" + h.error() + ")");
             }
         }
-        return Simulations.representation(explanation, userArn.toString(), roleArn.toString(), "stored", null,
+        SimulationRepresentation side = Simulations.representation(explanation, userArn.toString(), roleArn.toString(), "stored", null,
                 holdings(user, held), notes, ref -> grantOf(ref, valid));
+        // The platform's guardrails, as far as this side knows the request (the role's admin grade is the role's account's).
+        return Simulations.withGuardrails(side, PlatformGuardrails.explain(context.session,
+                AssumeRoleRequest.of(userArn, roleArn, RequestContext.empty()), null, explanation.decision(),
+                new PlatformGuardrails.Parties(account.accountId(), roleArn.accountId().value(), PlatformGuardrails.USER, null)));
     }
 
     private static String[] grantOf(StatementRef ref, List<SourceGrants.Held> valid) {

@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.admin.representation.SimulationRepresentation;
 import io.github.keycloaksts.assume.TargetRole;
+import io.github.keycloaksts.platform.PlatformGuardrails;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.ConditionKey;
@@ -89,8 +91,13 @@ public final class RoleSimulationResource {
             Decision tagging = EVALUATOR.evaluateTagSession(request, trustPolicy);
             notes.add("session tags need sts:TagSession too: " + Simulations.decision(tagging.outcome()) + " (" + tagging.reason() + ")");
         }
-        return Simulations.representation(explanation, principal.toString(), roleArn.toString(), fromRequest ? "request" : "stored",
-                contextShown(requestContext), null, notes);
+        SimulationRepresentation side = Simulations.representation(explanation, principal.toString(), roleArn.toString(),
+                fromRequest ? "request" : "stored", contextShown(requestContext), null, notes);
+        // The platform's guardrails come after both accounts; an account stands for its users here.
+        String sourceAccount = federated ? null : principal.accountId().value();
+        return Simulations.withGuardrails(side, PlatformGuardrails.explain(context.session, request, trustPolicy, explanation.decision(),
+                new PlatformGuardrails.Parties(sourceAccount, account.accountId(), federated ? PlatformGuardrails.WEB_IDENTITY
+                        : principal instanceof AssumedRoleArn ? PlatformGuardrails.ASSUMED_ROLE : PlatformGuardrails.USER, role)));
     }
 
     /** The context evaluated, as the administrator may see it (the external ID is the administrator's own input). */

@@ -41,4 +41,9 @@ public final class StsAdminResource {
     public GrantsResource grants() {
         return new GrantsResource(context);
     }
+
+    @Path("platform")
+    public PlatformResource platform() {
+        return new PlatformResource(context);
+    }
 }

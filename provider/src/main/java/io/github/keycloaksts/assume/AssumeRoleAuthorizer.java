@@ -8,6 +8,7 @@ import java.util.Map;
 import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.grant.PrincipalTags;
 import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.platform.PlatformGuardrails;
 import io.github.keycloaksts.policy.arn.Arn;
 import io.github.keycloaksts.policy.arn.AssumedRoleArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
@@ -136,6 +137,12 @@ public final class AssumeRoleAuthorizer {
                 throw AssumeRoleRefusal.deniedBySource(sourceSideReason(decision), sourceArn.toString());
             }
             throw AssumeRoleRefusal.deniedByTarget(target.refusalReason(decision));
+        }
+        Decision platform = PlatformGuardrails.decide(session, evaluated, target.trustPolicy(), decision,
+                new PlatformGuardrails.Parties(sourceAccount.accountId(), target.account().accountId(),
+                        chain != null ? PlatformGuardrails.ASSUMED_ROLE : PlatformGuardrails.USER, target.allowed()));
+        if (!platform.isAllowed()) {
+            throw AssumeRoleRefusal.deniedByPlatform(platform.reason());
         }
         SessionTags tags = proposed.isEmpty() ? proposed : TargetRole.tagging(evaluated, target.trustPolicy(), proposed, tagging.explicit());
         AssumableRole role = target.allowed();

@@ -85,6 +85,15 @@ public final class AssumeRoleRefusal extends RuntimeException {
         return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, reason, REFUSED_BY_TARGET);
     }
 
+    /**
+     * 403 access_denied decided by the platform (a guardrail, or guardrails it cannot read): both accounts' events get the
+     * reason, which cites the guardrail and statement; the platform's policies are no account's secret.
+     */
+    public static AssumeRoleRefusal deniedByPlatform(String reason) {
+        String cited = "refused by the platform: " + reason;
+        return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, cited, cited);
+    }
+
     public String reason() {
         return getMessage();
     }

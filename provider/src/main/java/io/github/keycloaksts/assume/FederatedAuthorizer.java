@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.platform.PlatformGuardrails;
 import io.github.keycloaksts.policy.arn.OidcProviderArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
 import io.github.keycloaksts.policy.condition.RequestContext;
@@ -72,6 +73,11 @@ public final class FederatedAuthorizer {
         Decision decision = EVALUATOR.evaluateFederated(evaluated, target.trustPolicy());
         if (!decision.isAllowed()) {
             throw AssumeRoleRefusal.deniedByTarget(target.refusalReason(decision) + " (subject " + request.subject() + ")");
+        }
+        Decision platform = PlatformGuardrails.decide(session, evaluated, target.trustPolicy(), decision,
+                new PlatformGuardrails.Parties(null, target.account().accountId(), PlatformGuardrails.WEB_IDENTITY, target.allowed()));
+        if (!platform.isAllowed()) {
+            throw AssumeRoleRefusal.deniedByPlatform(platform.reason() + " (subject " + request.subject() + ")");
         }
         boolean explicit = !request.requestTags().isEmpty() || !request.transitiveKeys().isEmpty();
         SessionTags tags = proposed.isEmpty() ? proposed : TargetRole.tagging(evaluated, target.trustPolicy(), proposed, explicit);

@@ -6,6 +6,7 @@ import io.github.keycloaksts.account.Account;
 import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.grant.SourceGrants;
+import io.github.keycloaksts.platform.PlatformGuardrails;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.jboss.logging.Logger;
@@ -112,6 +113,18 @@ public final class LiveRoleSessions {
             // a composite's child removed, the client of a client role renamed.
             return Optional.of("the role's attached policies changed since the session started");
         }
+        Optional<Account> targetAccount = Account.of(session, target);
+        if (targetAccount.isEmpty()) {
+            return Optional.of("the target realm is no longer an account");
+        }
+        Optional<String> platform = PlatformGuardrails.liveSessionRefusal(session, role.get().arn(targetAccount.get().accountId()),
+                new PlatformGuardrails.Parties(anchor.federated() ? null : anchor.accountId(), targetAccount.get().accountId(),
+                        anchor.federated() ? PlatformGuardrails.WEB_IDENTITY
+                                : handle.kind() == RoleSessionHandle.Kind.CHAINED ? PlatformGuardrails.ASSUMED_ROLE : PlatformGuardrails.USER,
+                        role.get()), handle.durationSeconds());
+        if (platform.isPresent()) {
+            return Optional.of("refused by the platform: " + platform.get());
+        }
         if (anchor.federated()) {
             // An external subject: no source account, user or session here; its provider must still be usable.
             Optional<OidcProviders.OidcProvider> provider =
@@ -122,9 +135,8 @@ public final class LiveRoleSessions {
             }
             return Optional.empty();
         }
-        Optional<Account> targetAccount = Account.of(session, target);
         Optional<RealmModel> source = new AccountRegistry(session).realmOf(anchor.accountId());
-        if (targetAccount.isEmpty() || source.isEmpty()) {
+        if (source.isEmpty()) {
             return Optional.of("account " + anchor.accountId() + " or the target account no longer exists");
         }
         RealmModel sourceRealm = source.get();

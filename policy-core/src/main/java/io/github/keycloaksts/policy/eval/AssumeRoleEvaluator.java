@@ -2,13 +2,17 @@ package io.github.keycloaksts.policy.eval;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.condition.Condition;
+import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.Effect;
 import io.github.keycloaksts.policy.document.PolicyDocument;
@@ -280,7 +284,36 @@ public final class AssumeRoleEvaluator {
         if (accounts == null || !accounts.isAllowed() || guardrails == null || guardrails.isEmpty()) {
             return accounts != null ? accounts : Decision.error(DecisionSide.GUARDRAIL, new NullPointerException("decision"));
         }
-        return runGuardrails(request, trustPolicy, accounts, guardrails, null);
+        return runGuardrails(request, trustPolicy, accounts, guardrails, null, false);
+    }
+
+    /**
+     * The guardrails' word on a role session that is already live: only statements whose conditions test what the
+     * session records ({@link #RECORDED_KEYS}: accounts, organizations, principal type, admin grade, duration, time)
+     * take part; statements about the request alone (its IP, external ID, tags, token claims, the
+     * trust policy's keys) were decided when it started, and a key the session does not record must not end it.
+     *
+     * @param request    the session as a request: its role, and a context with the recorded keys
+     * @param guardrails the guardrails in force
+     * @return an allow, or a guardrail's explicit Deny; never throws
+     */
+    public Decision evaluateGuardrailsForLiveSession(AssumeRoleRequest request, GuardrailSet guardrails) {
+        Decision live = new Decision(Outcome.ALLOW, DecisionSide.NONE, List.of(), "live");
+        return guardrails == null || guardrails.isEmpty() ? live : runGuardrails(request, null, live, guardrails, null, true);
+    }
+
+    /** The condition keys a live role session records, so that a guardrail testing only them can end it. */
+    public static final Set<ConditionKey> RECORDED_KEYS = Collections.unmodifiableSet(EnumSet.of(ConditionKey.PRINCIPAL_ACCOUNT,
+            ConditionKey.PRINCIPAL_ORG_ID, ConditionKey.RESOURCE_ACCOUNT, ConditionKey.RESOURCE_ORG_ID, ConditionKey.PRINCIPAL_TYPE,
+            ConditionKey.ROLE_ADMIN_GRADE, ConditionKey.DURATION_SECONDS, ConditionKey.CURRENT_TIME));
+
+    private static boolean testsOnlyRecordedKeys(Statement s) {
+        for (Condition c : s.conditions()) {
+            if (!RECORDED_KEYS.contains(c.key())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -297,12 +330,12 @@ public final class AssumeRoleEvaluator {
     public Explanation explainGuardrails(AssumeRoleRequest request, PolicyDocument trustPolicy, Decision accounts,
                                          GuardrailSet guardrails) {
         List<StatementExplanation> statements = new ArrayList<>();
-        Decision decision = runGuardrails(request, trustPolicy, accounts, guardrails, statements);
+        Decision decision = runGuardrails(request, trustPolicy, accounts, guardrails, statements, false);
         return new Explanation(decision, failed(decision) ? List.of() : statements);
     }
 
     private Decision runGuardrails(AssumeRoleRequest request, PolicyDocument trustPolicy, Decision accounts,
-                                   GuardrailSet guardrails, List<StatementExplanation> explained) {
+                                   GuardrailSet guardrails, List<StatementExplanation> explained, boolean liveOnly) {
         try {
             Objects.requireNonNull(request, "request is null");
             Objects.requireNonNull(accounts, "decision is null");
@@ -320,6 +353,9 @@ public final class AssumeRoleEvaluator {
                 List<Statement> statements = g.document().statements();
                 for (int j = 0; j < statements.size(); j++) {
                     Statement s = statements.get(j);
+                    if (liveOnly && !testsOnlyRecordedKeys(s)) {
+                        continue;
+                    }
                     if (s.matchesResource(resource) && s.covers(StsAction.ASSUME_ROLE)) {
                         side.consider(s, i, j, ctx);
                     } else if (explained != null) {

@@ -26,6 +26,14 @@ public final class Decision {
 
     static final String ERROR_PREFIX = "evaluation error: ";
 
+    /**
+     * @param reason why the platform refuses (its guardrails cannot be read, say)
+     * @return an implicit deny of the {@link DecisionSide#GUARDRAIL} side
+     */
+    public static Decision refusedByPlatform(String reason) {
+        return new Decision(Outcome.IMPLICIT_DENY, DecisionSide.GUARDRAIL, List.of(), reason);
+    }
+
     static Decision error(DecisionSide side, Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();

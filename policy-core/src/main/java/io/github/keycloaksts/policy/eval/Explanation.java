@@ -20,6 +20,14 @@ public final class Explanation {
         this.statements = List.copyOf(statements);
     }
 
+    /**
+     * @param decision a decision with no statements to show (the platform's refusal of unreadable guardrails, say)
+     * @return an explanation of it without statements
+     */
+    public static Explanation of(Decision decision) {
+        return new Explanation(decision, List.of());
+    }
+
     /** @return the decision */
     public Decision decision() {
         return decision;

@@ -162,4 +162,17 @@ class GuardrailTest {
                 .hasMessageContaining("two guardrails are named a");
         assertThat(GuardrailSet.of(List.of())).isSameAs(GuardrailSet.none());
     }
+
+    @Test
+    void aLiveSessionIsJudgedOnlyByWhatItRecords() {
+        GuardrailSet guardrails = set("org-only", ORG_ONLY, "ip", """
+                {"Version":"1","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*",
+                  "Condition":{"NotIpAddress":{"acs:SourceIp":"10.0.0.0/8"}}}]}""");
+        // the session does not record its IP: the IP statement must not end it
+        assertThat(EVALUATOR.evaluateGuardrailsForLiveSession(bob("acme", "acme", 900, false), guardrails).isAllowed()).isTrue();
+        Decision ended = EVALUATOR.evaluateGuardrailsForLiveSession(bob(null, "acme", 900, false), guardrails);
+        assertThat(ended.reason()).isEqualTo("explicit Deny in platform guardrail \"org-only\" Statement[0] (Sid \"OrgOnly\")");
+        // while a new request without the IP is refused
+        assertThat(decide(bob("acme", "acme", 900, false), guardrails).reason()).contains("\"ip\"");
+    }
 }

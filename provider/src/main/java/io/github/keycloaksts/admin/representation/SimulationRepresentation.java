@@ -11,7 +11,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * for a request ({@code Allow}, {@code ImplicitDeny}, {@code ExplicitDeny}), the statements that matched, and for each
  * statement that did not, the first principal, resource or condition that failed with its JSON path. The target side
  * names its trust policy's statements, the source side its grants (with the Keycloak role holding each and how the
- * user holds that role). Each side sees only its own policies.
+ * user holds that role). Each side sees only its own policies, and both see the platform's guardrails (statements
+ * with a {@code guardrail} name), which come after both sides: a guardrail's Deny makes the decision an
+ * {@code ExplicitDeny} whose reason cites it.
  */
 @JsonPropertyOrder({"decision", "reason", "principal", "roleArn", "policySource", "context", "matchedStatements", "unmatchedStatements",
         "grants", "notes"})
@@ -29,9 +31,9 @@ public record SimulationRepresentation(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
 
     /** One statement: where it is, and for an unmatched one what failed first. */
-    @JsonPropertyOrder({"statement", "sid", "effect", "grantRole", "grantValue", "failed", "path", "detail"})
+    @JsonPropertyOrder({"guardrail", "statement", "sid", "effect", "grantRole", "grantValue", "failed", "path", "detail"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StatementResult(String statement, String sid, String effect, String grantRole, String grantValue,
+    public record StatementResult(String guardrail, String statement, String sid, String effect, String grantRole, String grantValue,
                                   String failed, String path, String detail) {
     }
 
