@@ -86,6 +86,7 @@ class GuardrailsIT {
         a.api("api", "api-secret-1", "reader")
                 .role("plain", trusting(bAndD), 3600).attachClientRole("plain", "api", "reader")
                 .role("admin", trusting(bAndD), 7200).attachClientRole("admin", "realm-management", "view-users")
+                .attachClientRole("admin", "api", "reader")
                 .role("next", trusting(List.of(c.roleArn("hop"))), 3600).attachClientRole("next", "api", "reader")
                 .role("ci", federated(false), 3600).attachClientRole("ci", "api", "reader")
                 .role("ci-aud", federated(true), 3600).attachClientRole("ci-aud", "api", "reader");
@@ -184,8 +185,10 @@ class GuardrailsIT {
         CookieBrowser.Reply refused = browser.postForm(SERVER.realmUrl(D) + "/sts/switch-role",
                 Map.of("csrf", CookieBrowser.inputValue(page.body(), "csrf"), "account", A, "role", "plain"));
         assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
-        assertThat(a.events("LOGIN_ERROR", 5)).anySatisfy(e -> assertThat(e.path("details").path("reason").asText())
-                .contains("platform guardrail \"it-org-only\""));
+        assertThat(a.events("TOKEN_EXCHANGE_ERROR", 5)).anySatisfy(e -> {
+            assertThat(e.path("clientId").asText()).isEqualTo("sts-console");
+            assertThat(e.path("details").path("reason").asText()).contains("platform guardrail \"it-org-only\"");
+        });
         assertThat(new CookieBrowser(SERVER).switchRole(B, "bob", "bob-pass-1", A, "plain").body()).contains("plain @ " + A);
 
         // a chained session: bob's session of C's hop (C is in no organization) into A's next
