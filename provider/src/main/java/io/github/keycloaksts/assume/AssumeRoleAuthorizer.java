@@ -133,6 +133,7 @@ public final class AssumeRoleAuthorizer {
         Decision decision = EVALUATOR.evaluate(evaluated,
                 chain != null ? SourceGrants.ofRoles(source, chain.roles()) : SourceGrants.of(source, sourceUser), target.trustPolicy());
         if (!decision.isAllowed()) {
+            target.recordRefusal(request.target(), sourceAccount.accountId());
             if (decision.side() == DecisionSide.SOURCE_GRANT) {
                 throw AssumeRoleRefusal.deniedBySource(sourceSideReason(decision), sourceArn.toString());
             }
@@ -142,6 +143,7 @@ public final class AssumeRoleAuthorizer {
                 new PlatformGuardrails.Parties(sourceAccount.accountId(), target.account().accountId(),
                         chain != null ? PlatformGuardrails.ASSUMED_ROLE : PlatformGuardrails.USER, target.allowed()));
         if (!platform.isAllowed()) {
+            target.recordRefusal(request.target(), sourceAccount.accountId());
             throw AssumeRoleRefusal.deniedByPlatform(platform.reason());
         }
         SessionTags tags = proposed.isEmpty() ? proposed : TargetRole.tagging(evaluated, target.trustPolicy(), proposed, tagging.explicit());

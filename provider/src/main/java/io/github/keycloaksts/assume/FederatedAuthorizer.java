@@ -72,11 +72,13 @@ public final class FederatedAuthorizer {
         AssumeRoleRequest evaluated = AssumeRoleRequest.of(request.provider(), target.roleArn(), conditions);
         Decision decision = EVALUATOR.evaluateFederated(evaluated, target.trustPolicy());
         if (!decision.isAllowed()) {
+            target.recordRefusal(request.target(), request.provider().toString());
             throw AssumeRoleRefusal.deniedByTarget(target.refusalReason(decision) + " (subject " + request.subject() + ")");
         }
         Decision platform = PlatformGuardrails.decide(session, evaluated, target.trustPolicy(), decision,
                 new PlatformGuardrails.Parties(null, target.account().accountId(), PlatformGuardrails.WEB_IDENTITY, target.allowed()));
         if (!platform.isAllowed()) {
+            target.recordRefusal(request.target(), request.provider().toString());
             throw AssumeRoleRefusal.deniedByPlatform(platform.reason() + " (subject " + request.subject() + ")");
         }
         boolean explicit = !request.requestTags().isEmpty() || !request.transitiveKeys().isEmpty();

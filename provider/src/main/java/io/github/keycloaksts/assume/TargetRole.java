@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
+import io.github.keycloaksts.platform.TrustUsage;
 import io.github.keycloaksts.policy.PolicyValidationException;
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.Arn;
@@ -95,6 +96,11 @@ public final class TargetRole {
 
     Account account() {
         return account;
+    }
+
+    /** A refusal of this role by {@code source} (account ID or provider ARN), for the platform view's "last refused". */
+    void recordRefusal(RealmModel target, String source) {
+        found.ifPresent(role -> TrustUsage.refused(target, role.id(), source));
     }
 
     RoleArn roleArn() {

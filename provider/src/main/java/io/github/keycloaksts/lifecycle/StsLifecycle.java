@@ -12,6 +12,7 @@ import io.github.keycloaksts.adminui.OidcProvidersPageProviderFactory;
 import io.github.keycloaksts.adminui.PageEvents;
 import io.github.keycloaksts.exchange.ExchangeClientChanges;
 import io.github.keycloaksts.exchange.ExchangeClientMapperChanges;
+import io.github.keycloaksts.platform.TrustUsage;
 import io.github.keycloaksts.session.OidcProviderEvents;
 import io.github.keycloaksts.session.RoleSessionRecords;
 import io.github.keycloaksts.session.TargetRealmChanges;
@@ -83,6 +84,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
         RoleClientGuard.onEvent(event);
         AccountRegistryEvents.onEvent(event);
         RoleSessionRecords.onEvent(event);
+        TrustUsage.onEvent(event);
         OidcProviderEvents.onEvent(event);
         ExchangeClientChanges.onEvent(event);
         PageEvents.onEvent(event, pageOn);
@@ -93,6 +95,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
         long started = System.nanoTime();
         AccountRegistryEvents.startUp(factory);
         RoleSessionRecords.scheduleCleanup(factory);
+        TrustUsage.scheduleFlush(factory);
         int realms = EveryRealm.each(factory, "start keycloak-sts", List.of(
                 RoleClientGuard::lockAll,
                 (session, realm) -> PageEvents.startUp(session, realm, pageOn),

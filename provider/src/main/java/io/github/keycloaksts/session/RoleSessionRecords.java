@@ -8,6 +8,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.keycloaksts.platform.TrustUsage;
 import io.github.keycloaksts.role.AssumableRole;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
@@ -91,6 +92,7 @@ public final class RoleSessionRecords {
         row.issuedAt = start.issuedAtMillis();
         row.expiresAt = start.expiresAt();
         em(session).persist(row);
+        TrustUsage.allowed(realm, start.roleId(), TrustUsage.sourceOf(start.sourceAccount(), start.sourceIdentity()));
     }
 
     private static final int TAGS_COLUMN = 4000;

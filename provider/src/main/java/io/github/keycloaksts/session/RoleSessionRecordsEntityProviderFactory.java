@@ -2,6 +2,7 @@ package io.github.keycloaksts.session;
 
 import java.util.List;
 
+import io.github.keycloaksts.platform.TrustUseEntity;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
@@ -25,7 +26,7 @@ public final class RoleSessionRecordsEntityProviderFactory implements JpaEntityP
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(RoleSessionRecordEntity.class);
+        return List.of(RoleSessionRecordEntity.class, TrustUseEntity.class);
     }
 
     @Override
