@@ -16,6 +16,9 @@
  *       {@code Decision}, {@code SessionPolicyNarrowing}.</li>
  *   <li>{@link io.github.keycloaksts.policy.tags}: {@code SessionTags} (the tags of a role session,
  *       the {@code tags} and {@code transitive_tag_keys} parameters, one hop of a chain).</li>
+ *   <li>{@link io.github.keycloaksts.policy.analysis}: {@code TrustAnalyzer} (the platform's trust edges and what is
+ *       wrong with them, like AWS IAM Access Analyzer), {@code TrustTerms} (a statement's term and external ID),
+ *       {@code TrustGraphReport} (a self-contained HTML page).</li>
  * </ul>
  *
  * <p>Actions: {@code sts:AssumeRole} (every kind of document) and {@code sts:TagSession} (trust

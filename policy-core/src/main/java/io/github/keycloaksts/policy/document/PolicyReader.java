@@ -73,6 +73,10 @@ public final class PolicyReader {
     private static final Set<String> STATEMENT_FIELDS = Set.of("Sid", "Effect", "Action", "Principal", "Resource",
             "Condition");
     private static final int MAX_SID_LENGTH = 128;
+    private static final PolicyValidationException.Reason WILDCARD =
+            PolicyValidationException.Reason.WILDCARD_PRINCIPAL;
+    private static final PolicyValidationException.Reason BROAD_SUBJECT =
+            PolicyValidationException.Reason.BROAD_OIDC_SUBJECT;
 
     private final PolicyLimits limits;
     private final ObjectMapper mapper;
@@ -182,6 +186,20 @@ public final class PolicyReader {
      */
     public PolicyDocument read(PolicyKind kind, String json) {
         Objects.requireNonNull(kind, "kind");
+        return read(kind, readTree(json));
+    }
+
+    /**
+     * Parses JSON text under this reader's limits (size, nesting depth, duplicate keys, trailing tokens)
+     * without checking that it is a policy: {@code read(kind, readTree(json))} is {@code read(kind, json)}.
+     * For callers that need the tree as well as the document (e.g. to locate a principal by its JSON path)
+     * and should parse the text only once.
+     *
+     * @param json the JSON text
+     * @return the tree
+     * @throws PolicyValidationException (path {@code $}, or the duplicate field's) if it is not JSON this reader reads
+     */
+    public JsonNode readTree(String json) {
         if (json == null) {
             throw new PolicyValidationException("$", "document is null");
         }
@@ -206,7 +224,7 @@ public final class PolicyReader {
         } catch (IOException | RuntimeException e) {
             throw new PolicyValidationException("$", "unreadable JSON: " + clip(e.getMessage()));
         }
-        return read(kind, root);
+        return root;
     }
 
     /**
@@ -433,7 +451,7 @@ public final class PolicyReader {
         private Principals principals(JsonNode node, String path) {
             if (node.isTextual() && node.textValue().equals("*")) {
                 throw new PolicyValidationException(path, "wildcard principal \"*\" is not allowed;"
-                        + " list account IDs or ARNs in \"RAM\"");
+                        + " list account IDs or ARNs in \"RAM\"", WILDCARD);
             }
             if (!node.isObject()) {
                 throw new PolicyValidationException(path, "must be an object like {\"RAM\": [...]}, got "
@@ -475,7 +493,8 @@ public final class PolicyReader {
                     String p = elementPath(federated, path + ".Federated", i);
                     String value = values.get(i);
                     if (value.indexOf('*') >= 0 || value.indexOf('?') >= 0) {
-                        throw new PolicyValidationException(p, "wildcards are not allowed in principals: " + quote(value));
+                        throw new PolicyValidationException(p, "wildcards are not allowed in principals: " + quote(value),
+                            WILDCARD);
                     }
                     Arn arn;
                     try {
@@ -511,30 +530,32 @@ public final class PolicyReader {
                     String keyPath = path + ".Condition." + c.operator().operatorName() + "." + ConditionKey.OIDC_SUB.keyName();
                     if (c.operator().isNegated()) {
                         throw new PolicyValidationException(keyPath, "a Federated Allow needs a positive condition on"
-                                + " \"oidc:sub\" (a negated one trusts every other subject of the provider)");
+                                + " \"oidc:sub\" (a negated one trusts every other subject of the provider)", BROAD_SUBJECT);
                     }
                     // Every value: they are alternatives, and one broad value opens the statement to every subject.
                     for (String v : c.values()) {
                         String broad = SubjectPatterns.whyBroad(v);
                         if (broad != null) {
-                            throw new PolicyValidationException(keyPath, "value " + quote(v) + " " + broad);
+                            throw new PolicyValidationException(keyPath, "value " + quote(v) + " " + broad, BROAD_SUBJECT);
                         }
                     }
                 }
             }
             if (!any) {
                 throw new PolicyValidationException(where, "a statement with a \"Federated\" principal needs a condition"
-                        + " on \"oidc:sub\" (e.g. {\"StringEquals\":{\"oidc:sub\":\"repo:org/app:ref:refs/heads/main\"}})");
+                        + " on \"oidc:sub\" (e.g. {\"StringEquals\":{\"oidc:sub\":\"repo:org/app:ref:refs/heads/main\"}})",
+                        BROAD_SUBJECT);
             }
         }
 
         private Arn principal(String value, String path) {
             if (value.equals("*")) {
                 throw new PolicyValidationException(path, "wildcard principal \"*\" is not allowed;"
-                        + " list account IDs or ARNs");
+                        + " list account IDs or ARNs", WILDCARD);
             }
             if (value.indexOf('*') >= 0 || value.indexOf('?') >= 0) {
-                throw new PolicyValidationException(path, "wildcards are not allowed in principals: " + quote(value));
+                throw new PolicyValidationException(path, "wildcards are not allowed in principals: " + quote(value),
+                            WILDCARD);
             }
             boolean digits = !value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9');
             if (!digits && !value.startsWith("acs:")) {

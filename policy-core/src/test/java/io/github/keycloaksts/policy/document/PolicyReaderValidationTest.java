@@ -134,4 +134,33 @@ class PolicyReaderValidationTest {
         assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy(MAPPER.nullNode()))
                 .isInstanceOf(PolicyValidationException.class).hasMessage("$: document is null");
     }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"Principal":"*"}                                                                    | WILDCARD_PRINCIPAL
+            {"Principal":{"RAM":["12345678","*"]}}                                               | WILDCARD_PRINCIPAL
+            {"Principal":{"RAM":"acs:ram::*:root"}}                                              | WILDCARD_PRINCIPAL
+            {"Principal":{"Federated":"acs:ram::11223344:oidc-provider/*"},"Condition":{"StringEquals":{"oidc:sub":"x"}}} | WILDCARD_PRINCIPAL
+            {"Principal":{"Federated":"acs:ram::11223344:oidc-provider/gh"}}                    | BROAD_OIDC_SUBJECT
+            {"Principal":{"Federated":"acs:ram::11223344:oidc-provider/gh"},"Condition":{"StringLike":{"oidc:sub":"repo:*"}}} | BROAD_OIDC_SUBJECT
+            {"Principal":{"Federated":"acs:ram::11223344:oidc-provider/gh"},"Condition":{"StringNotEquals":{"oidc:sub":"x"}}} | BROAD_OIDC_SUBJECT
+            {"Principal":{"RAM":"bob"}}                                                          | OTHER
+            {"Principal":{"RAM":"12345678"},"Condition":{"StringEquals":{"sts:Nope":"x"}}}       | OTHER
+            """)
+    void classifiesTheRefusalsAnAnalysisTellsApart(String statementRest, PolicyValidationException.Reason reason) {
+        String json = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                + statementRest.substring(1) + "]}";
+        assertThatThrownBy(() -> PolicyReader.defaults().readTrustPolicy(json))
+                .isInstanceOfSatisfying(PolicyValidationException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void readTreeThenReadIsReadingTheText() {
+        String json = "{\"Version\":\"1\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                + "\"Principal\":{\"RAM\":\"12345678\"}}}";
+        PolicyReader reader = PolicyReader.defaults();
+        assertThat(reader.readTrustPolicy(reader.readTree(json))).isEqualTo(reader.readTrustPolicy(json));
+        assertThatThrownBy(() -> reader.readTree("{\"a\":1,\"a\":2}")).isInstanceOf(PolicyValidationException.class)
+                .hasMessage("a: duplicate field \"a\"");
+    }
 }
