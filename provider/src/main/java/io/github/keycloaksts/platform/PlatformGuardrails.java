@@ -1,10 +1,14 @@
 package io.github.keycloaksts.platform;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 import io.github.keycloaksts.policy.arn.AccountArn;
 import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.policy.condition.ConditionKey;
 import io.github.keycloaksts.policy.condition.RequestContext;
 import io.github.keycloaksts.policy.document.PolicyDocument;
 import io.github.keycloaksts.policy.eval.AssumeRoleEvaluator;
@@ -28,6 +32,11 @@ public final class PlatformGuardrails {
     public static final String WEB_IDENTITY = "WebIdentity";
 
     private static final AssumeRoleEvaluator EVALUATOR = new AssumeRoleEvaluator();
+
+    /** The keys the platform computes for its guardrails; a simulator's caller does not give them. */
+    public static final Set<ConditionKey> COMPUTED_KEYS = Collections.unmodifiableSet(EnumSet.of(ConditionKey.PRINCIPAL_ACCOUNT,
+            ConditionKey.PRINCIPAL_ORG_ID, ConditionKey.RESOURCE_ACCOUNT, ConditionKey.RESOURCE_ORG_ID, ConditionKey.PRINCIPAL_TYPE,
+            ConditionKey.ROLE_ADMIN_GRADE, ConditionKey.TRUST_CONDITION_KEYS));
 
     private PlatformGuardrails() {
     }

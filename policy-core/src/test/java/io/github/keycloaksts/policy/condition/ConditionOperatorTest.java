@@ -65,6 +65,17 @@ class ConditionOperatorTest {
             StringNotEquals           | acs:TagKeys         | "Project"                      | <absent>                  | true
             StringLike                | acs:TagKeys         | ["Cost*","Pro*"]               | Stage,Project             | true
             StringLike                | oidc:sub            | "repo:org/app:ref:*"           | repo:org/app:ref:refs/heads/main | true
+            StringEquals              | acs:PrincipalAccount | "12345678"                    | 12345678                  | true
+            StringEquals              | acs:PrincipalOrgId  | "acme"                         | other                     | false
+            StringNotEquals           | acs:PrincipalOrgId  | "acme"                         | <absent>                  | true
+            StringEquals              | acs:ResourceAccount | "11223344"                     | 11223344                  | true
+            StringLike                | acs:ResourceOrgId   | "ac*"                          | acme                      | true
+            StringEquals              | acs:PrincipalType   | "WebIdentity"                  | User                      | false
+            Bool                      | sts:RoleAdminGrade  | "true"                         | true                      | true
+            Bool                      | sts:RoleAdminGrade  | "true"                         | <absent>                  | false
+            StringNotEquals           | sts:TrustConditionKeys | "oidc:aud"                  | oidc:sub                  | true
+            StringNotEquals           | sts:TrustConditionKeys | "oidc:aud"                  | oidc:aud,oidc:sub         | false
+            StringEquals              | sts:TrustConditionKeys | "oidc:aud"                  | oidc:aud,oidc:sub         | true
             StringEquals              | oidc:aud            | "sts"                          | other,sts                 | true
             StringNotEquals           | oidc:aud            | "sts"                          | other,sts                 | false
             StringNotEquals           | oidc:aud            | "sts"                          | other                     | true
@@ -422,6 +433,13 @@ class ConditionOperatorTest {
             case PRINCIPAL_TAG -> b.principalTags(tags(value));
             case TAG_KEYS -> b.requestTags(Arrays.stream(value.split(",")).collect(Collectors.toMap(k -> k, k -> "x",
                     (x, y) -> x, LinkedHashMap::new)));
+            case PRINCIPAL_ACCOUNT -> b.principalAccount(value);
+            case PRINCIPAL_ORG_ID -> b.principalOrgId(value);
+            case RESOURCE_ACCOUNT -> b.resourceAccount(value);
+            case RESOURCE_ORG_ID -> b.resourceOrgId(value);
+            case PRINCIPAL_TYPE -> b.principalType(value);
+            case ROLE_ADMIN_GRADE -> b.roleAdminGrade(Boolean.parseBoolean(value));
+            case TRUST_CONDITION_KEYS -> b.trustConditionKeys(List.of(value.split(",")));
             default -> throw new IllegalArgumentException(key.toString());
         }
         return b.build();
