@@ -3,6 +3,7 @@ package io.github.keycloaksts.account;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.github.keycloaksts.policy.arn.AccountId;
 import jakarta.persistence.EntityManager;
@@ -98,6 +99,20 @@ public final class AccountRegistry {
         RealmModel master = master();
         String entry = master == null || accountId == null ? null : master.getAttribute(ACCOUNT_PREFIX + accountId);
         return entry != null && entry.startsWith(DELETED) ? Optional.of(entry.substring(DELETED.length())) : Optional.empty();
+    }
+
+    /** Every retired account ID (a deleted account's) and the name of the realm that held it, for the platform view. */
+    public Map<String, String> retired() {
+        RealmModel master = master();
+        Map<String, String> retired = new TreeMap<>();
+        if (master != null) {
+            master.getAttributes().forEach((key, value) -> {
+                if (key.startsWith(ACCOUNT_PREFIX) && value != null && value.startsWith(DELETED)) {
+                    retired.put(key.substring(ACCOUNT_PREFIX.length()), value.substring(DELETED.length()));
+                }
+            });
+        }
+        return retired;
     }
 
     /**

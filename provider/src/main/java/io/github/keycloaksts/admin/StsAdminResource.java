@@ -42,6 +42,11 @@ public final class StsAdminResource {
         return new GrantsResource(context);
     }
 
+    @Path("external-access")
+    public ExternalAccessResource externalAccess() {
+        return new ExternalAccessResource(context);
+    }
+
     @Path("platform")
     public PlatformResource platform() {
         return new PlatformResource(context);

@@ -12,6 +12,7 @@ import io.github.keycloaksts.adminui.OidcProvidersPageProviderFactory;
 import io.github.keycloaksts.adminui.PageEvents;
 import io.github.keycloaksts.exchange.ExchangeClientChanges;
 import io.github.keycloaksts.exchange.ExchangeClientMapperChanges;
+import io.github.keycloaksts.platform.PlatformSnapshots;
 import io.github.keycloaksts.platform.TrustUsage;
 import io.github.keycloaksts.session.OidcProviderEvents;
 import io.github.keycloaksts.session.RoleSessionRecords;
@@ -24,6 +25,7 @@ import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderEvent;
 
@@ -96,6 +98,7 @@ public final class StsLifecycle implements EventListenerProviderFactory {
         AccountRegistryEvents.startUp(factory);
         RoleSessionRecords.scheduleCleanup(factory);
         TrustUsage.scheduleFlush(factory);
+        KeycloakModelUtils.runJobInTransaction(factory, PlatformSnapshots::markTrackingStart);
         int realms = EveryRealm.each(factory, "start keycloak-sts", List.of(
                 RoleClientGuard::lockAll,
                 (session, realm) -> PageEvents.startUp(session, realm, pageOn),
