@@ -1,5 +1,6 @@
 package io.github.keycloaksts.session;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import io.github.keycloaksts.account.Account;
@@ -7,6 +8,13 @@ import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.grant.SourceGrants;
 import io.github.keycloaksts.platform.PlatformGuardrails;
+import io.github.keycloaksts.policy.analysis.TrustTerms;
+import io.github.keycloaksts.policy.arn.Arn;
+import io.github.keycloaksts.policy.arn.OidcProviderArn;
+import io.github.keycloaksts.policy.document.Effect;
+import io.github.keycloaksts.policy.document.PolicyDocument;
+import io.github.keycloaksts.policy.document.Statement;
+import io.github.keycloaksts.policy.document.StsAction;
 import io.github.keycloaksts.role.AssumableRole;
 import io.github.keycloaksts.role.AssumableRoleStore;
 import org.jboss.logging.Logger;
@@ -125,6 +133,11 @@ public final class LiveRoleSessions {
         if (platform.isPresent()) {
             return Optional.of("refused by the platform: " + platform.get());
         }
+        Optional<Instant> termEnded = termEnded(role.get(), anchor.federated()
+                ? OidcProviderArn.of(targetAccount.get().accountId(), anchor.provider()).toString() : null, anchor.accountId());
+        if (termEnded.isPresent()) {
+            return Optional.of("the trust's term ended at " + termEnded.get());
+        }
         if (anchor.federated()) {
             // An external subject: no source account, user or session here; its provider must still be usable.
             Optional<OidcProviders.OidcProvider> provider =
@@ -180,6 +193,44 @@ public final class LiveRoleSessions {
             return Optional.of("the source account no longer grants " + roleArn + " to its user");
         }
         return Optional.empty();
+    }
+
+    /**
+     * When every Allow statement of the role's trust policy that names this session's source (its OIDC provider, or
+     * its account, users or roles) carries a term ({@code DateLessThan acs:CurrentTime}) that has ended: the latest of
+     * those terms. Empty while one of them still holds or has no term, and when none names the source (a trust change
+     * has then removed the anchor already).
+     */
+    static Optional<Instant> termEnded(AssumableRole role, String providerArn, String accountId) {
+        Optional<PolicyDocument> trust = role.readableTrustPolicy();
+        if (trust.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        Instant latest = null;
+        boolean named = false;
+        for (Statement s : trust.get().statements()) {
+            if (s.effect() != Effect.ALLOW || !s.covers(StsAction.ASSUME_ROLE) || !names(s, providerArn, accountId)) {
+                continue;
+            }
+            named = true;
+            Optional<Instant> expires = TrustTerms.expiryOf(s);
+            if (expires.isEmpty() || !TrustTerms.isExpired(expires.get(), now)) {
+                return Optional.empty();
+            }
+            latest = latest == null || expires.get().isAfter(latest) ? expires.get() : latest;
+        }
+        return named ? Optional.ofNullable(latest) : Optional.empty();
+    }
+
+    private static boolean names(Statement s, String providerArn, String accountId) {
+        for (Arn principal : s.principals().arns()) {
+            if (providerArn != null ? providerArn.equals(principal.toString())
+                    : !(principal instanceof OidcProviderArn) && principal.accountId().value().equals(accountId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean sourceSessionLive(RealmModel source, RoleSessionHandle handle) {
