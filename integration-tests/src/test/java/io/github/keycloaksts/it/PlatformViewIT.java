@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -185,15 +184,16 @@ class PlatformViewIT {
 
     @Test
     void anUnusedTrustIsListedUntilItIsUsed() throws InterruptedException {
+        p.role("idle", trusting(List.of(root(Q_ID))), 3600).attachClientRole("idle", "api", "reader");
         String query = "?unusedDays=0.00004"; // 3.5 s
         Thread.sleep(3_600);
         assertThat(findings(query).stream().filter(f -> f.path("kind").asText().equals("UNUSED_TRUST")
-                && f.path("role").asText().equals(p.roleArn("partner")))).singleElement()
+                && f.path("role").asText().equals(p.roleArn("idle")))).singleElement()
                 .satisfies(f -> assertThat(f.path("severity").asText()).isEqualTo("LOW"));
-        atP.exchange(atP.signIn(Q, "bob"), p.roleArn("partner"));
+        atP.exchange(atP.signIn(Q, "bob"), p.roleArn("idle"));
         assertThat(findings(query).stream().filter(f -> f.path("kind").asText().equals("UNUSED_TRUST")
-                && f.path("role").asText().equals(p.roleArn("partner")))).isEmpty();
-        JsonNode edge = edge(p.roleArn("partner"), root(Q_ID));
+                && f.path("role").asText().equals(p.roleArn("idle")))).isEmpty();
+        JsonNode edge = edge(p.roleArn("idle"), root(Q_ID));
         assertThat(edge.path("lastAllowed").asText()).isNotEmpty();
         assertThat(edge.path("liveSessions").asInt()).isGreaterThanOrEqualTo(1);
 
@@ -291,9 +291,9 @@ class PlatformViewIT {
         try (Browser browser = Browser.open()) {
             browser.get(file.toUri().toString());
             assertThat(browser.find(By.id("node-" + P_ID)).isDisplayed()).isTrue();
-            assertThat(browser.all(By.cssSelector("[id^=edge-][data-role='" + p.roleArn("dangling") + "']")))
-                    .as("the dangling trust is drawn").isNotEmpty();
-            assertThat(browser.all(By.cssSelector("#findings [data-kind='UNKNOWN_ACCOUNT']"))).isNotEmpty();
+            assertThat(browser.all(By.cssSelector("[id^=edge-][data-role='" + p.roleArn("term") + "']")))
+                    .as("P's trust in Q is drawn").isNotEmpty();
+            assertThat(browser.all(By.cssSelector("#findings [data-kind='TRUST_EXPIRING']"))).isNotEmpty();
             browser.screenshot("platform-report");
         }
     }
