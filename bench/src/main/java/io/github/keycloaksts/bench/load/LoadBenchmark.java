@@ -59,6 +59,9 @@ public final class LoadBenchmark {
         List<Integer> concurrencies = List.of(options.get("--concurrency").split(",")).stream().map(Integer::valueOf).toList();
 
         Map<String, Workload> workloads = bench.setUp();
+        if (options.containsKey("--guardrails")) {
+            bench.guardrails(Integer.parseInt(options.get("--guardrails")));
+        }
         if (options.containsKey("--workloads")) {
             // e.g. for a profile of two workloads only: --workloads assume-role,standard-exchange-v2
             workloads.keySet().retainAll(List.of(options.get("--workloads").split(",")));
@@ -262,6 +265,41 @@ public final class LoadBenchmark {
         check(request("POST", server + "/admin/realms/bench-a/sts/roles/bench-hop/policies", Map.of("policyName", "BenchPolicy"), admin),
                 "attach to bench-hop");
         return workloads();
+    }
+
+    /**
+     * Puts {@code count} (at most 3) platform guardrails in force, the three examples of the docs: every AssumeRole then
+     * evaluates them (none refuses the benchmark's requests: its accounts are in the organization, its roles carry no
+     * admin policy, its subjects are users). Guardrails left by an earlier run are replaced. A server without guardrails
+     * (a version before them) answers 404: then nothing is put, and the figures are the plain ones.
+     */
+    void guardrails(int count) throws Exception {
+        String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", "admin"));
+        String platform = server + "/admin/realms/master/sts/platform";
+        HttpResponse<String> org = request("PUT", platform + "/organizations/bench-org",
+                Map.of("accounts", List.of("31000001", "31000002")), admin);
+        if (org.statusCode() == 404) {
+            System.out.println("guardrails: not supported by this server; none put");
+            return;
+        }
+        check(org, "organization bench-org");
+        List<Map<String, Object>> documents = List.of(
+                Map.of("Statement", List.of(Map.of("Effect", "Deny", "Action", "sts:AssumeRole", "Resource", "*",
+                        "Condition", Map.of("StringEquals", Map.of("acs:ResourceOrgId", "bench-org"),
+                                "StringNotEquals", Map.of("acs:PrincipalOrgId", "bench-org"))))),
+                Map.of("Statement", List.of(Map.of("Effect", "Deny", "Action", "sts:AssumeRole", "Resource", "*",
+                        "Condition", Map.of("Bool", Map.of("sts:RoleAdminGrade", "true"),
+                                "NumericGreaterThan", Map.of("sts:DurationSeconds", "3600"))))),
+                Map.of("Statement", List.of(Map.of("Effect", "Deny", "Action", "sts:AssumeRole", "Resource", "*",
+                        "Condition", Map.of("StringEquals", Map.of("acs:PrincipalType", "WebIdentity"),
+                                "StringNotEquals", Map.of("sts:TrustConditionKeys", "oidc:aud"))))));
+        List<String> names = List.of("bench-org-only", "bench-short-admin", "bench-federated-aud");
+        for (int i = 0; i < Math.min(count, documents.size()); i++) {
+            Map<String, Object> document = new LinkedHashMap<>(documents.get(i));
+            document.put("Version", "1");
+            check(request("PUT", platform + "/guardrails/" + names.get(i), Map.of("document", document), admin), "guardrail " + names.get(i));
+        }
+        System.out.printf("guardrails: %d in force%n", Math.min(count, documents.size()));
     }
 
     /**
