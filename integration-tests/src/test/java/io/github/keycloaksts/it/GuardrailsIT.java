@@ -300,4 +300,24 @@ class GuardrailsIT {
         assertThat(twice.body()).contains("is in organization " + ORG);
         assertThat(Http.get(platform("/organizations/" + ORG), viewer).json().get("accounts").toString()).contains(A_ID).contains(B_ID);
     }
+
+    @Test
+    void aMasterRealmUpdateCanNeitherDropNorRewriteTheGuardrails() {
+        guardrail("it-org-only", ORG_ONLY);
+        String master = SERVER.adminUrl("master");
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        Http.get(master, ADMIN.token()).json().path("attributes").fields().forEachRemaining(e -> {
+            if (!e.getKey().startsWith("sts.platform.")) {
+                attributes.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        attributes.put("sts.platform.organizations", "{}"); // would take every account out of every organization
+
+        RoleTokens.ok(Http.sendJson("PUT", master, Map.of("attributes", attributes), ADMIN.token()));
+
+        assertThat(Http.get(platform("/guardrails"), ADMIN.token()).json().toString()).contains("it-org-only").doesNotContain("problem\":\"");
+        assertThat(Http.get(platform("/organizations/" + ORG), ADMIN.token()).status()).isEqualTo(200);
+        assertRefusedByGuardrail(exchange(D, "dave", "plain", null), "it-org-only");
+        assertThat(exchange(B, "bob", "plain", null).status()).as("B is still in the organization").isEqualTo(200);
+    }
 }

@@ -18,12 +18,15 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * ends, retired IDs stop being retired), and one with forged entries gives IDs past every check of
  * {@code PUT /sts/account}. After such an update of master, the register is put back as it was committed before the
  * request (read in a transaction of its own), in the request's own transaction: only {@code /sts/account} and realm
- * creation change it.
+ * creation change it. The platform's guardrails and organizations ({@code sts.platform.*}) are kept the same way: a
+ * realm update that dropped them would switch every guardrail off (fail open); only {@code /sts/platform} changes them.
  */
 public final class AccountRegistryGuard {
 
     private static final Logger LOG = Logger.getLogger(AccountRegistryGuard.class);
     private static final String PREFIX = "sts.registry.";
+    /** The platform's guardrails and organizations ({@code platform/PlatformPolicies}): changed only through /sts/platform. */
+    private static final String PLATFORM_PREFIX = "sts.platform.";
 
     private AccountRegistryGuard() {
     }
@@ -46,15 +49,16 @@ public final class AccountRegistryGuard {
         }
         now.keySet().stream().filter(key -> !before.containsKey(key)).forEach(realm::removeAttribute);
         before.forEach(realm::setAttribute);
-        LOG.warnf("A realm update of master changed the account register (%d entries before, %d after): put back as it was;"
-                + " give and reinstate account IDs with PUT /admin/realms/{realm}/sts/account", before.size(), now.size());
+        LOG.warnf("A realm update of master changed the account register or the platform's guardrails and organizations (%d entries"
+                + " before, %d after): put back as they were; give and reinstate account IDs with PUT /admin/realms/{realm}/sts/account,"
+                + " change guardrails and organizations under /admin/realms/master/sts/platform", before.size(), now.size());
     }
 
     private static Map<String, String> register(RealmModel master) {
         Map<String, String> register = new TreeMap<>();
         if (master != null) {
             master.getAttributes().forEach((key, value) -> {
-                if (key.startsWith(PREFIX)) {
+                if (key.startsWith(PREFIX) || key.startsWith(PLATFORM_PREFIX)) {
                     register.put(key, value);
                 }
             });

@@ -16,6 +16,8 @@ public final class AssumeRoleRefusal extends RuntimeException {
     static final String REFUSED_BY_TARGET = "not allowed by the target account";
     /** The target account's view of every refusal decided by the source account's grants. */
     static final String REFUSED_BY_SOURCE = "not allowed by the source account";
+    /** How every refusal decided by the platform starts, in both accounts' events. */
+    static final String REFUSED_BY_PLATFORM = "refused by the platform: ";
 
     private final String oauthError;
     private final String eventError;
@@ -90,12 +92,17 @@ public final class AssumeRoleRefusal extends RuntimeException {
      * reason, which cites the guardrail and statement; the platform's policies are no account's secret.
      */
     public static AssumeRoleRefusal deniedByPlatform(String reason) {
-        String cited = "refused by the platform: " + reason;
+        String cited = REFUSED_BY_PLATFORM + reason;
         return new AssumeRoleRefusal(OAuthErrorException.ACCESS_DENIED, Errors.NOT_ALLOWED, 403, NOT_AUTHORIZED, cited, cited);
     }
 
     public String reason() {
         return getMessage();
+    }
+
+    /** True when the platform refused (a guardrail, or guardrails it cannot read). */
+    public boolean decidedByPlatform() {
+        return sourceReason != null && sourceReason.startsWith(REFUSED_BY_PLATFORM);
     }
 
     /** True when the target account refused (its trust policy, its role), false when the source's grants did. */

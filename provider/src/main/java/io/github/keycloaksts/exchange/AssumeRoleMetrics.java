@@ -35,6 +35,8 @@ public final class AssumeRoleMetrics {
     static final String NOT_TRUSTED = "not_trusted";
     /** Refused on the source side: no matching {@code sts.assume-role} grant, role chaining, source not an account. */
     static final String NO_GRANT = "no_grant";
+    /** Refused by the platform: a guardrail's Deny, or guardrails it cannot read. */
+    static final String GUARDRAIL = "guardrail";
     /** The subject token is not a valid token of a realm of this server. */
     static final String BAD_TOKEN = "bad_token";
     /** A malformed request (parameters, scope, audience, duration beyond the role's limit, missing DPoP/mTLS proof). */
@@ -75,7 +77,7 @@ public final class AssumeRoleMetrics {
             return BAD_TOKEN;
         }
         if (OAuthErrorException.ACCESS_DENIED.equals(failure.oauthError())) {
-            return failure.decidedByTarget() ? NOT_TRUSTED : NO_GRANT;
+            return failure.decidedByPlatform() ? GUARDRAIL : failure.decidedByTarget() ? NOT_TRUSTED : NO_GRANT;
         }
         return BAD_REQUEST;
     }

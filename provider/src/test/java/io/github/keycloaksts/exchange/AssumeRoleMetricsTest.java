@@ -15,6 +15,8 @@ class AssumeRoleMetricsTest {
                 .isEqualTo(AssumeRoleMetrics.NOT_TRUSTED);
         assertThat(AssumeRoleMetrics.reasonClass(AssumeRoleRefusal.denied("no sts.assume-role grant of user bob matches")))
                 .isEqualTo(AssumeRoleMetrics.NO_GRANT);
+        assertThat(AssumeRoleMetrics.reasonClass(AssumeRoleRefusal.deniedByPlatform("explicit Deny in platform guardrail \"g\" Statement[0]")))
+                .isEqualTo(AssumeRoleMetrics.GUARDRAIL);
         assertThat(AssumeRoleMetrics.reasonClass(AssumeRoleRefusal.invalidToken("subject_token expired")))
                 .isEqualTo(AssumeRoleMetrics.BAD_TOKEN);
         assertThat(AssumeRoleMetrics.reasonClass(AssumeRoleRefusal.invalidRequest("role_session_name: 2 to 64 characters")))

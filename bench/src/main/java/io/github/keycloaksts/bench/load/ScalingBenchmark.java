@@ -49,7 +49,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * </ol>
  *
  * <p>Usage: {@code bench/load.sh --scaling [--roles 10000] [--principals 2000] [--accounts 1000] [--seconds 10]
- * [--rounds 3] [--concurrency 8] [--warmup 30] [--account-keys generated|shared]} (see {@code writeAccountFiles}). Options load.sh sets: {@code --phase 1|2 --pid <Keycloak JVM>
+ * [--rounds 3] [--concurrency 8] [--warmup 30] [--account-keys generated|shared] [--roles-per-account 0]} (see
+ * {@code writeAccountFiles}; with roles per account, phase 2 also times the platform view over all of them). Options load.sh sets: {@code --phase 1|2 --pid <Keycloak JVM>
  * --state <file> --accounts-dir <dir>}, and for phase 2 {@code --start-seconds --import-seconds --imported
  * --restart-seconds}. The heap figures need {@code jcmd} on the PATH, run as the Keycloak JVM's user.
  */
@@ -60,7 +61,7 @@ public final class ScalingBenchmark {
     private static final String[][] DEFAULTS = {{"--server", "http://localhost:18080"}, {"--seconds", "10"}, {"--rounds", "3"},
             {"--concurrency", "8"}, {"--warmup", "30"}, {"--roles", "10000"}, {"--principals", "2000"}, {"--accounts", "1000"},
             {"--phase", ""}, {"--pid", ""}, {"--state", "bench/target/scaling-state.json"}, {"--accounts-dir", "bench/target/scaling-accounts"},
-            {"--account-keys", "generated"},
+            {"--account-keys", "generated"}, {"--roles-per-account", "0"},
             {"--start-seconds", ""}, {"--import-seconds", ""}, {"--imported", ""}, {"--restart-seconds", ""}};
 
     /** One workload's figures over a phase's rounds, and each round's (their spread is the noise). */
@@ -175,9 +176,48 @@ public final class ScalingBenchmark {
             if (keys != null) {
                 representation.put("components", keys);
             }
+            int perAccount = option("--roles-per-account");
+            if (perAccount > 0) {
+                representation.put("clients", roleClients(i, count, perAccount));
+            }
             Files.writeString(dir.resolve(realm + "-realm.json"), json.writeValueAsString(representation), StandardCharsets.UTF_8);
         }
         return Math.max(0, count);
+    }
+
+    /**
+     * {@code perAccount} assumable roles of account {@code i} as a realm export holds them (role clients with their trust
+     * policy attribute, locked by the extension when imported): each trusts one to three other accounts of the run, some
+     * with an external ID, some with a term, one in thirty an account ID nobody holds, so that the platform view has
+     * edges and every kind of trust finding to compute.
+     */
+    private static List<Map<String, Object>> roleClients(int i, int count, int perAccount) {
+        List<Map<String, Object>> clients = new ArrayList<>();
+        for (int r = 0; r < perAccount; r++) {
+            int seed = i * 31 + r * 7;
+            List<String> principals = new ArrayList<>();
+            for (int k = 0; k <= seed % 3; k++) {
+                int other = 1 + (i + 1 + k * 97 + r) % Math.max(1, count);
+                principals.add(String.format("acs:ram::%08d:root", seed % 30 == 0 && k == 0 ? 59_999_999 : 50_000_000 + other));
+            }
+            Map<String, Object> statement = new LinkedHashMap<>(Map.of("Effect", "Allow", "Action", "sts:AssumeRole",
+                    "Principal", Map.of("RAM", principals)));
+            if (seed % 4 == 0) {
+                statement.put("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", "ext-" + i + "-" + r)));
+            } else if (seed % 5 == 0) {
+                statement.put("Condition", Map.of("DateLessThan", Map.of("acs:CurrentTime", "2027-0" + (1 + seed % 9) + "-01T00:00:00Z")));
+            }
+            String trust;
+            try {
+                trust = new ObjectMapper().writeValueAsString(Map.of("Version", "1", "Statement", List.of(statement)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            String name = "role-" + r;
+            clients.add(Map.of("clientId", "sts-role:" + name, "serviceAccountsEnabled", true, "publicClient", false,
+                    "attributes", Map.of("sts.role-name", name, "sts.trust-policy", trust)));
+        }
+        return clients;
     }
 
     /** The realm representation's key providers with one RSA key pair made here (the certificate is made by Keycloak). */
@@ -228,6 +268,29 @@ public final class ScalingBenchmark {
         ratioToV2Table(phases);
         comparisonTable(state, results, realms);
         heapTable(heap, state.maxHeapMb());
+        if (option("--roles-per-account") > 0) {
+            platformViewTable(realms);
+        }
+    }
+
+    /** The platform view over every account: the trust graph and the findings, three times each (first, then warm). */
+    private void platformViewTable(int realms) throws Exception {
+        String base = adminUrl("master") + "/sts/platform/trust-graph";
+        System.out.printf("%nPlatform view with %d realms (--roles-per-account %s):%n%n| request | run | seconds | answer |%n|---|---|---|---|%n",
+                realms, options.get("--roles-per-account"));
+        for (String path : List.of("", "/findings", "/report")) {
+            for (int run = 1; run <= 3; run++) {
+                long started = System.nanoTime();
+                HttpResponse<String> answer = bench.request("GET", base + path, null, admin());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                check(answer, "GET trust-graph" + path);
+                String summary = path.equals("/report") ? answer.body().length() / 1024 + " KiB"
+                        : path.isEmpty() ? JSON.readTree(answer.body()).path("edges").size() + " edges, "
+                                + JSON.readTree(answer.body()).path("findings").size() + " findings"
+                        : JSON.readTree(answer.body()).size() + " findings";
+                System.out.printf(Locale.ROOT, "| GET trust-graph%s | %d | %.2f | %s |%n", path, run, seconds, summary);
+            }
+        }
     }
 
     /**
