@@ -75,10 +75,7 @@ public final class GuardrailsResource {
         if (documentNode == null || !documentNode.isObject()) {
             throw AdminApiException.badRequest("InvalidParameter.Document", "document: a guardrail policy document (JSON object) is required");
         }
-        JsonNode descriptionNode = json.get("description");
-        if (descriptionNode != null && !descriptionNode.isNull() && (!descriptionNode.isTextual() || descriptionNode.textValue().length() > 1000)) {
-            throw AdminApiException.badRequest("InvalidParameter.Description", "description: a string of at most 1000 characters");
-        }
+        String description = PlatformResource.description(json);
         PolicyDocument document;
         try {
             document = AdminContext.POLICY_READER.read(PolicyKind.GUARDRAIL, documentNode);
@@ -91,7 +88,6 @@ public final class GuardrailsResource {
         if (created && next.size() >= PlatformPolicies.MAX_GUARDRAILS) {
             throw AdminApiException.conflict("LimitExceeded.Guardrails", "at most " + PlatformPolicies.MAX_GUARDRAILS + " guardrails");
         }
-        String description = descriptionNode == null || descriptionNode.isNull() ? "" : descriptionNode.textValue();
         PlatformPolicies.StoredGuardrail stored = new PlatformPolicies.StoredGuardrail(name, description, document);
         next.put(name, stored);
         PlatformPolicies.writeGuardrails(context.session, next);

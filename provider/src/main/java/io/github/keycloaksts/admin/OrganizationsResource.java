@@ -69,10 +69,7 @@ public final class OrganizationsResource {
         if (accountsNode == null || !accountsNode.isArray()) {
             throw AdminApiException.badRequest("InvalidParameter.Accounts", "accounts: an array of account IDs is required");
         }
-        JsonNode descriptionNode = json.get("description");
-        if (descriptionNode != null && !descriptionNode.isNull() && (!descriptionNode.isTextual() || descriptionNode.textValue().length() > 1000)) {
-            throw AdminApiException.badRequest("InvalidParameter.Description", "description: a string of at most 1000 characters");
-        }
+        String description = PlatformResource.description(json);
         PlatformPolicies.InForce inForce = GuardrailsResource.editable(context);
         AccountRegistry registry = new AccountRegistry(context.session);
         List<String> accounts = new ArrayList<>();
@@ -100,7 +97,7 @@ public final class OrganizationsResource {
         }
         boolean created = !next.containsKey(id);
         PlatformPolicies.Organization organization = new PlatformPolicies.Organization(id,
-                descriptionNode == null || descriptionNode.isNull() ? "" : descriptionNode.textValue(), List.copyOf(accounts));
+                description, List.copyOf(accounts));
         next.put(id, organization);
         PlatformPolicies.writeOrganizations(context.session, next);
         OrganizationRepresentation representation = representation(organization);

@@ -1,5 +1,6 @@
 package io.github.keycloaksts.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.account.PlatformAdministrators;
 import jakarta.ws.rs.Path;
@@ -40,6 +41,18 @@ public final class PlatformResource {
     @Path("trust-graph")
     public TrustGraphResource trustGraph() {
         return new TrustGraphResource(context);
+    }
+
+    /** The optional {@code description} of a guardrail or organization: a string of at most 1000 characters, "" when absent. */
+    static String description(JsonNode body) {
+        JsonNode d = body.get("description");
+        if (d == null || d.isNull()) {
+            return "";
+        }
+        if (!d.isTextual() || d.textValue().length() > 1000) {
+            throw AdminApiException.badRequest("InvalidParameter.Description", "description: a string of at most 1000 characters");
+        }
+        return d.textValue();
     }
 
     /** Reading: {@code view-realm} of the master realm (whose administrators alone reach it). */
