@@ -1,10 +1,16 @@
 package io.github.keycloaksts.platform;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.github.keycloaksts.account.AccountRegistry;
 import io.github.keycloaksts.grant.SourceGrants;
@@ -14,10 +20,14 @@ import io.github.keycloaksts.policy.analysis.GrantFacts;
 import io.github.keycloaksts.policy.analysis.PlatformSnapshot;
 import io.github.keycloaksts.policy.analysis.RoleFacts;
 import io.github.keycloaksts.policy.analysis.Usage;
-import io.github.keycloaksts.role.AssumableRoleStore;
-import io.github.keycloaksts.role.AttachedPolicy;
+import io.github.keycloaksts.policy.arn.RoleArn;
+import io.github.keycloaksts.role.AssumableRole;
+import jakarta.persistence.FlushModeType;
+import jakarta.persistence.TypedQuery;
 import org.keycloak.Config;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -49,15 +59,9 @@ public final class PlatformSnapshots {
         session.realms().getRealmsStream().forEach(realm -> registry.accountIdOf(realm).ifPresent(accountId -> {
             realmIds.put(realm.getId(), accountId);
             accounts.add(new AccountFacts(accountId, realm.getName(), inForce.organizationOf(accountId).orElse(null)));
-            new AssumableRoleStore(session, realm).list().forEach(role -> {
-                roleArnById.put(realm.getId() + "/" + role.id(), role.arn(accountId).toString());
-                Long created = role.createdEpochMillis();
-                roles.add(new RoleFacts(accountId, role.name(), role.trustPolicyJson(), AdminGrade.of(role.attachedRoles()),
-                        created == null ? null : Instant.ofEpochMilli(created)));
-            });
-            SourceGrants.grantingRoles(realm).forEach(role -> grants.add(new GrantFacts(accountId, AttachedPolicy.of(role).qualifiedName(),
-                    SourceGrants.patternsOf(role))));
         }));
+        roles(session, realmIds, roles, roleArnById);
+        grants(session, realmIds, grants);
         Map<EdgeKey, Usage> usage = new HashMap<>();
         for (TrustUseEntity row : TrustUsage.all(session)) {
             String roleArn = roleArnById.get(row.getRealmId() + "/" + row.getRoleId());
@@ -66,9 +70,8 @@ public final class PlatformSnapshots {
             }
         }
         Map<EdgeKey, Integer> live = new HashMap<>();
-        List<Object[]> sessions = session.getProvider(JpaConnectionProvider.class).getEntityManager()
-                .createQuery("select r.realmId, r.roleId, r.sourceAccount, r.sourceIdentity from RoleSessionRecordEntity r"
-                        + " where r.expiresAt > :now", Object[].class)
+        List<Object[]> sessions = query(session, "select r.realmId, r.roleId, r.sourceAccount, r.sourceIdentity from RoleSessionRecordEntity r"
+                        + " where r.expiresAt > :now")
                 .setParameter("now", System.currentTimeMillis() / 1000).getResultList();
         for (Object[] row : sessions) {
             String roleArn = roleArnById.get(row[0] + "/" + row[1]);
@@ -78,6 +81,112 @@ public final class PlatformSnapshots {
             }
         }
         return new PlatformSnapshot(accounts, roles, grants, usage, live, registry.retired());
+    }
+
+    /**
+     * Every assumable role of every account in one query over the role clients' attributes (a search of each realm's
+     * clients would scan the client table once per realm), read as {@code AssumableRole} reads them: a client
+     * {@code sts-role:<name>} whose {@code sts.role-name} is {@code <name>}. The admin grade is the recorded attached
+     * policies' (an upper bound of what the role's principal still holds: it may over-report, never miss, and costs no
+     * user look-up).
+     */
+    private static void roles(KeycloakSession session, Map<String, String> accountByRealmId, List<RoleFacts> roles,
+                              Map<String, String> roleArnById) {
+        Set<String> adminGradeRoles = adminGradeRoleIds(session);
+        List<Object[]> rows = query(session, "select a.client.realmId, a.client.id, a.client.clientId, a.name, a.value from ClientAttributeEntity a"
+                        + " where a.client.clientId like :prefix and a.name in :names")
+                .setParameter("prefix", AssumableRole.CLIENT_ID_PREFIX + "%")
+                .setParameter("names", List.of(AssumableRole.ROLE_NAME_ATTRIBUTE, AssumableRole.TRUST_POLICY_ATTRIBUTE,
+                        AssumableRole.CREATED_ATTRIBUTE, AssumableRole.ATTACHED_POLICIES_ATTRIBUTE))
+                .getResultList();
+        Map<List<String>, Map<String, String>> byClient = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)));
+        for (Object[] row : rows) {
+            if (accountByRealmId.containsKey((String) row[0])) {
+                byClient.computeIfAbsent(List.of((String) row[0], (String) row[1], (String) row[2]), k -> new HashMap<>())
+                        .put((String) row[3], (String) row[4]);
+            }
+        }
+        byClient.forEach((key, attributes) -> {
+            String name = attributes.get(AssumableRole.ROLE_NAME_ATTRIBUTE);
+            if (name == null || !key.get(2).equals(AssumableRole.clientIdOf(name)) || !RoleArn.isValidRoleName(name)) {
+                return; // a client that merely looks like a role
+            }
+            String accountId = accountByRealmId.get(key.get(0));
+            roleArnById.put(key.get(0) + "/" + key.get(1), RoleArn.of(accountId, name).toString());
+            boolean adminGrade = AssumableRole.recordedPolicyIds(attributes.get(AssumableRole.ATTACHED_POLICIES_ATTRIBUTE)).stream()
+                    .anyMatch(adminGradeRoles::contains);
+            roles.add(new RoleFacts(accountId, name, attributes.get(AssumableRole.TRUST_POLICY_ATTRIBUTE), adminGrade,
+                    created(attributes.get(AssumableRole.CREATED_ATTRIBUTE))));
+        });
+    }
+
+    /**
+     * The IDs of every admin-grade Keycloak role of the server: the {@code realm-management} client roles and every
+     * composite that contains one, however deep. Two queries and a walk up the composite edges, instead of expanding
+     * each role's composites through the model (uncached queries per role, 10,000 roles at a time).
+     */
+    private static Set<String> adminGradeRoleIds(KeycloakSession session) {
+        List<Object[]> management = query(session, "select r.id, r.id from RoleEntity r, ClientEntity c where r.clientId = c.id"
+                + " and c.clientId = :clientId").setParameter("clientId", Constants.REALM_MANAGEMENT_CLIENT_ID).getResultList();
+        Map<String, List<String>> parents = new HashMap<>();
+        for (Object[] edge : query(session, "select c.parentRole.id, c.childRole.id from CompositeRoleEntity c").getResultList()) {
+            parents.computeIfAbsent((String) edge[1], k -> new ArrayList<>()).add((String) edge[0]);
+        }
+        Set<String> admin = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>();
+        management.forEach(row -> todo.add((String) row[0]));
+        while (!todo.isEmpty()) {
+            String id = todo.poll();
+            if (admin.add(id)) {
+                todo.addAll(parents.getOrDefault(id, List.of()));
+            }
+        }
+        return admin;
+    }
+
+    /** A read-only query that does not make Hibernate flush the request's persistence context first. */
+    private static TypedQuery<Object[]> query(KeycloakSession session, String jpql) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager().createQuery(jpql, Object[].class)
+                .setFlushMode(FlushModeType.COMMIT);
+    }
+
+    private static Instant created(String millis) {
+        try {
+            return millis == null ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Every source grant of every account in one query over the role attributes: walking each realm's clients and their
+     * roles would load every client role of the server (Keycloak's own included) into the cache, one query a client.
+     */
+    private static void grants(KeycloakSession session, Map<String, String> accountByRealmId, List<GrantFacts> grants) {
+        List<Object[]> rows = query(session, "select a.role.realmId, a.role.clientId, a.role.name, a.value from RoleAttributeEntity a"
+                        + " where a.name = :name")
+                .setParameter("name", SourceGrants.ASSUME_ROLE_ATTRIBUTE).getResultList();
+        Map<List<String>, List<String>> byRole = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+        for (Object[] row : rows) {
+            String realmId = (String) row[0];
+            String value = row[3] == null ? "" : ((String) row[3]).trim();
+            if (!accountByRealmId.containsKey(realmId) || value.isEmpty()) {
+                continue;
+            }
+            byRole.computeIfAbsent(List.of(realmId, row[1] == null ? "" : (String) row[1], (String) row[2]), k -> new ArrayList<>()).add(value);
+        }
+        byRole.forEach((key, values) -> {
+            String name = key.get(2);
+            if (!key.get(1).isEmpty()) {
+                RealmModel realm = session.realms().getRealm(key.get(0));
+                ClientModel client = realm == null ? null : realm.getClientById(key.get(1));
+                name = (client == null ? key.get(1) : client.getClientId()) + "/" + name;
+            }
+            values.sort(null);
+            grants.add(new GrantFacts(accountByRealmId.get(key.get(0)), name, values));
+        });
     }
 
     /** When this server started counting trust use; written once, at the first start of a version that counts. */

@@ -166,15 +166,22 @@ public final class AssumableRole {
      * ({@link #ATTACHED_POLICIES_ATTRIBUTE}). Validated on read: without the record, nothing is attached (fail closed).
      */
     public Stream<RoleModel> attachedRoles() {
-        UserModel principal = principal();
         Set<String> recorded = recordedPolicyIds(client);
-        return principal == null || recorded.isEmpty() ? Stream.empty()
-                : principal.getRoleMappingsStream().filter(role -> recorded.contains(role.getId()));
+        if (recorded.isEmpty()) {
+            return Stream.empty(); // no look-up of the principal for a role without policies
+        }
+        UserModel principal = principal();
+        return principal == null ? Stream.empty() : principal.getRoleMappingsStream().filter(role -> recorded.contains(role.getId()));
     }
+
 
     /** The role IDs {@code /sts} attached to the role stored in {@code client}; empty when none or unreadable. */
     static Set<String> recordedPolicyIds(ClientModel client) {
-        String recorded = client.getAttribute(ATTACHED_POLICIES_ATTRIBUTE);
+        return recordedPolicyIds(client.getAttribute(ATTACHED_POLICIES_ATTRIBUTE));
+    }
+
+    /** The role IDs an {@value #ATTACHED_POLICIES_ATTRIBUTE} value records; empty when none or unreadable. */
+    public static Set<String> recordedPolicyIds(String recorded) {
         if (recorded == null || !recorded.startsWith(RECORD_VERSION)) {
             return Set.of();
         }
