@@ -1,7 +1,6 @@
 package io.github.keycloaksts.adminui;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,7 +11,6 @@ import io.github.keycloaksts.admin.AdminApiException;
 import io.github.keycloaksts.federation.OidcProviders;
 import io.github.keycloaksts.federation.OidcProviders.OidcProvider;
 import io.github.keycloaksts.policy.tags.TagClaims;
-import io.github.keycloaksts.policy.tags.TagValidationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -166,8 +164,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         if (stored == null && realm.getComponent(provider.model().getInternalId()) != null) {
             throw invalid("alias: identity provider " + alias + " already has an entry");
         }
-        List<String> clientIds = clientIds(model.getConfig());
-        TagClaims tagClaims = tagClaims(model.getConfig());
+        List<String> clientIds = OidcProviderPageInput.clientIds(model.getConfig());
+        TagClaims tagClaims = OidcProviderPageInput.tagClaims(model.getConfig());
         model.setId(provider.model().getInternalId());
         model.setName(provider.alias());
         model.setConfig(config(account(session, realm), provider, clientIds, tagClaims));
@@ -200,8 +198,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         OidcProviders providers = new OidcProviders(session, realm);
         OidcProvider provider = providers.byAlias(model.getName())
                 .orElseThrow(() -> new IllegalStateException("validated entry without provider: " + model.getName()));
-        List<String> clientIds = clientIds(model.getConfig());
-        TagClaims tagClaims = tagClaims(model.getConfig());
+        List<String> clientIds = OidcProviderPageInput.clientIds(model.getConfig());
+        TagClaims tagClaims = OidcProviderPageInput.tagClaims(model.getConfig());
         if (!clientIds.equals(provider.clientIds()) || !tagClaims.equals(provider.tagClaims()) || provider.tagClaimsProblem() != null) {
             SYNCING.run(session, () -> providers.update(provider, clientIds, tagClaims));
         }
@@ -272,59 +270,8 @@ public final class OidcProvidersPageProviderFactory implements UiPageProviderFac
         return config;
     }
 
-    /**
-     * The page's tag claims, rows {@code <tag key>=<claim name>} (split at the first {@code =}: a key has none), with
-     * the checks of {@code PUT /sts/oidc-providers/{alias}}.
-     */
-    static TagClaims tagClaims(Map<String, List<String>> config) {
-        List<String> rows = config == null || config.get(TAG_CLAIMS) == null ? List.of() : config.get(TAG_CLAIMS);
-        Map<String, String> claimByTag = new LinkedHashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            String row = rows.get(i);
-            if (row == null || row.isBlank()) {
-                continue;
-            }
-            int split = row.indexOf('=');
-            if (split <= 0 || split == row.length() - 1) {
-                throw invalid("tagClaims[" + i + "]: write <tag key>=<claim name>, e.g. Repository=repository");
-            }
-            String key = row.substring(0, split).strip();
-            if (claimByTag.put(key, row.substring(split + 1).strip()) != null) {
-                throw invalid("tagClaims[" + i + "]: the tag key " + key + " is given twice");
-            }
-        }
-        try {
-            return TagClaims.of(claimByTag, "tagClaims");
-        } catch (TagValidationException e) {
-            throw invalid(e.getMessage());
-        }
-    }
-
     private static Optional<Account> account(KeycloakSession session, RealmModel realm) {
         return Account.of(session, realm);
-    }
-
-    /** The page's audiences with the checks of {@code PUT /sts/oidc-providers/{alias}}. */
-    static List<String> clientIds(Map<String, List<String>> config) {
-        List<String> values = config == null || config.get(CLIENT_IDS) == null ? List.of() : config.get(CLIENT_IDS);
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            String value = values.get(i);
-            if (value == null || value.isBlank()) {
-                continue; // the console sends an empty row for an empty multivalued field
-            }
-            if (value.length() > OidcProviders.MAX_CLIENT_ID_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
-                throw invalid("clientIds[" + i + "]: at most " + OidcProviders.MAX_CLIENT_ID_LENGTH
-                        + " characters without control characters");
-            }
-            if (!out.contains(value)) {
-                out.add(value);
-            }
-        }
-        if (out.size() > OidcProviders.MAX_CLIENT_IDS) {
-            throw invalid("clientIds: at most " + OidcProviders.MAX_CLIENT_IDS);
-        }
-        return out;
     }
 
     private static String first(Map<String, List<String>> config, String key) {
