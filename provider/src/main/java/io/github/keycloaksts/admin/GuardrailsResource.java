@@ -3,6 +3,7 @@ package io.github.keycloaksts.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.keycloaksts.admin.representation.GuardrailRepresentation;
@@ -83,7 +84,7 @@ public final class GuardrailsResource {
             throw AdminApiException.badRequest("MalformedPolicyDocument", "document." + e.getMessage());
         }
         PlatformPolicies.InForce inForce = editable(context);
-        Map<String, PlatformPolicies.StoredGuardrail> next = PlatformPolicies.copyOf(inForce.guardrails());
+        Map<String, PlatformPolicies.StoredGuardrail> next = new TreeMap<>(inForce.guardrails());
         boolean created = !next.containsKey(name);
         if (created && next.size() >= PlatformPolicies.MAX_GUARDRAILS) {
             throw AdminApiException.conflict("LimitExceeded.Guardrails", "at most " + PlatformPolicies.MAX_GUARDRAILS + " guardrails");
@@ -102,7 +103,7 @@ public final class GuardrailsResource {
     public Response delete(@PathParam("name") String name) {
         PlatformResource.requirePlatformAdministrator(context, OperationType.DELETE, PlatformResource.GUARDRAIL_RESOURCE);
         PlatformPolicies.InForce inForce = editable(context);
-        Map<String, PlatformPolicies.StoredGuardrail> next = PlatformPolicies.copyOf(inForce.guardrails());
+        Map<String, PlatformPolicies.StoredGuardrail> next = new TreeMap<>(inForce.guardrails());
         if (next.remove(name) == null) {
             throw AdminApiException.notFound("EntityNotExist.Guardrail", "guardrail " + SimulationInput.printable(name) + " does not exist");
         }

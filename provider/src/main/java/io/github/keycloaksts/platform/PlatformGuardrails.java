@@ -59,8 +59,7 @@ public final class PlatformGuardrails {
         if (inForce.guardrailSet().isEmpty() || !accounts.isAllowed()) {
             return accounts;
         }
-        AssumeRoleRequest withKeys = AssumeRoleRequest.of(request.source(), request.role(), withPlatformKeys(request.context(), inForce, parties));
-        return EVALUATOR.evaluateGuardrails(withKeys, trustPolicy, accounts, inForce.guardrailSet());
+        return EVALUATOR.evaluateGuardrails(withPlatformKeys(request, inForce, parties), trustPolicy, accounts, inForce.guardrailSet());
     }
 
     /** The simulators' view: every guardrail statement, whatever the accounts decided. Empty when none is in force. */
@@ -73,8 +72,8 @@ public final class PlatformGuardrails {
         if (inForce.guardrailSet().isEmpty()) {
             return Optional.empty();
         }
-        AssumeRoleRequest withKeys = AssumeRoleRequest.of(request.source(), request.role(), withPlatformKeys(request.context(), inForce, parties));
-        return Optional.of(EVALUATOR.explainGuardrails(withKeys, trustPolicy, accounts, inForce.guardrailSet()));
+        return Optional.of(EVALUATOR.explainGuardrails(withPlatformKeys(request, inForce, parties), trustPolicy, accounts,
+                inForce.guardrailSet()));
     }
 
     /**
@@ -104,6 +103,11 @@ public final class PlatformGuardrails {
                 + "): every assumption is refused until a platform administrator fixes them");
     }
 
+    private static AssumeRoleRequest withPlatformKeys(AssumeRoleRequest request, PlatformPolicies.InForce inForce, Parties parties) {
+        return AssumeRoleRequest.of(request.source(), request.role(), withPlatformKeys(request.context(), inForce, parties));
+    }
+
+    /** The request's keys and the platform's; the role's admin grade (composites expanded) only when a guardrail tests it. */
     private static RequestContext withPlatformKeys(RequestContext context, PlatformPolicies.InForce inForce, Parties parties) {
         return context.toBuilder()
                 .principalAccount(parties.sourceAccountId() != null ? parties.sourceAccountId() : parties.targetAccountId())
@@ -112,7 +116,8 @@ public final class PlatformGuardrails {
                 .resourceAccount(parties.targetAccountId())
                 .resourceOrgId(inForce.organizationOf(parties.targetAccountId()).orElse(null))
                 .principalType(parties.principalType())
-                .roleAdminGrade(parties.role() == null ? null : AdminGrade.of(parties.role().attachedRoles()))
+                .roleAdminGrade(parties.role() == null || !inForce.guardrailSet().tests(ConditionKey.ROLE_ADMIN_GRADE) ? null
+                        : AdminGrade.of(parties.role().attachedRoles()))
                 .build();
     }
 }

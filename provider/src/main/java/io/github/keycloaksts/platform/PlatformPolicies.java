@@ -2,7 +2,6 @@ package io.github.keycloaksts.platform;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -226,11 +225,7 @@ public final class PlatformPolicies {
         new TreeMap<>(guardrails).forEach((name, g) -> {
             ObjectNode entry = root.putObject(name);
             entry.put("description", g.description());
-            try {
-                entry.set("document", MAPPER.readTree(PolicyWriter.toJson(g.document())));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            entry.set("document", json(g.document()));
         });
         write(session, GUARDRAILS_ATTRIBUTE, root);
     }
@@ -262,10 +257,5 @@ public final class PlatformPolicies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** For callers that want a copy they may change (the REST resources). */
-    public static Map<String, StoredGuardrail> copyOf(Map<String, StoredGuardrail> guardrails) {
-        return new LinkedHashMap<>(guardrails);
     }
 }

@@ -341,7 +341,7 @@ public final class AssumeRoleEvaluator {
             Objects.requireNonNull(accounts, "decision is null");
             Objects.requireNonNull(guardrails, "guardrails are null");
             RequestContext ctx = request.context();
-            if (guardrails.needsTrustConditionKeys()) {
+            if (guardrails.tests(ConditionKey.TRUST_CONDITION_KEYS)) {
                 ctx = ctx.toBuilder().trustConditionKeys(trustConditionKeys(trustPolicy, accounts)).build();
             }
             String resource = request.roleString();

@@ -1,7 +1,9 @@
 package io.github.keycloaksts.policy.eval;
 
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import io.github.keycloaksts.policy.condition.Condition;
 import io.github.keycloaksts.policy.condition.ConditionKey;
@@ -16,19 +18,17 @@ public final class GuardrailSet {
     private static final GuardrailSet NONE = new GuardrailSet(List.of());
 
     private final List<Guardrail> guardrails;
-    private final boolean needsTrustConditionKeys;
+    private final Set<ConditionKey> testedKeys = EnumSet.noneOf(ConditionKey.class);
 
     private GuardrailSet(List<Guardrail> guardrails) {
         this.guardrails = guardrails;
-        boolean needs = false;
         for (Guardrail g : guardrails) {
             for (Statement s : g.document().statements()) {
                 for (Condition c : s.conditions()) {
-                    needs |= c.key() == ConditionKey.TRUST_CONDITION_KEYS;
+                    testedKeys.add(c.key());
                 }
             }
         }
-        this.needsTrustConditionKeys = needs;
     }
 
     /** @return the empty set: nothing is refused by the platform */
@@ -61,8 +61,12 @@ public final class GuardrailSet {
         return guardrails.isEmpty();
     }
 
-    /** @return whether a statement tests {@code sts:TrustConditionKeys} (the evaluator then derives it) */
-    boolean needsTrustConditionKeys() {
-        return needsTrustConditionKeys;
+    /**
+     * @param key a condition key
+     * @return whether a statement tests it: the keys that cost work to know ({@code sts:TrustConditionKeys},
+     *         {@code sts:RoleAdminGrade}) are worked out only then
+     */
+    public boolean tests(ConditionKey key) {
+        return testedKeys.contains(key);
     }
 }
